@@ -1,0 +1,81 @@
+"""Access (åtkomst): the vocabulary of categories and purposes, and the legal grounds for
+disclosure held as data (DOMAIN SEK-1)."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.children.models import Child
+from samsyn.directory.models import Organisation, Staff
+
+
+class Category(models.TextChoices):
+    """Information categories (informationskategorier): what a ground or consent covers."""
+
+    BASIC = "basic", _("identity and guardians")
+    CONTACT = "contact", _("contact details")
+    SOCIAL = "social", _("social services")
+    HEALTH = "health", _("health care")
+    SCHOOL = "school", _("school")
+    POLICE = "police", _("police")
+    PLAN = "plan", _("coordinated plan")
+
+
+class Purpose(models.TextChoices):
+    """Ändamål: why a read happens. Part of every ground check and every audit row."""
+
+    PLANNING = "planning", _("planning")
+    INVESTIGATION = "investigation", _("investigation")
+    TREATMENT = "treatment", _("treatment and care")
+    SUPPORT = "support", _("support in school")
+    FOLLOW_UP = "follow_up", _("follow-up")
+    LOG_REVIEW = "log_review", _("log review")
+
+
+class LegalBasis(models.Model):
+    """A rule of law that permits disclosure between organisations, with its reference."""
+
+    code = models.SlugField(_("code"), unique=True)
+    reference = models.CharField(_("legal reference"), max_length=120)
+    title = models.CharField(_("title"), max_length=300)
+    # Empty lists mean "any".
+    from_kinds = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    to_kinds = ArrayField(models.CharField(max_length=20), default=list, blank=True)
+    categories = ArrayField(models.CharField(max_length=20, choices=Category.choices))
+    purposes = ArrayField(models.CharField(max_length=20, choices=Purpose.choices))
+    # OSL 25 kap. 12 § and 26 kap. 9 § hold between authorities only, not private providers.
+    authorities_only = models.BooleanField(_("authorities only"), default=False)
+    max_age = models.PositiveSmallIntegerField(_("applies below age"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("legal basis")
+        verbose_name_plural = _("legal bases")
+        ordering = ["reference"]
+
+    def __str__(self) -> str:
+        return f"{self.reference}: {self.title}"
+
+
+class LegalGround(models.Model):
+    """A recorded use of a legal basis: this organisation may read these categories of this
+    child, for these purposes, in this period."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="legal_grounds")
+    basis = models.ForeignKey(LegalBasis, on_delete=models.PROTECT, related_name="grounds")
+    receiving_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="legal_grounds_received"
+    )
+    categories = ArrayField(models.CharField(max_length=20, choices=Category.choices))
+    purposes = ArrayField(models.CharField(max_length=20, choices=Purpose.choices))
+    reason = models.TextField(_("reason"))
+    valid_from = models.DateTimeField(_("valid from"), default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"))
+    ended_at = models.DateTimeField(_("ended at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("legal ground")
+        verbose_name_plural = _("legal grounds")
+        indexes = [models.Index(fields=["receiving_organisation", "child"])]

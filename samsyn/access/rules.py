@@ -1,0 +1,198 @@
+"""The one place that answers "may this person see or do this, acting for which organisation,
+for which purpose" (DESIGN: core concepts of access).
+
+Inside its own organisation an actor sees a child only through an active involvement of its
+unit (role alone never opens a child). Across organisations a read needs a ground valid at that
+moment — a consent or a recorded legal ground — covering the actor's organisation, the category
+and the purpose. Every check is a query filter, so what is not allowed is never loaded, and a
+withdrawn consent stops the very next query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.children.models import Child, Involvement, ProtectedIdentityNeed
+from samsyn.consent.models import Consent
+from samsyn.directory.models import Organisation, Role
+
+# Which category each kind of organisation's information falls in.
+CATEGORY_OF_KIND = {
+    Organisation.Kind.SOCIAL_SERVICES: Category.SOCIAL,
+    Organisation.Kind.LSS: Category.SOCIAL,
+    Organisation.Kind.BARNAHUS: Category.SOCIAL,
+    Organisation.Kind.SIS: Category.SOCIAL,
+    Organisation.Kind.BUP: Category.HEALTH,
+    Organisation.Kind.BVC: Category.HEALTH,
+    Organisation.Kind.HABILITATION: Category.HEALTH,
+    Organisation.Kind.PAEDIATRICS: Category.HEALTH,
+    Organisation.Kind.PRIMARY_CARE: Category.HEALTH,
+    Organisation.Kind.SCHOOL: Category.SCHOOL,
+    Organisation.Kind.POLICE: Category.POLICE,
+}
+
+# The purpose a role reads for unless it names another.
+DEFAULT_PURPOSE = {
+    Role.CASEWORKER: Purpose.INVESTIGATION,
+    Role.CLINICIAN: Purpose.TREATMENT,
+    Role.SCHOOL_NURSE: Purpose.SUPPORT,
+    Role.SCHOOL_COUNSELLOR: Purpose.SUPPORT,
+    Role.UNIT_MANAGER: Purpose.FOLLOW_UP,
+    Role.POLICE_OFFICER: Purpose.INVESTIGATION,
+    Role.ADMINISTRATOR: Purpose.FOLLOW_UP,
+    Role.ANALYST: Purpose.FOLLOW_UP,
+}
+
+# Roles that work with individual children at all.
+CHILD_ROLES = frozenset(DEFAULT_PURPOSE) - {Role.ADMINISTRATOR, Role.ANALYST}
+
+# Actions that touch no child's data, and the roles that may take them.
+PERMISSIONS: dict[str, frozenset[str]] = {
+    "directory.view": frozenset(Role),
+    "children.search": CHILD_ROLES,
+    "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
+    "api.tokens": frozenset(Role),
+}
+
+
+class AccessDenied(Exception):
+    """Raised by `require`; views turn it into 404 or 403 as the rule says."""
+
+
+@dataclass(frozen=True)
+class Decision:
+    """Whether a read is allowed, and which relationship or ground allowed it (stored in the
+    audit row so a log extract can say why someone could read)."""
+
+    allowed: bool
+    basis: str  # "involvement", "consent", "legal_ground", or "none"
+    detail: dict = field(default_factory=dict)
+
+    def as_audit(self) -> dict:
+        return {"basis": self.basis, **self.detail}
+
+
+DENIED = Decision(allowed=False, basis="none")
+
+
+def default_purpose(actor: Actor) -> str:
+    return DEFAULT_PURPOSE[actor.role]
+
+
+def can(actor: Actor, permission: str) -> bool:
+    return actor.role in PERMISSIONS[permission]
+
+
+def require(actor: Actor, permission: str) -> None:
+    if not can(actor, permission):
+        raise AccessDenied(permission)
+
+
+def _active_involvements(actor: Actor):
+    today = timezone.localdate()
+    return (
+        Involvement.objects.filter(unit_id=actor.unit.pk, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .filter(Q(staff__isnull=True) | Q(staff_id=actor.staff.pk))
+    )
+
+
+def _valid_consents(actor: Actor, category: str, purpose: str):
+    now = timezone.now()
+    return Consent.objects.filter(
+        receiving_organisation_id=actor.organisation.pk,
+        categories__contains=[category],
+        purposes__contains=[purpose],
+        given_at__lte=now,
+        valid_until__gt=now,
+        withdrawn_at__isnull=True,
+    )
+
+
+def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
+    now = timezone.now()
+    return LegalGround.objects.filter(
+        receiving_organisation_id=actor.organisation.pk,
+        categories__contains=[category],
+        purposes__contains=[purpose],
+        valid_from__lte=now,
+        valid_until__gt=now,
+        ended_at__isnull=True,
+    )
+
+
+def restrict_children(
+    actor: Actor, queryset: QuerySet[Child], *, purpose: str, category: str = Category.BASIC
+) -> QuerySet[Child]:
+    """Only the children the actor may read `category` of, for `purpose`, right now."""
+    if actor.role not in CHILD_ROLES:
+        return queryset.none()
+    child = OuterRef("pk")
+    return queryset.filter(
+        Exists(_active_involvements(actor).filter(child=child))
+        | Exists(_valid_consents(actor, category, purpose).filter(child=child))
+        | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
+    )
+
+
+def decide(actor: Actor, child: Child, *, purpose: str, category: str) -> Decision:
+    """Why the actor may read this category of this child, or DENIED."""
+    if actor.role not in CHILD_ROLES:
+        return DENIED
+    involvement = _active_involvements(actor).filter(child=child).values_list("pk", flat=True)
+    if (involvement_id := involvement.first()) is not None:
+        return Decision(True, "involvement", {"involvement_id": involvement_id})
+    consent = _valid_consents(actor, category, purpose).filter(child=child).first()
+    if consent is not None:
+        return Decision(True, "consent", {"consent_id": consent.pk})
+    ground = (
+        _valid_legal_grounds(actor, category, purpose)
+        .filter(child=child)
+        .select_related("basis")
+        .first()
+    )
+    if ground is not None:
+        return Decision(
+            True,
+            "legal_ground",
+            {"legal_ground_id": ground.pk, "reference": ground.basis.reference},
+        )
+    return DENIED
+
+
+def may_see_address(actor: Actor, child: Child, *, purpose: str) -> Decision:
+    """Contact details, which protected identity hides from all without a recorded need."""
+    decision = decide(actor, child, purpose=purpose, category=Category.CONTACT)
+    if not decision.allowed or not child.protected_identity:
+        return decision
+    need = ProtectedIdentityNeed.objects.filter(
+        child=child, unit_id=actor.unit.pk, valid_until__gte=timezone.localdate()
+    ).values_list("pk", flat=True)
+    if (need_id := need.first()) is None:
+        return DENIED
+    return Decision(
+        True, decision.basis, {**decision.detail, "protected_identity_need_id": need_id}
+    )
+
+
+def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:
+    """Which units are involved with the child, as far as the actor may know: its own
+    organisation's, and others' only where a ground covers that organisation's category."""
+    allowed = Q(unit__organisation_id=actor.organisation.pk)
+    for category in set(CATEGORY_OF_KIND.values()):
+        kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]
+        covered = Exists(_valid_consents(actor, category, purpose).filter(child=child)) | Exists(
+            _valid_legal_grounds(actor, category, purpose).filter(child=child)
+        )
+        allowed |= Q(unit__organisation__kind__in=kinds) & Q(covered)
+    return (
+        Involvement.objects.filter(child=child, ended_on__isnull=True)
+        .filter(allowed)
+        .select_related("unit__organisation", "staff")
+        .order_by("unit__organisation__name", "unit__name")
+    )

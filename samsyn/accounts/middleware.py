@@ -1,0 +1,51 @@
+"""Puts the actor on the request and enforces each view's declared access rule."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.shortcuts import redirect
+
+from samsyn.access import http as rules
+from samsyn.access.actor import Actor
+from samsyn.access.rules import can
+
+SESSION_MEMBERSHIP = "samsyn_membership_id"
+SESSION_PASSWORD_USER = "samsyn_password_user_id"
+
+
+class ActorMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        request.actor = None
+        user = request.user
+        if user.is_authenticated and user.is_verified():
+            membership_id = request.session.get(SESSION_MEMBERSHIP)
+            if membership_id:
+                request.actor = Actor.for_membership(membership_id, user_id=user.pk)
+        return self.get_response(request)
+
+    def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
+        rule = getattr(view_func, "access_rule", None)
+        if rule is None:
+            # Fail closed: a view nobody declared a rule for is not served.
+            raise Http404
+        if rule in (rules.PUBLIC, rules.API):
+            return None
+        if rule == rules.PASSWORD_VERIFIED:
+            if request.session.get(SESSION_PASSWORD_USER) is None:
+                return redirect("accounts:login")
+            return None
+        if not (request.user.is_authenticated and request.user.is_verified()):
+            return redirect(f"/accounts/login/?{urlencode({'next': request.get_full_path()})}")
+        if rule == rules.SIGNED_IN:
+            return None
+        if request.actor is None:
+            return redirect(f"/accounts/acting-for/?{urlencode({'next': request.get_full_path()})}")
+        permission = getattr(view_func, "access_permission", None)
+        if permission and not can(request.actor, permission):
+            return HttpResponseForbidden()
+        return None

@@ -1,0 +1,22 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from samsyn.audit.verify import verify
+
+
+class Command(BaseCommand):
+    help = "Audit log tools. 'verify' walks every hash chain and reports the first broken link."
+
+    def add_arguments(self, parser):
+        parser.add_argument("action", choices=["verify"])
+
+    def handle(self, *args, action, **options):
+        report = verify()
+        for link in report.breaks:
+            where = f"entry {link.entry_id}" if link.entry_id else "after the last entry"
+            self.stderr.write(
+                f"BROKEN  chain {link.chain}, link {link.seq} ({where}): {link.reason}"
+            )
+        summary = f"{report.entries} entries in {report.chains} chains"
+        if not report.ok:
+            raise CommandError(f"{len(report.breaks)} broken chain(s) among {summary}.")
+        self.stdout.write(f"OK  {summary}: every link holds.")

@@ -1,0 +1,119 @@
+"""Children (barn) and guardians (vårdnadshavare), their identity numbers, protected identity
+(skyddade personuppgifter), and which units have the child as client, patient or pupil."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.directory.models import Principal, Staff, Unit
+
+
+class Person(models.Model):
+    """What children and guardians share: an identity and where they live."""
+
+    identity_number = models.CharField(_("identity number"), max_length=12, unique=True)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    street_address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(_("postal code"), max_length=6, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+    protected_identity = models.BooleanField(_("protected identity"), default=False)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+    @property
+    def identity_display(self) -> str:
+        return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Child(Person):
+    """Barn: 0–17 years, identified by personnummer or samordningsnummer."""
+
+    birth_date = models.DateField(_("date of birth"))
+    is_coordination_number = models.BooleanField(_("coordination number"), default=False)
+    municipality = models.ForeignKey(
+        Principal, on_delete=models.PROTECT, related_name="children", verbose_name=_("municipality")
+    )
+    # Optimistic locking (DESIGN invariant 6): every save bumps it; a stale form is refused.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("child")
+        verbose_name_plural = _("children")
+        ordering = ["last_name", "first_name"]
+        indexes = [models.Index(fields=["last_name", "first_name"])]
+
+    @property
+    def age(self) -> int:
+        today = timezone.localdate()
+        born = self.birth_date
+        return today.year - born.year - ((today.month, today.day) < (born.month, born.day))
+
+
+class Guardian(Person):
+    """Vårdnadshavare: each guardian is a person of their own and consents separately."""
+
+    email = models.EmailField(_("e-mail"), blank=True)
+    children = models.ManyToManyField(
+        Child, through="Guardianship", related_name="guardians", verbose_name=_("children")
+    )
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["last_name", "first_name"]
+
+
+class Guardianship(models.Model):
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
+    guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
+        ]
+
+
+class Involvement(models.Model):
+    """A unit has the child as client, patient or pupil: the relationship that lets its staff see
+    the child inside their own organisation. Who is involved is itself information owned by the
+    unit's organisation (that a child is a BUP patient is health data)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="involvements")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="involvements")
+    # The staff member assigned to the child's case; blank when the whole unit treats the child.
+    staff = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="involvements"
+    )
+    reason = models.CharField(_("reason"), max_length=300, blank=True)
+    started_on = models.DateField(_("started on"), default=timezone.localdate)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("involvement")
+        verbose_name_plural = _("involvements")
+        indexes = [models.Index(fields=["unit", "child"]), models.Index(fields=["child", "unit"])]
+
+
+class ProtectedIdentityNeed(models.Model):
+    """A recorded need to see a protected child's address: only this unit, only until then."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="address_needs")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=300)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(_("recorded at"), default=timezone.now)
+    valid_until = models.DateField(_("valid until"))
+
+    class Meta:
+        verbose_name = _("recorded need to see a protected address")
+        verbose_name_plural = _("recorded needs to see a protected address")

@@ -1,0 +1,32 @@
+"""The `samsyn` command line. Each command is a Django management command; this maps the
+documented names onto them:
+
+    samsyn demo [--children N] [--seed S] [--port P]   start the demo county, worker and web
+    samsyn serve [--port P]                             the web server only
+    samsyn worker                                       the background task worker
+    samsyn audit verify                                 walk the audit chains
+    samsyn check [--deploy]                             Django's system checks
+    samsyn totp USERNAME                                a demo user's current sign-in code
+    samsyn <any manage.py command>                      e.g. migrate, createsuperuser
+"""
+
+import os
+import sys
+
+ALIASES = {"worker": ["db_worker"]}
+
+
+def main(argv: list[str] | None = None) -> None:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "samsyn.conf.dev")
+    if not argv or argv[0] in {"-h", "--help", "help"}:
+        print(__doc__)
+        return
+    command, rest = argv[0], argv[1:]
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["samsyn", *ALIASES.get(command, [command]), *rest])
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,5 @@
+"""The demo and local development: debug pages, mail to the console."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True

@@ -1,0 +1,50 @@
+"""Consent (samtycke): per person, per receiving organisation, per category, with validity.
+Withdrawal takes effect at once: every access check reads these rows in its own query."""
+
+from django.contrib.postgres.fields import ArrayField
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.access.models import Category, Purpose
+from samsyn.children.models import Child, Guardian
+from samsyn.directory.models import Organisation, Staff
+
+
+class Consent(models.Model):
+    class GivenBy(models.TextChoices):
+        CHILD = "child", _("the child")
+        GUARDIAN = "guardian", _("a guardian")
+
+    class Form(models.TextChoices):
+        ORAL = "oral", _("oral")
+        WRITTEN = "written", _("written")
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="consents")
+    given_by = models.CharField(_("given by"), max_length=10, choices=GivenBy.choices)
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    receiving_organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="consents_received"
+    )
+    categories = ArrayField(models.CharField(max_length=20, choices=Category.choices))
+    purposes = ArrayField(models.CharField(max_length=20, choices=Purpose.choices))
+    form = models.CharField(_("form"), max_length=10, choices=Form.choices)
+    given_at = models.DateTimeField(_("given at"), default=timezone.now)
+    valid_until = models.DateTimeField(_("valid until"))
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    recorded_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        indexes = [models.Index(fields=["receiving_organisation", "child"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(given_by="child", guardian__isnull=True)
+                | models.Q(given_by="guardian", guardian__isnull=False),
+                name="consent_giver_consistent",
+            )
+        ]

@@ -3,5 +3,8 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("accounts/", include("samsyn.accounts.urls")),
+    path("directory/", include("samsyn.directory.urls")),
     path("children/", include("samsyn.children.urls")),
+    path("audit/", include("samsyn.audit.urls")),
+    path("api/", include("samsyn.api.urls")),
 ]

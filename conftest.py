@@ -1,0 +1,1 @@
+"""Shared fixtures. The embedded PostgreSQL serves the tests too (DESIGN: PostgreSQL only)."""

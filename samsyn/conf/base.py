@@ -149,7 +149,15 @@ X_FRAME_OPTIONS = "DENY"
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
-MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+MAILERS = {
+    "default": {
+        "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "OPTIONS": {
+            "host": os.environ.get("SAMSYN_SMTP_HOST", "localhost"),
+            "port": int(os.environ.get("SAMSYN_SMTP_PORT", "25")),
+        },
+    }
+}
 DEFAULT_FROM_EMAIL = "samsyn@localhost"
 
 LOGGING = {

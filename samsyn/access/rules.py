@@ -196,3 +196,18 @@ def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySe
         .select_related("unit__organisation", "staff")
         .order_by("unit__organisation__name", "unit__name")
     )
+
+
+def can_edit_child(actor: Actor, child: Child) -> bool:
+    """Only a unit that has the child as client, patient or pupil changes the child's record: a
+    consent lets another organisation read, never write. A protected identity's address is
+    changed only with a recorded need, because nobody overwrites what they may not see."""
+    if actor.role not in CHILD_ROLES:
+        return False
+    if not _active_involvements(actor).filter(child=child).exists():
+        return False
+    if not child.protected_identity:
+        return True
+    return ProtectedIdentityNeed.objects.filter(
+        child=child, unit_id=actor.unit.pk, valid_until__gte=timezone.localdate()
+    ).exists()

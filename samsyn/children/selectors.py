@@ -3,21 +3,32 @@ child writes an audit row in the same transaction."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category
+from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
-from samsyn.children.models import Child, Guardian, Involvement
+from samsyn.children.models import Child, Guardian, Involvement, ProtectedIdentityNeed
+from samsyn.directory.models import Role
+
+PAGE_SIZE = 25
 
 
 class ChildNotFound(Exception):
     """The same for "no such child" and "not yours": ids cannot be probed."""
+
+
+@dataclass(frozen=True)
+class GuardianRow:
+    guardian: Guardian
+    shows_contact: bool
 
 
 @dataclass(frozen=True)
@@ -30,10 +41,41 @@ class ChildView:
     address: rules.Decision
     guardians: list[Guardian]
     involvements: list[Involvement]
+    # Guardians whose contact details the actor may see (the child's address rule, and a
+    # protected guardian's only under the unit's recorded need for the child).
+    guardian_contact_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
     def shows_address(self) -> bool:
         return self.address.allowed
+
+    @property
+    def purpose_label(self) -> str:
+        return Purpose(self.purpose).label
+
+    @property
+    def shows_location(self) -> bool:
+        """Protected identity hides location too (DOMAIN: children), the municipality included."""
+        return self.address.allowed or not self.child.protected_identity
+
+    @property
+    def guardian_rows(self) -> list[GuardianRow]:
+        return [GuardianRow(g, g.pk in self.guardian_contact_ids) for g in self.guardians]
+
+
+@dataclass(frozen=True)
+class ChildActions:
+    """What the actor may do on the child's page beyond reading it."""
+
+    may_edit: bool
+    may_record_address_need: bool
+
+
+def _location_hidden(actor: Actor) -> Q:
+    need = ProtectedIdentityNeed.objects.filter(
+        child=OuterRef("pk"), unit_id=actor.unit.pk, valid_until__gte=timezone.localdate()
+    )
+    return Q(protected_identity=True) & ~Q(Exists(need))
 
 
 def children_visible_to(actor: Actor, *, purpose: str, query: str = "") -> QuerySet[Child]:
@@ -52,6 +94,25 @@ def children_visible_to(actor: Actor, *, purpose: str, query: str = "") -> Query
                     Q(first_name__istartswith=word) | Q(last_name__istartswith=word)
                 )
     return children.select_related("municipality").order_by("last_name", "first_name", "pk")
+
+
+def child_page_for(actor: Actor, *, purpose: str, query: str = "", page: object = 1) -> Page:
+    """One page of the children the actor may see, each marked `location_hidden` when its
+    protected identity hides the municipality from this unit. The page is a read of every child
+    on it: one audit row names them all, so a bounded number of queries logs the whole page."""
+    children = children_visible_to(actor, purpose=purpose, query=query).annotate(
+        location_hidden=_location_hidden(actor)
+    )
+    with transaction.atomic():
+        result = Paginator(children, PAGE_SIZE).get_page(page)
+        child_ids = [child.pk for child in result]
+        if child_ids:
+            audit.record_read(
+                actor=actor, child_id=None, obj="child_list", obj_id=result.number,
+                purpose=purpose, decision=rules.Decision(True, "search"),
+                detail={"child_ids": child_ids, "query": query},
+            )  # fmt: skip
+    return result
 
 
 def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
@@ -76,8 +137,49 @@ def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decisi
     address = rules.may_see_address(actor, child, purpose=purpose)
     guardians = list(child.guardians.order_by("last_name", "first_name"))
     involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
+    need_recorded = "protected_identity_need_id" in address.detail
+    contact_ids = frozenset(
+        g.pk for g in guardians if address.allowed and (need_recorded or not g.protected_identity)
+    )
     audit.record_read(
         actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
-        decision=decision, detail={"address_shown": address.allowed},
+        decision=decision,
+        detail={"address_shown": address.allowed, "guardian_contacts_shown": sorted(contact_ids)},
     )  # fmt: skip
-    return ChildView(child, purpose, decision, address, guardians, involvements)
+    return ChildView(child, purpose, decision, address, guardians, involvements, contact_ids)
+
+
+def unit_is_involved(actor: Actor, child: Child) -> bool:
+    """The actor's unit has the child as client, patient or pupil today, whoever is assigned."""
+    today = timezone.localdate()
+    return (
+        Involvement.objects.filter(child=child, unit_id=actor.unit.pk, started_on__lte=today)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
+        .exists()
+    )
+
+
+def may_record_address_need(actor: Actor, child: Child) -> bool:
+    """A unit manager records the need for their own unit, and only for a unit involved with
+    the child: the need is the unit's, not the person's."""
+    return (
+        actor.role == Role.UNIT_MANAGER
+        and child.protected_identity
+        and unit_is_involved(actor, child)
+    )
+
+
+def child_actions_for(actor: Actor, view: ChildView) -> ChildActions:
+    return ChildActions(
+        may_edit=rules.can_edit_child(actor, view.child),
+        may_record_address_need=may_record_address_need(actor, view.child)
+        and not view.shows_address,
+    )
+
+
+def is_visible(actor: Actor, *, child_id: int) -> bool:
+    """Whether the actor may open the child's page for their default purpose; yes or no only,
+    so it reads nothing to audit."""
+    return rules.restrict_children(
+        actor, Child.objects.filter(pk=child_id), purpose=rules.default_purpose(actor)
+    ).exists()

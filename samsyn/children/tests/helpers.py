@@ -1,0 +1,74 @@
+"""Helpers for the children tests: signing a client in, and grounds to see a child."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.test import Client
+from django.utils import timezone, translation
+from django.utils.html import escape
+from django_otp import DEVICE_ID_SESSION_KEY
+
+from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
+from samsyn.accounts.middleware import SESSION_MEMBERSHIP
+from samsyn.consent.models import Consent
+from samsyn.directory.models import Membership
+from samsyn.directory.tests.factories import MembershipFactory
+
+
+def signed_in_client(membership: Membership) -> Client:
+    """A client signed in with password and second factor, acting for `membership`."""
+    client = Client()
+    user = membership.staff.user
+    client.force_login(user)
+    session = client.session
+    session[SESSION_MEMBERSHIP] = membership.pk
+    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
+    session.save()
+    return client
+
+
+def give_consent(child, organisation, *, categories=(Category.BASIC,), purposes=None, **kwargs):
+    recorder = MembershipFactory()
+    return Consent.objects.create(
+        child=child,
+        given_by=Consent.GivenBy.CHILD,
+        receiving_organisation=organisation,
+        categories=list(categories),
+        purposes=list(purposes or Purpose.values),
+        form=Consent.Form.WRITTEN,
+        valid_until=timezone.now() + datetime.timedelta(days=30),
+        recorded_by=recorder.staff,
+        recorded_for=recorder.unit.organisation,
+        **kwargs,
+    )
+
+
+def record_legal_ground(child, organisation, *, reference="OSL 25 kap. 12 §"):
+    basis = LegalBasis.objects.create(
+        code=f"basis-{organisation.pk}-{child.pk}",
+        reference=reference,
+        title="Health care and social services about a child",
+        categories=[Category.BASIC],
+        purposes=list(Purpose.values),
+    )
+    return LegalGround.objects.create(
+        child=child,
+        basis=basis,
+        receiving_organisation=organisation,
+        categories=[Category.BASIC],
+        purposes=list(Purpose.values),
+        reason="Necessary care",
+        valid_until=timezone.now() + datetime.timedelta(days=30),
+        recorded_by=MembershipFactory().staff,
+    )
+
+
+def says(response, msgid: str, **params) -> bool:
+    """Whether the page shows `msgid` (with named `params`) in the language it was rendered in,
+    so the tests hold once the catalogue translates it."""
+    with translation.override(response.get("Content-Language", "sv")):
+        expected = translation.gettext(msgid)
+    if params:
+        expected = expected % params
+    return escape(expected) in response.content.decode()

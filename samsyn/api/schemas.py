@@ -1,0 +1,38 @@
+"""Shapes shared by every operation: the error bodies and the id bounds."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Any
+
+from django.db.models import TextChoices
+from ninja import Schema
+
+from samsyn.directory.models import Organisation, Principal
+
+# Ids are PostgreSQL bigints: a larger number in a path must be a 422, not a database error.
+MAX_ID = 2**63 - 1
+
+# A NUL byte cannot reach PostgreSQL in a text parameter; refuse it as bad input.
+NO_NUL = r"^[^\x00]*$"
+
+
+class ErrorOut(Schema):
+    detail: str
+
+
+class ValidationErrorOut(Schema):
+    detail: list[dict[str, Any]]
+
+
+ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
+
+
+def api_enum(name: str, choices: type[TextChoices]) -> type[StrEnum]:
+    """A model's choices under a name of the API's own: two models' `Kind`s would otherwise
+    collide in the OpenAPI document and get module-path names."""
+    return StrEnum(name, {member.name: member.value for member in choices})
+
+
+OrganisationKind = api_enum("OrganisationKind", Organisation.Kind)
+PrincipalKind = api_enum("PrincipalKind", Principal.Kind)

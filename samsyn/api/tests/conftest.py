@@ -1,0 +1,92 @@
+"""Fixtures for the API tests: a social-services caseworker with a child, and an unrelated BUP
+clinician; clients signed in by session or by token."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, Purpose
+from samsyn.access.tests.helpers import sign_in_client
+from samsyn.accounts import token_services
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    GuardianshipFactory,
+    InvolvementFactory,
+)
+from samsyn.consent.models import Consent
+from samsyn.directory.models import Membership, Organisation, Principal, Role
+from samsyn.directory.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PrincipalFactory,
+    UnitFactory,
+)
+
+
+def actor_of(membership: Membership) -> Actor:
+    return Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
+
+
+def token_client(membership: Membership, *, days: int = 30) -> tuple[Client, str]:
+    _, secret = token_services.create_token(actor=actor_of(membership), name="script", days=days)
+    return Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), secret
+
+
+def give_consent(child, organisation, *, categories=(Category.BASIC,), purposes=None) -> Consent:
+    recorder = MembershipFactory()
+    return Consent.objects.create(
+        child=child,
+        given_by=Consent.GivenBy.CHILD,
+        receiving_organisation=organisation,
+        categories=list(categories),
+        purposes=list(purposes or Purpose.values),
+        form=Consent.Form.WRITTEN,
+        valid_until=timezone.now() + datetime.timedelta(days=30),
+        recorded_by=recorder.staff,
+        recorded_for=recorder.unit.organisation,
+    )
+
+
+@pytest.fixture
+def kommun() -> Principal:
+    return PrincipalFactory(kind=Principal.Kind.MUNICIPALITY)
+
+
+@pytest.fixture
+def social(kommun) -> Membership:
+    """A caseworker of a social-services unit."""
+    unit = UnitFactory(organisation=OrganisationFactory(principal=kommun), municipality=kommun)
+    return MembershipFactory(unit=unit, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def bup() -> Membership:
+    """A clinician of another organisation (BUP), with no relationship to the child."""
+    organisation = OrganisationFactory(
+        kind=Organisation.Kind.BUP, principal=PrincipalFactory(kind=Principal.Kind.REGION)
+    )
+    return MembershipFactory(unit=UnitFactory(organisation=organisation), role=Role.CLINICIAN)
+
+
+@pytest.fixture
+def child(social, kommun):
+    """A child the social-services unit has as client, with two guardians."""
+    child = ChildFactory(municipality=kommun)
+    InvolvementFactory(child=child, unit=social.unit)
+    for _ in range(2):
+        GuardianshipFactory(child=child, guardian=GuardianFactory())
+    return child
+
+
+@pytest.fixture
+def session_client():
+    def make(membership: Membership) -> Client:
+        return sign_in_client(Client(), membership)
+
+    return make

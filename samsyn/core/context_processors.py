@@ -1,2 +1,15 @@
+from samsyn.access.rules import can
+
+
 def actor(request):
-    return {"actor": getattr(request, "actor", None)}
+    """The actor and what the navigation may offer them. The links only mirror the rules; each
+    view still enforces its own."""
+    actor = getattr(request, "actor", None)
+    return {
+        "actor": actor,
+        "nav": {
+            "children": bool(actor and can(actor, "children.search")),
+            "directory": bool(actor and can(actor, "directory.view")),
+            "audit_unit": bool(actor and can(actor, "audit.review_unit")),
+        },
+    }

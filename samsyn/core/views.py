@@ -4,13 +4,31 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 from django.views.i18n import set_language as django_set_language
 
+from samsyn.access import rules
 from samsyn.access.http import actor_required, public
+from samsyn.core import selectors
+from samsyn.directory.models import Role
 
 
 @actor_required()
 @require_GET
 def home(request):
-    return render(request, "core/home.html")
+    """The start page: what the actor's role needs first (DESIGN: a start page per role)."""
+    actor = request.actor
+    role = actor.role
+    context = {"role": role}
+    if rules.can(actor, "children.search"):
+        context["children_count"] = selectors.children_count(actor)
+    if role == Role.UNIT_MANAGER:
+        context["unit_staff"] = selectors.unit_staff(actor)
+        context["unit_staff_count"] = selectors.unit_staff_count(actor)
+    if role == Role.ADMINISTRATOR:
+        context["units"] = selectors.organisation_units(actor)
+    if role == Role.ANALYST:
+        context["kinds"] = selectors.county_organisations_by_kind(actor)
+        context["county"] = selectors.county_name(actor)
+    context["may_review_unit"] = rules.can(actor, "audit.review_unit")
+    return render(request, "core/home.html", context)
 
 
 @public

@@ -1,0 +1,198 @@
+"""Reads of the audit log (logg): a child's log as one organisation wrote it, and an
+organisation's whole log for log follow-up (logguppföljning, DOMAIN LOG-1).
+
+Reading the log is itself logged, with the purpose log review. Pages are keyset-paginated on
+(at, id), newest first: no COUNT over a table that grows by millions of rows a day, and the
+cost of a page does not grow with how far back it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from samsyn.access import rules
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, Purpose
+from samsyn.audit import services as audit
+from samsyn.audit.models import Entry
+from samsyn.children.models import Child
+from samsyn.directory.models import Role, Staff
+
+PAGE_SIZE = 25
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+OUTCOMES = {"allowed": _("allowed"), "denied": _("denied")}
+ACTIONS = {"read": _("read")}
+BASES = {
+    "involvement": _("relationship to the child"),
+    "consent": _("consent"),
+    "legal_ground": _("legal ground"),
+    "own_record": _("own organisation's record"),
+    "none": _("no ground"),
+}
+ROLES = dict(Role.choices) | {"system": _("system")}
+PURPOSES = dict(Purpose.choices)
+
+
+class ChildNotFound(Exception):
+    """The same for "no such child" and "not yours": ids cannot be probed."""
+
+
+@dataclass(frozen=True)
+class Cursor:
+    """Where a page of the log starts: just older than this row."""
+
+    at: dt.datetime
+    id: int
+
+    def encode(self) -> str:
+        return f"{(self.at - _EPOCH) // _MICROSECOND}_{self.id}"
+
+    @classmethod
+    def decode(cls, value: str | None) -> Cursor | None:
+        try:
+            micro, entry_id = (int(part) for part in (value or "").split("_"))
+        except ValueError:
+            return None  # a mangled cursor shows the newest page rather than an error
+        return cls(_EPOCH + micro * _MICROSECOND, entry_id)
+
+
+@dataclass(frozen=True)
+class Row:
+    """One audit entry as the log views show it."""
+
+    entry: Entry
+
+    def __getattr__(self, name):
+        return getattr(self.entry, name)
+
+    @property
+    def role_label(self) -> str:
+        return ROLES.get(self.entry.role, self.entry.role)
+
+    @property
+    def action_label(self) -> str:
+        return ACTIONS.get(self.entry.action, self.entry.action)
+
+    @property
+    def outcome_label(self) -> str:
+        return OUTCOMES.get(self.entry.outcome, self.entry.outcome)
+
+    @property
+    def purpose_label(self) -> str:
+        return PURPOSES.get(self.entry.purpose, self.entry.purpose)
+
+    @property
+    def ground_label(self) -> str:
+        basis = self.entry.basis or {}
+        label = str(BASES.get(basis.get("basis", "none"), basis.get("basis", "")))
+        reference = basis.get("reference")
+        return f"{label} ({reference})" if reference else label
+
+
+@dataclass(frozen=True)
+class LogPage:
+    rows: list[Row]
+    next_cursor: str | None  # None on the last page
+    is_first: bool
+
+
+def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE) -> LogPage:
+    if cursor is not None:
+        entries = entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
+    fetched = list(entries.order_by("-at", "-id")[: size + 1])
+    rows = [Row(entry) for entry in fetched[:size]]
+    more = len(fetched) > size
+    next_cursor = Cursor(rows[-1].at, rows[-1].id).encode() if more else None
+    return LogPage(rows, next_cursor, cursor is None)
+
+
+@dataclass(frozen=True)
+class ChildLog:
+    child: Child
+    page: LogPage
+
+
+def child_log_for(actor: Actor, *, child_id: int, cursor: Cursor | None = None) -> ChildLog:
+    """The audit rows of one child written by the actor's own organisation, if the actor may
+    see the child at all (the same ground check as the child's page, for log review)."""
+    purpose = Purpose.LOG_REVIEW
+    child = Child.objects.only("pk", "first_name", "last_name").filter(pk=child_id).first()
+    decision = (
+        rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
+        if child
+        else rules.DENIED
+    )
+    if not decision.allowed:
+        # Outside the transaction below: the denial's row must outlive the 404.
+        audit.record_denied(
+            actor=actor, child_id=child.pk if child else None, obj="audit_log", obj_id=child_id,
+            purpose=purpose,
+        )  # fmt: skip
+        raise ChildNotFound(child_id)
+    with transaction.atomic():
+        # Written before the page is read, so the reviewer sees their own review at the top.
+        audit.record_read(
+            actor=actor, child_id=child.pk, obj="audit_log", obj_id=child.pk, purpose=purpose,
+            decision=decision, detail={"page": cursor.encode() if cursor else "first"},
+        )  # fmt: skip
+        entries = Entry.objects.filter(child_id=child.pk, organisation_id=actor.organisation.pk)
+        return ChildLog(child, _page(entries, cursor))
+
+
+def organisation_log(
+    actor: Actor,
+    *,
+    staff: Staff | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    outcome: str = "",
+    cursor: Cursor | None = None,
+) -> LogPage:
+    """The audit rows written by the actor's organisation, for its log follow-up."""
+    rules.require(actor, "audit.review_unit")
+    entries = Entry.objects.filter(organisation_id=actor.organisation.pk)
+    if staff is not None:
+        entries = entries.filter(staff_id=staff.pk)
+    # Dates are Swedish calendar days; the bounds are instants, so partitions can be pruned.
+    if date_from is not None:
+        entries = entries.filter(at__gte=_start_of(date_from))
+    if date_to is not None:
+        entries = entries.filter(at__lt=_start_of(date_to + dt.timedelta(days=1)))
+    if outcome:
+        entries = entries.filter(outcome=outcome)
+    with transaction.atomic():
+        audit.record_change(
+            actor=actor, child_id=None, obj="audit_log",
+            obj_id=f"organisation:{actor.organisation.pk}", event="read",
+            purpose=Purpose.LOG_REVIEW,
+            detail={
+                "staff_id": staff.pk if staff else None,
+                "from": date_from.isoformat() if date_from else None,
+                "to": date_to.isoformat() if date_to else None,
+                "outcome": outcome or None,
+                "page": cursor.encode() if cursor else "first",
+            },
+        )  # fmt: skip
+        return _page(entries, cursor)
+
+
+def organisation_staff(actor: Actor) -> QuerySet[Staff]:
+    """Staff who have belonged to a unit of the actor's organisation: the log's staff filter."""
+    return (
+        Staff.objects.filter(memberships__unit__organisation_id=actor.organisation.pk)
+        .distinct()
+        .only("pk", "name")
+        .order_by("name", "pk")
+    )
+
+
+def _start_of(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))

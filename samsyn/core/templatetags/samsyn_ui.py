@@ -1,0 +1,43 @@
+"""Template helpers that render Django form fields with Designsystemet's classes.
+
+Django already ties help texts and errors to inputs (`aria-describedby` with the ids
+`<id>_helptext` and `<id>_error`, and `aria-invalid`); `includes/form.html` uses the same ids, so
+these helpers only add the design system's class names.
+"""
+
+from django import template
+from django.forms import BoundField
+
+register = template.Library()
+
+
+@register.filter
+def ds_widget(field: BoundField):
+    """The field's input, select or textarea with Designsystemet's `ds-input` class."""
+    css = field.field.widget.attrs.get("class", "")
+    return field.as_widget(attrs={"class": f"{css} ds-input".strip()})
+
+
+@register.filter
+def ds_choices(field: BoundField):
+    """A radio or checkbox group's options, each input with `ds-input`."""
+    field.field.widget.attrs.setdefault("class", "ds-input")
+    return field.subwidgets
+
+
+@register.filter
+def first_input_id(field: BoundField) -> str:
+    """The id an error summary links to: a group's first option, otherwise the field itself."""
+    if field.field.widget.use_fieldset:
+        return f"{field.auto_id}_0"
+    return field.id_for_label
+
+
+@register.simple_tag
+def page_numbers(page) -> list[int | None]:
+    """The page numbers to link, with None where a run is elided."""
+    ellipsis = page.paginator.ELLIPSIS
+    return [
+        None if number == ellipsis else number
+        for number in page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)
+    ]

@@ -3,6 +3,7 @@ from django.urls import include, path
 urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("accounts/", include("samsyn.accounts.urls")),
+    path("accounts/tokens/", include("samsyn.accounts.token_urls")),
     path("directory/", include("samsyn.directory.urls")),
     path("children/", include("samsyn.children.urls")),
     path("audit/", include("samsyn.audit.urls")),

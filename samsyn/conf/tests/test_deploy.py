@@ -6,8 +6,9 @@ import sys
 
 def test_production_settings_pass_check_deploy():
     # A subprocess: production settings must be loaded fresh, not over the test settings.
+    # The browser tests' DJANGO_ALLOW_ASYNC_UNSAFE must not leak into a production check.
     env = {
-        **os.environ,
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
         "DJANGO_SETTINGS_MODULE": "samsyn.conf.production",
         "SAMSYN_SECRET_KEY": secrets.token_urlsafe(50),
     }

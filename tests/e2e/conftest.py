@@ -12,13 +12,12 @@ from collections.abc import Iterator
 from pathlib import Path
 
 # Playwright's sync API runs an event loop in this thread, and Django refuses ORM calls from a
-# thread with a running loop. Only the test process is told it may: the app never is.
+# thread with a running loop. Set here, for the test process only; never in settings.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+import axe  # noqa: E402  (tests/e2e/axe.py; pytest puts this folder on sys.path)
 import pytest  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
-
-import axe  # noqa: E402  (tests/e2e/axe.py; pytest puts this folder on sys.path)
 
 CHROMIUM = Path("/usr/bin/chromium")
 LAUNCH_ARGS = [

@@ -1,0 +1,202 @@
+"""DESIGN invariant 7: a page makes a bounded number of queries whatever the data size.
+
+Each page is loaded with 10 and with 200 rows of the data it lists, and its SQL queries are
+counted; the count must not grow. Adding a page is one line in PAGES. A page whose URL name does
+not exist (yet) is skipped with a message. `pytest tests/test_query_counts.py -s` prints the
+table of counts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, Purpose
+from samsyn.access.rules import Decision
+from samsyn.access.tests.helpers import sign_in_client
+from samsyn.audit import services as audit
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    GuardianshipFactory,
+    InvolvementFactory,
+)
+from samsyn.consent.models import Consent
+from samsyn.directory.models import Organisation, Role
+from samsyn.directory.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PrincipalFactory,
+    UnitFactory,
+    make_actor,
+)
+
+SMALL, LARGE = 10, 200
+
+
+@dataclass
+class Setting:
+    """One social-services unit with a child it knows, and whoever views the page."""
+
+    municipality: object
+    unit: object
+    child: object
+    colleague: Actor  # another member of the unit, whose reads fill the logs
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def organisation(self):
+        return self.unit.organisation
+
+
+def more_children(s: Setting, n: int) -> None:
+    for _ in range(n):
+        InvolvementFactory(child=ChildFactory(municipality=s.municipality), unit=s.unit)
+
+
+def more_for_the_child(s: Setting, n: int) -> None:
+    """Everything the child's page lists grows: guardians, involved units, consents; and the
+    county around it grows by as many children."""
+    now = timezone.now()
+    for _ in range(n):
+        GuardianshipFactory(child=s.child)
+        InvolvementFactory(child=s.child, unit=UnitFactory(organisation=s.organisation))
+        Consent.objects.create(
+            child=s.child, given_by=Consent.GivenBy.CHILD,
+            receiving_organisation=OrganisationFactory(kind=Organisation.Kind.BUP),
+            categories=[Category.BASIC, Category.SOCIAL], purposes=[Purpose.TREATMENT],
+            form=Consent.Form.WRITTEN, valid_until=now + timedelta(days=30),
+            recorded_by=s.colleague.staff, recorded_for=s.organisation,
+        )  # fmt: skip
+    more_children(s, n)
+
+
+def more_unit_staff(s: Setting, n: int) -> None:
+    for _ in range(n):
+        MembershipFactory(unit=s.unit)
+
+
+def more_units(s: Setting, n: int) -> None:
+    for _ in range(n):
+        MembershipFactory(unit=UnitFactory(organisation=s.organisation))
+
+
+def more_organisations(s: Setting, n: int) -> None:
+    for _ in range(n):
+        UnitFactory(
+            organisation=OrganisationFactory(principal=s.municipality), municipality=s.municipality
+        )
+
+
+def more_child_log(s: Setting, n: int) -> None:
+    decision = Decision(True, "involvement", {})
+    for _ in range(n):
+        audit.record_read(
+            actor=s.colleague, child_id=s.child.pk, obj="child", obj_id=s.child.pk,
+            purpose=Purpose.INVESTIGATION, decision=decision,
+        )  # fmt: skip
+
+
+def more_organisation_log(s: Setting, n: int) -> None:
+    for _ in range(n):
+        audit.record_denied(
+            actor=s.colleague, child_id=None, obj="child", obj_id=0, purpose=Purpose.INVESTIGATION
+        )
+    more_child_log(s, n)
+
+
+def child_id(s: Setting) -> dict:
+    return {"child_id": s.child.pk}
+
+
+def organisation_id(s: Setting) -> dict:
+    return {"organisation_id": s.organisation.pk}
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    id: str
+    url_name: str
+    role: str
+    grow: Callable[[Setting, int], None]
+    kwargs: Callable[[Setting], dict] = lambda s: {}
+
+
+PAGES = [
+    PageSpec("start_caseworker", "core:home", Role.CASEWORKER, more_children),
+    PageSpec("start_unit_manager", "core:home", Role.UNIT_MANAGER, more_unit_staff),
+    PageSpec("start_administrator", "core:home", Role.ADMINISTRATOR, more_units),
+    PageSpec("start_analyst", "core:home", Role.ANALYST, more_organisations),
+    PageSpec("children_list", "children:list", Role.CASEWORKER, more_children),
+    PageSpec("child_page", "children:detail", Role.CASEWORKER, more_for_the_child, child_id),
+    PageSpec("directory_list", "directory:list", Role.CASEWORKER, more_organisations),
+    PageSpec(
+        "directory_organisation",
+        "directory:organisation",
+        Role.CASEWORKER,
+        more_units,
+        organisation_id,
+    ),  # fmt: skip
+    PageSpec("audit_child", "audit:child", Role.CASEWORKER, more_child_log, child_id),
+    PageSpec("audit_unit", "audit:unit", Role.UNIT_MANAGER, more_organisation_log),
+]
+
+COUNTS: dict[str, tuple[int, int]] = {}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _print_table():
+    yield
+    if not COUNTS:
+        return
+    width = max(len(name) for name in COUNTS)
+    print(
+        f"\n\nSQL queries per page (DESIGN invariant 7)\n{'page':<{width}}  {SMALL:>5}  {LARGE:>5}"
+    )
+    for name, (small, large) in COUNTS.items():
+        print(f"{name:<{width}}  {small:>5}  {large:>5}")
+
+
+def _count(client: Client, url: str) -> int:
+    # One load first: process-wide caches (the audit partition, content types, translations)
+    # fill on the first request only and would count against the small size.
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200, f"{url} answered {response.status_code}"
+    return len(queries)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.id)
+def test_page_queries_do_not_grow_with_the_data(spec, client):
+    municipality = PrincipalFactory()
+    unit = UnitFactory(
+        organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
+    )
+    child = ChildFactory(municipality=municipality)
+    InvolvementFactory(child=child, unit=unit)
+    setting = Setting(municipality, unit, child, colleague=make_actor(unit=unit))
+    try:
+        url = reverse(spec.url_name, kwargs=spec.kwargs(setting))
+    except NoReverseMatch:
+        pytest.skip(f"no page named {spec.url_name} yet")
+    sign_in_client(client, MembershipFactory(unit=unit, role=spec.role))
+
+    spec.grow(setting, SMALL)
+    small = _count(client, url)
+    spec.grow(setting, LARGE - SMALL)
+    large = _count(client, url)
+
+    COUNTS[spec.id] = (small, large)
+    assert large <= small, (
+        f"{spec.id} ({url}) made {small} queries with {SMALL} rows and {large} with {LARGE}"
+    )

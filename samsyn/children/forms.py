@@ -9,8 +9,8 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext_lazy
 
 from samsyn.children.identity import IdentityNumber, parse_identity_number
 from samsyn.children.services import latest_need_date
@@ -126,15 +126,20 @@ class GuardianForm(forms.Form):
     first_name = _text(_("First name"), 100)
     last_name = _text(_("Last name"), 100)
 
+    def __init__(self, *args, number: int, **kwargs):
+        # empty_permitted: a guardian form left blank is valid and means "no guardian".
+        kwargs.update(prefix=f"guardian{number}", empty_permitted=True)
+        super().__init__(*args, use_required_attribute=False, **kwargs)
+        # Named in full, so the page's one error summary says which guardian is meant.
+        for field in self.fields.values():
+            field.label = gettext("Guardian %(number)d: %(field)s") % {
+                "number": number,
+                "field": field.label,
+            }
+
 
 def guardian_forms(data=None) -> list[GuardianForm]:
-    # empty_permitted: a guardian form left blank is valid and means "no guardian".
-    return [
-        GuardianForm(
-            data, prefix=f"guardian{n}", empty_permitted=True, use_required_attribute=False
-        )
-        for n in (1, 2)
-    ]
+    return [GuardianForm(data, number=number) for number in (1, 2)]
 
 
 def check_guardians(child_form: ChildRegistrationForm, guardians: list[GuardianForm]) -> list[dict]:

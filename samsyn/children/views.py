@@ -24,6 +24,25 @@ MAX_FORM_TOKENS = 20
 _UNKNOWN = object()
 
 
+class _WithoutSummary:
+    """A form as `includes/form.html` sees it, minus its error summary: a page with several
+    forms shows one summary for all of them (one heading id, one place to start)."""
+
+    errors = None
+
+    def __init__(self, form):
+        self._form = form
+
+    def __getattr__(self, name):
+        return getattr(self._form, name)
+
+    def __iter__(self):
+        return iter(self._form)
+
+    def __getitem__(self, name):
+        return self._form[name]
+
+
 def _purpose(request: HttpRequest) -> str:
     purpose = request.GET.get("purpose", "")
     return purpose if purpose in Purpose.values else rules.default_purpose(request.actor)
@@ -163,8 +182,10 @@ def register_child(request):
         request,
         "children/child_register.html",
         {
-            "form": form,
-            "guardian_forms": guardians,
+            "forms": [form, *guardians],
+            "has_errors": any(f.errors for f in [form, *guardians]),
+            "form": _WithoutSummary(form),
+            "guardian_forms": [_WithoutSummary(g) for g in guardians],
             "form_token": token,
             "existing_child_id": existing_child_id,
         },

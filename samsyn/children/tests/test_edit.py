@@ -103,9 +103,14 @@ def test_a_missing_version_counts_as_stale(social, child, client_for):
     [
         ("postal_code", "7021", "Enter the postal code as five digits, e.g. 702 10.", {}),
         ("city", "x" * 101, "At most %(limit)d characters.", {"limit": 100}),
-        ("phone", "ring me", "Enter a phone number with digits, spaces, hyphens and an optional +.", {}),
+        (
+            "phone",
+            "ring me",
+            "Enter a phone number with digits, spaces, hyphens and an optional +.",
+            {},
+        ),
     ],
-)  # fmt: skip
+)
 def test_bad_contact_input_is_explained_and_kept(
     social, child, client_for, field, value, msgid, params
 ):

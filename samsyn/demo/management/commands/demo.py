@@ -1,0 +1,180 @@
+"""`samsyn demo`: migrate, build the synthetic county once, start the worker, serve."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from samsyn.demo import services
+from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
+from samsyn.directory.models import Membership, Role
+
+
+class Command(BaseCommand):
+    help = "Start the demo: migrations, the synthetic Örebro county, the worker, the web server."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--children", type=int, default=services.DEFAULT_CHILDREN)
+        parser.add_argument("--seed", type=int, default=services.DEFAULT_SEED)
+        parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument(
+            "--no-serve", action="store_true", help="Build the county, print the logins, exit."
+        )
+        parser.add_argument(
+            "--rebuild",
+            action="store_true",
+            help="Erase the embedded demo database and build the county again.",
+        )
+
+    def handle(self, *args, children, seed, host, port, no_serve, rebuild, **options):
+        if children < 1:
+            raise CommandError(_("--children must be at least 1."))
+        started = time.monotonic()
+        if rebuild:
+            self._erase_database()
+        self._progress(_("Applying migrations…"))
+        call_command("migrate", verbosity=0, interactive=False)
+        state = services.current_state()
+        if state is None:
+            state = services.build_county(seed=seed, children=children, progress=self._progress)
+        elif (state.seed, state.children) != (seed, children):
+            self.stderr.write(
+                _(
+                    "The database already holds the demo county with seed %(seed)s and "
+                    "%(children)s children; starting that one. To build another, run: "
+                    "samsyn demo --rebuild --seed %(new_seed)s --children %(new_children)s "
+                    "(this erases the demo database)."
+                )
+                % {
+                    "seed": state.seed,
+                    "children": state.children,
+                    "new_seed": seed,
+                    "new_children": children,
+                }
+            )
+        else:
+            self._progress(
+                _("The demo county is already there (seed %(seed)s, %(children)s children).")
+                % {"seed": state.seed, "children": state.children}
+            )
+        self._progress(_("Ready in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
+        url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
+        if no_serve:
+            self._banner(url, serving=False)
+            return
+        self._serve(host, port, url)
+
+    def _progress(self, message: str) -> None:
+        self.stderr.write(message)
+        self.stderr.flush()
+
+    def _erase_database(self) -> None:
+        # Only the embedded database, which Samsyn owns: never a server named by DATABASE_URL.
+        if os.environ.get("DATABASE_URL"):
+            raise CommandError(
+                _(
+                    "--rebuild erases only the embedded database. With DATABASE_URL set, drop "
+                    "and create that database yourself, then run samsyn demo again."
+                )
+            )
+        self._progress(_("Erasing the embedded demo database…"))
+        with connection.cursor() as cursor:
+            # DROP SCHEMA rather than DELETE: audit rows refuse DELETE and TRUNCATE by design.
+            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+    def _serve(self, host: str, port: int, url: str) -> None:
+        family = socket.AF_INET6 if ":" in host else socket.AF_INET
+        with socket.socket(family, socket.SOCK_STREAM) as probe:
+            # Fail before starting the worker: runserver leaves with os._exit on a taken port.
+            if probe.connect_ex((host, port)) == 0:
+                raise CommandError(
+                    _("Port %(port)s is taken; choose another with --port.") % {"port": port}
+                )
+        worker = self._start_worker()
+        # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
+        signal.signal(signal.SIGTERM, _interrupt)
+        try:
+            self._banner(url, serving=True)
+            call_command(
+                "runserver",
+                f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
+                use_reloader=False,
+                use_threading=True,
+            )
+        except KeyboardInterrupt:
+            pass
+        finally:
+            self._stop(worker)
+
+    def _start_worker(self) -> subprocess.Popen:
+        env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
+        command = [sys.executable, "-m", "samsyn.cli", "worker"]
+        self._progress(_("Starting the background worker…"))
+        return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
+            command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None
+        )
+
+    def _stop(self, worker: subprocess.Popen) -> None:
+        if worker.poll() is None:
+            worker.terminate()
+            try:
+                worker.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self._progress(_("Stopped the worker."))
+
+    def _banner(self, url: str, *, serving: bool) -> None:
+        memberships = {
+            (m.staff.user.username, m.unit_id): m
+            for m in Membership.objects.select_related("staff__user", "unit__organisation").filter(
+                staff__user__username__in=[login.username for login in DEMO_LOGINS]
+            )
+        }
+        lines = ["", _("Samsyn demo: the synthetic Örebro county. Nothing here is a real person.")]
+        if serving:
+            lines.append(_("Open %(url)s") % {"url": url})
+        lines += ["", _("Demo logins:")]
+        for login in DEMO_LOGINS:
+            for (username, _unit), m in memberships.items():
+                if username == login.username:
+                    lines.append(
+                        f"  {login.username:<18} {Role(m.role).label:<18} "
+                        f"{m.unit.organisation.name} · {m.unit.name}"
+                    )
+        lines += [
+            "",
+            _("Password for every demo login: %(password)s") % {"password": DEMO_PASSWORD},
+            _(
+                "Sign-in code (TOTP): run `samsyn totp USERNAME` in another terminal, or add "
+                "the demo secret %(secret)s to an authenticator app (6 digits, 30 seconds)."
+            )
+            % {"secret": DEMO_TOTP_BASE32},
+            "",
+        ]
+        self.stdout.write("\n".join(str(line) for line in lines))
+        self.stdout.flush()
+
+
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+def _die_with_parent() -> None:
+    # If `samsyn demo` is killed outright, the kernel stops the worker too (Linux prctl).
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG

@@ -1,0 +1,299 @@
+"""Writing the synthetic county to the database, once.
+
+Bulk inserts in batches inside one transaction: a county is either all there or not at all,
+and PostgreSQL returns the new keys so rows can refer to each other without reading back.
+Seeding is a bulk load, not a person's act, so it writes no audit rows.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable
+from datetime import date
+
+from django.contrib.auth.hashers import make_password
+from django.contrib.postgres.search import SearchVector
+from django.db import transaction
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from samsyn.access.models import LegalBasis, LegalGround
+from samsyn.accounts.models import User
+from samsyn.children.models import Child, Guardian, Guardianship, Involvement
+from samsyn.consent.models import Consent
+from samsyn.demo.generator import County, generate_county
+from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
+from samsyn.demo.models import DemoState
+from samsyn.directory.models import Membership, Organisation, Principal, Staff, Unit
+
+BATCH = 5_000
+DEFAULT_SEED = 2026
+DEFAULT_CHILDREN = 2_000
+
+Progress = Callable[[str], None]
+
+
+def _quiet(message: str) -> None:
+    pass
+
+
+def county_year() -> int:
+    """The county is drawn as of 1 January of this year, so every child is 0–17 all year."""
+    return timezone.localdate().year
+
+
+def current_state() -> DemoState | None:
+    return DemoState.objects.order_by("-pk").first()
+
+
+def _insert(model, objects: list, progress: Progress, label: str) -> list:
+    total = len(objects)
+    for start in range(0, total, BATCH):
+        model.objects.bulk_create(objects[start : start + BATCH])
+        if total > BATCH:
+            progress(f"  {label}: {min(start + BATCH, total):,}/{total:,}")
+    return objects
+
+
+@transaction.atomic
+def build_county(
+    *,
+    seed: int = DEFAULT_SEED,
+    children: int = DEFAULT_CHILDREN,
+    year: int | None = None,
+    progress: Progress = _quiet,
+) -> DemoState:
+    """Generate the county and write it. Refuses when a county is already there."""
+    if DemoState.objects.exists() or Principal.objects.filter(name="Region Örebro län").exists():
+        raise RuntimeError("The database already holds a county.")
+    started = time.monotonic()
+    year = year or county_year()
+    progress(f"Drawing Örebro län: seed {seed}, {children:,} children, as of 1 January {year}…")
+    county = generate_county(seed=seed, children=children, year=year)
+    progress("Writing the directory and staff…")
+    write_county(county, progress)
+    state = DemoState.objects.create(
+        seed=seed,
+        children=children,
+        year=year,
+        digest=county.digest(),
+        seconds=round(time.monotonic() - started, 2),
+    )
+    progress(f"The county is ready ({state.seconds:.1f} s).")
+    return state
+
+
+def write_county(county: County, progress: Progress = _quiet) -> None:
+    principals = {
+        row.key: Principal(kind=row.kind, name=row.name, code=row.code, population=row.population)
+        for row in county.principals
+    }
+    _insert(Principal, list(principals.values()), progress, "principals")
+    organisations = {
+        row.key: Organisation(
+            principal=principals[row.principal],
+            kind=row.kind,
+            name=row.name,
+            mandate=row.mandate,
+            competence=row.competence,
+            priorities=row.priorities,
+            contact_route=row.contact_route,
+            phone=row.phone,
+        )
+        for row in county.organisations
+    }
+    _insert(Organisation, list(organisations.values()), progress, "organisations")
+    # The directory page searches these words in Swedish (stemming "utredningar" → "utredning").
+    Organisation.objects.filter(pk__in=[o.pk for o in organisations.values()]).update(
+        search=SearchVector("name", weight="A", config="swedish")
+        + SearchVector("mandate", "competence", weight="B", config="swedish")
+    )
+    units = {
+        row.key: Unit(
+            organisation=organisations[row.organisation],
+            name=row.name,
+            municipality=principals.get(row.municipality),
+            address=row.address,
+        )
+        for row in county.units
+    }
+    _insert(Unit, list(units.values()), progress, "units")
+    staff = _write_staff(county, units, progress)
+
+    progress(f"Writing {len(county.children):,} children and {len(county.guardians):,} guardians…")
+    guardians = _insert(
+        Guardian,
+        [
+            Guardian(
+                identity_number=row.identity_number,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                street_address=row.street_address,
+                postal_code=row.postal_code,
+                city=row.city,
+                phone=row.phone,
+                email=row.email,
+                protected_identity=row.protected_identity,
+            )
+            for row in county.guardians
+        ],
+        progress,
+        "guardians",
+    )
+    children = _insert(
+        Child,
+        [
+            Child(
+                identity_number=row.identity_number,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                street_address=row.street_address,
+                postal_code=row.postal_code,
+                city=row.city,
+                phone=row.phone,
+                protected_identity=row.protected_identity,
+                birth_date=row.birth_date,
+                is_coordination_number=row.is_coordination_number,
+                municipality=principals[row.municipality],
+            )
+            for row in county.children
+        ],
+        progress,
+        "children",
+    )
+    _insert(
+        Guardianship,
+        [
+            Guardianship(child_id=children[index].pk, guardian_id=guardians[guardian].pk)
+            for index, row in enumerate(county.children)
+            for guardian in row.guardians
+        ],
+        progress,
+        "guardianships",
+    )
+    _insert(
+        Involvement,
+        [
+            Involvement(
+                child_id=children[row.child].pk,
+                unit_id=units[row.unit].pk,
+                staff_id=staff[row.staff].pk if row.staff else None,
+                reason=row.reason,
+                started_on=row.started_on,
+                ended_on=row.ended_on,
+            )
+            for row in county.involvements
+        ],
+        progress,
+        "involvements",
+    )
+    _insert(
+        Consent,
+        [
+            Consent(
+                child_id=children[row.child].pk,
+                given_by=row.given_by,
+                guardian_id=guardians[row.guardian].pk if row.guardian is not None else None,
+                receiving_organisation_id=organisations[row.receiving_organisation].pk,
+                categories=row.categories,
+                purposes=row.purposes,
+                form=row.form,
+                given_at=row.given_at,
+                valid_until=row.valid_until,
+                withdrawn_at=row.withdrawn_at,
+                recorded_by_id=staff[row.recorded_by].pk,
+                recorded_for_id=organisations[row.recorded_for].pk,
+            )
+            for row in county.consents
+        ],
+        progress,
+        "consents",
+    )
+    bases = dict(LegalBasis.objects.values_list("code", "pk"))
+    _insert(
+        LegalGround,
+        [
+            LegalGround(
+                child_id=children[row.child].pk,
+                basis_id=bases[row.basis],
+                receiving_organisation_id=organisations[row.receiving_organisation].pk,
+                categories=row.categories,
+                purposes=row.purposes,
+                reason=row.reason,
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+                ended_at=row.ended_at,
+                recorded_by_id=staff[row.recorded_by].pk,
+                recorded_at=row.valid_from,
+            )
+            for row in county.legal_grounds
+        ],
+        progress,
+        "legal grounds",
+    )
+
+
+def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> dict[str, Staff]:
+    # One hash for everyone: hashing hundreds of passwords at full strength would take minutes,
+    # and the demo password is public anyway. The salt comes from the seed, for repeatability.
+    encoded = make_password(DEMO_PASSWORD, salt=f"samsyndemo{county.seed}")
+    users = _insert(
+        User,
+        [
+            User(
+                username=row.username,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                email=row.email,
+                password=encoded,
+            )
+            for row in county.staff
+        ],
+        progress,
+        "users",
+    )
+    staff = _insert(
+        Staff,
+        [
+            Staff(
+                user=user,
+                name=f"{row.first_name} {row.last_name}",
+                title=row.title,
+                email=row.email,
+                phone=row.phone,
+            )
+            for user, row in zip(users, county.staff, strict=True)
+        ],
+        progress,
+        "staff",
+    )
+    _insert(
+        Membership,
+        [
+            Membership(staff=member, unit=units[unit], role=role)
+            for member, row in zip(staff, county.staff, strict=True)
+            for unit, role in row.memberships
+        ],
+        progress,
+        "memberships",
+    )
+    _insert(
+        TOTPDevice,
+        [
+            TOTPDevice(user=user, name="Samsyn demo", confirmed=True, key=DEMO_TOTP_KEY)
+            for user in users
+        ],
+        progress,
+        "TOTP devices",
+    )
+    return {row.username: member for row, member in zip(county.staff, staff, strict=True)}
+
+
+def people_in_database() -> Iterable[tuple[str, str, str]]:
+    """(identity number, first name, last name) of every child and guardian, for digests."""
+    for model in (Child, Guardian):
+        yield from model.objects.values_list("identity_number", "first_name", "last_name")
+
+
+def as_of(state: DemoState) -> date:
+    return date(state.year, 1, 1)

@@ -120,7 +120,8 @@ class Command(BaseCommand):
 
     def _start_worker(self) -> subprocess.Popen:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
-        command = [sys.executable, "-m", "samsyn.cli", "worker"]
+        # No autoreload (on by default under DEBUG): one process, which terminate() stops.
+        command = [sys.executable, "-m", "samsyn.cli", "worker", "--no-reload"]
         self._progress(_("Starting the background worker…"))
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None

@@ -304,6 +304,28 @@ ORGANISATION_TEXTS: dict[str, dict[str, str]] = {
             "samverkan: kontakta LSS-handläggaren direkt."
         ),
     },
+    "ledning": {
+        "mandate": (
+            "Regionkansliet i {region} leder, utvecklar och följer upp regionens verksamheter "
+            "för barn och unga och samverkan med länets tolv kommuner enligt de regionala "
+            "överenskommelserna. Analys och uppföljning tar fram underlag om SIP, utskrivning "
+            "och samverkan för politiska styrgruppen och tjänstemannaberedningen. Ansvarar inte "
+            "för enskilda barn."
+        ),
+        "competence": (
+            "Analytiker, statistiker och verksamhetsutvecklare; uppföljning av nyckeltal, "
+            "kartläggningar och handlingsplaner; stöd till länets samverkansorgan."
+        ),
+        "priorities": (
+            "1. Uppföljning som överenskommelserna kräver (SIP, utskrivning, samverkan). "
+            "2. Underlag till länets samverkansorgan. "
+            "3. Kartläggningar och utvecklingsarbete."
+        ),
+        "contact_route": (
+            "Via regionens växel eller funktionsbrevlådan för analys och uppföljning; frågor om "
+            "enskilda barn hänvisas till verksamheterna."
+        ),
+    },
     "bup": {
         "mandate": (
             "Barn- och ungdomspsykiatrin i {region} utreder och behandlar barn och unga 0–17 år "

@@ -319,8 +319,10 @@ class _Builder:
         )  # noqa: E501
         for clinic in data.BUP_CLINICS:
             self.unit(bup, f"BUP {clinic}", self._code_of(clinic), clinic.split(" ")[0])
-        # Regional follow-up sits with BUP: the directory has no kind for regional staff.
-        self.unit(bup, "Analys och uppföljning barn och unga", "", "Örebro")
+        ledning = self.organisation(
+            "ledning", region, "ledning", f"Regionkansliet, {data.REGION_NAME}"
+        )
+        self.unit(ledning, "Analys och uppföljning barn och unga", "", "Örebro")
         bvc = self.organisation("bvc", region, "bvc", f"Barnhälsovården, {data.REGION_NAME}")
         for m in data.MUNICIPALITIES:
             self.unit(bvc, f"BVC {m.name}", m.code, m.post_town)
@@ -406,9 +408,9 @@ class _Builder:
             ]
         if org == "lss":
             return [(Role.CASEWORKER, "LSS-handläggare", 1), (Role.UNIT_MANAGER, "Enhetschef", 1)]
+        if org == "ledning":
+            return [(Role.ANALYST, "Analytiker", 1)]
         if org == "bup":
-            if unit.name.startswith("Analys"):
-                return [(Role.ANALYST, "Analytiker", 1)]
             return [
                 (Role.CLINICIAN, "Psykolog", 5 if "USÖ" in unit.name else 2),
                 (Role.CLINICIAN, "Sjuksköterska", 2),

@@ -51,7 +51,7 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
     DemoLogin("admin", "Karin", "Berg", "Systemförvaltare",
               ((f"{SOCIAL_OREBRO}/Verksamhetsstöd", Role.ADMINISTRATOR),)),
     DemoLogin("analytiker", "Fatima", "Haddad", "Analytiker",
-              (("bup/Analys och uppföljning barn och unga", Role.ANALYST),)),
+              (("ledning/Analys och uppföljning barn och unga", Role.ANALYST),)),
     DemoLogin("bup.lindesberg", "Per", "Strand", "Kurator",
               (("bup/BUP Lindesberg", Role.CLINICIAN),)),
     DemoLogin("handlaggare.kumla", "Emma", "Wik", "Socialsekreterare",

@@ -52,6 +52,8 @@ class Organisation(models.Model):
         POLICE = "polis", _("police")
         BARNAHUS = "barnahus", _("Barnahus")
         SIS = "sis", _("National Board of Institutional Care (SiS)")
+        # Management, development and follow-up: a principal's own staff, who hold no child.
+        ADMINISTRATION = "ledning", _("management and follow-up")
 
     principal = models.ForeignKey(
         Principal,

@@ -39,6 +39,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, children, seed, host, port, no_serve, rebuild, **options):
+        if not settings.DEBUG:
+            # Every demo login shares a published password and TOTP key.
+            raise CommandError(
+                _("The demo county has public passwords; it runs only with development settings.")
+            )
         if children < 1:
             raise CommandError(_("--children must be at least 1."))
         started = time.monotonic()

@@ -37,6 +37,12 @@ BASES = {
     "own_record": _("own organisation's record"),
     "none": _("no ground"),
 }
+# What was read, for the object types the log views know; others are shown as written.
+OBJECTS = {
+    "child": "",
+    "child_list": _("child search"),
+    "audit_log": _("the log"),
+}
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)
 
@@ -80,6 +86,10 @@ class Row:
     @property
     def action_label(self) -> str:
         return ACTIONS.get(self.entry.action, self.entry.action)
+
+    @property
+    def object_label(self) -> str:
+        return OBJECTS.get(self.entry.object_type, self.entry.object_type)
 
     @property
     def outcome_label(self) -> str:

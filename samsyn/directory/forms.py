@@ -11,6 +11,7 @@ class DirectorySearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
+        widget=forms.SearchInput(attrs={"autocomplete": "off"}),
         help_text=_("Words from the name, mandate or competence, e.g. “neuropsychiatric”."),
     )
     principal = forms.ModelChoiceField(
@@ -24,10 +25,6 @@ class DirectorySearchForm(forms.Form):
         choices=[("", _("All kinds")), *Organisation.Kind.choices],
         required=False,
     )
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["q"].widget.attrs.update({"type": "search", "autocomplete": "off"})
 
     def filters(self) -> dict:
         """The valid filters; a wrong one is dropped (its error is on the form)."""

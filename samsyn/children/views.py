@@ -146,12 +146,13 @@ def register_child(request):
         valid = all([form.is_valid()] + [g.is_valid() for g in guardians])
         entries = forms.check_guardians(form, guardians) if valid else []
         valid = valid and all(g.is_valid() for g in guardians)
-        if valid and state is _UNKNOWN:
-            form.add_error(
-                None,
-                _("The form had expired. Check what you typed and submit it again."),
-            )
+        if state is _UNKNOWN:
+            # Expired or forged: a fresh token, so the next submit of this page can go through.
             token = _issue_token(request)
+            if valid:
+                form.add_error(
+                    None, _("The form had expired. Check what you typed and submit it again.")
+                )
         elif valid:
             try:
                 child = services.register_child(
@@ -269,11 +270,12 @@ def record_address_need(request, child_id: int):
         state = _token_state(request, token)
         if isinstance(state, str):
             return _already_saved(request, state)
-        if form.is_valid() and state is _UNKNOWN:
-            form.add_error(
-                None, _("The form had expired. Check what you typed and submit it again.")
-            )
+        if state is _UNKNOWN:
             token = _issue_token(request)
+            if form.is_valid():
+                form.add_error(
+                    None, _("The form had expired. Check what you typed and submit it again.")
+                )
         elif form.is_valid():
             try:
                 services.record_address_need(actor=actor, child_id=child.pk, **form.cleaned_data)

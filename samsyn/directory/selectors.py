@@ -23,11 +23,10 @@ class OrganisationNotFound(Exception):
 
 
 def _live_vector() -> SearchVector:
-    # The same weighting as the stored `search` column (name, then mandate, then competence).
-    return (
-        SearchVector("name", weight="A", config=SEARCH_CONFIG)
-        + SearchVector("mandate", weight="B", config=SEARCH_CONFIG)
-        + SearchVector("competence", weight="C", config=SEARCH_CONFIG)
+    # The same weighting as the demo county fills the stored `search` column with: the name
+    # first, then mandate and competence.
+    return SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
+        "mandate", "competence", weight="B", config=SEARCH_CONFIG
     )
 
 

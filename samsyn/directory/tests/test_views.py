@@ -187,3 +187,11 @@ def test_gov_2_organisation_page_queries_do_not_grow_with_units(actor_client, bu
 
 def test_gov_2_unknown_organisation_is_404(actor_client):
     assert actor_client().get(reverse("directory:organisation", args=[999999])).status_code == 404
+
+
+def test_gov_2_search_form_updates_results_with_htmx_and_announces_the_count(actor_client, bup):
+    response = actor_client().get(LIST, {"q": "BUP"}, headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert 'id="directory-results"' in response.text
+    assert 'id="directory-status" role="status"' in response.text
+    assert 'hx-get="/directory/"' in response.text

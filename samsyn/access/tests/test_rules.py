@@ -71,7 +71,7 @@ class World:
     def legal_ground(self, **overrides) -> LegalGround:
         now = timezone.now()
         basis, _ = LegalBasis.objects.get_or_create(
-            code="osl-25-12",
+            code="test-osl-25-12",
             defaults={
                 "reference": "OSL 25 kap. 12 §",
                 "title": "Between health care and social services about a child under 18",

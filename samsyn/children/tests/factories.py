@@ -7,7 +7,9 @@ from samsyn.children.models import Child, Guardian, Guardianship, Involvement
 from samsyn.directory.tests.factories import PrincipalFactory
 
 
-def identity_number(birth: datetime.date, serial: int) -> str:
+def identity_number(birth: datetime.date, n: int) -> str:
+    # Three serial digits per date: the n-th number moves on to the next day every thousand.
+    birth, serial = birth + datetime.timedelta(days=n // 1000), n % 1000
     nine = f"{birth:%y%m%d}{serial:03d}"
     return f"{birth:%Y%m%d}{serial:03d}{luhn_check_digit(nine)}"
 
@@ -16,8 +18,10 @@ class ChildFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Child
 
-    birth_date = datetime.date(2015, 3, 14)
     identity_number = factory.Sequence(lambda n: identity_number(datetime.date(2015, 3, 14), n))
+    birth_date = factory.LazyAttribute(
+        lambda child: datetime.datetime.strptime(child.identity_number[:8], "%Y%m%d").date()  # noqa: DTZ007
+    )
     first_name = factory.Faker("first_name", locale="sv_SE")
     last_name = factory.Faker("last_name", locale="sv_SE")
     street_address = "Storgatan 1"

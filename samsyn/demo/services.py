@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable
 from datetime import date
 
 from django.contrib.auth.hashers import make_password
-from django.contrib.postgres.search import SearchVector
 from django.db import transaction
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -103,11 +102,6 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         for row in county.organisations
     }
     _insert(Organisation, list(organisations.values()), progress, "organisations")
-    # The directory page searches these words in Swedish (stemming "utredningar" → "utredning").
-    Organisation.objects.filter(pk__in=[o.pk for o in organisations.values()]).update(
-        search=SearchVector("name", weight="A", config="swedish")
-        + SearchVector("mandate", "competence", weight="B", config="swedish")
-    )
     units = {
         row.key: Unit(
             organisation=organisations[row.organisation],

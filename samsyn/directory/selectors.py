@@ -7,7 +7,7 @@ Of staff it shows only names and titles, unit by unit.
 
 from __future__ import annotations
 
-from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, Prefetch, Q, QuerySet
 
 from samsyn.directory.models import Membership, Organisation, Principal, Unit
@@ -20,14 +20,6 @@ SHORT_WORD = 4
 
 class OrganisationNotFound(Exception):
     pass
-
-
-def _live_vector() -> SearchVector:
-    # The same weighting as the demo county fills the stored `search` column with: the name
-    # first, then mandate and competence.
-    return SearchVector("name", weight="A", config=SEARCH_CONFIG) + SearchVector(
-        "mandate", "competence", weight="B", config=SEARCH_CONFIG
-    )
 
 
 def organisations(
@@ -46,17 +38,15 @@ def organisations(
         return organisations.order_by("name", "pk")
 
     search_query = SearchQuery(query, config=SEARCH_CONFIG, search_type="websearch")
-    # The stored vector uses its GIN index; a row whose vector was never filled (written outside
-    # the code that maintains it) is matched on a vector computed on the fly.
-    matches = Q(search=search_query) | Q(search__isnull=True, live_search=search_query)
+    # The generated `search` column (name weighted over mandate and competence) has a GIN index.
+    matches = Q(search=search_query)
     for word in query.split():
         if len(word) < SHORT_WORD:
             matches |= (
                 Q(name__icontains=word) | Q(mandate__icontains=word) | Q(competence__icontains=word)
             )
     return (
-        organisations.annotate(live_search=_live_vector())
-        .filter(matches)
+        organisations.filter(matches)
         .annotate(rank=SearchRank(F("search"), search_query))
         .order_by(F("rank").desc(nulls_last=True), "name", "pk")
     )

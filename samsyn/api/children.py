@@ -15,7 +15,6 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api.pagination import Pagination
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, OrganisationKind
-from samsyn.audit import services as audit
 from samsyn.children import selectors
 
 router = Router(tags=["children"])
@@ -99,13 +98,11 @@ class AuditedChildPagination(Pagination):
         with transaction.atomic():
             result = super().paginate_queryset(queryset, pagination, request, **params)
             result["items"] = children = list(result["items"])
-            if children:
-                audit.record_read(
-                    actor=actor, child_id=None, obj="child_list", obj_id=pagination.page,
-                    purpose=params.get("purpose") or rules.default_purpose(actor),
-                    decision=rules.Decision(True, "search"),
-                    detail={"child_ids": [c.pk for c in children], "query": params.get("q", "")},
-                )  # fmt: skip
+            selectors.record_list_read(
+                actor, child_ids=[c.pk for c in children], page=pagination.page,
+                purpose=params.get("purpose") or rules.default_purpose(actor),
+                query=params.get("q", ""),
+            )  # fmt: skip
         return result
 
 

@@ -18,10 +18,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.audit.models import Entry
 from samsyn.children.models import Child
+from samsyn.children.selectors import opened_child
 from samsyn.directory.models import Role, Staff
 
 PAGE_SIZE = 25
@@ -45,10 +46,6 @@ OBJECTS = {
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)
-
-
-class ChildNotFound(Exception):
-    """The same for "no such child" and "not yours": ids cannot be probed."""
 
 
 @dataclass(frozen=True)
@@ -134,19 +131,7 @@ def child_log_for(actor: Actor, *, child_id: int, cursor: Cursor | None = None) 
     """The audit rows of one child written by the actor's own organisation, if the actor may
     see the child at all (the same ground check as the child's page, for log review)."""
     purpose = Purpose.LOG_REVIEW
-    child = Child.objects.only("pk", "first_name", "last_name").filter(pk=child_id).first()
-    decision = (
-        rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
-        if child
-        else rules.DENIED
-    )
-    if not decision.allowed:
-        # Outside the transaction below: the denial's row must outlive the 404.
-        audit.record_denied(
-            actor=actor, child_id=child.pk if child else None, obj="audit_log", obj_id=child_id,
-            purpose=purpose,
-        )  # fmt: skip
-        raise ChildNotFound(child_id)
+    child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="audit_log")
     with transaction.atomic():
         # Written before the page is read, so the reviewer sees their own review at the top.
         audit.record_read(

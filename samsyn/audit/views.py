@@ -6,6 +6,7 @@ from django.views.decorators.http import require_GET
 
 from samsyn.access.http import actor_required
 from samsyn.audit import selectors
+from samsyn.children.selectors import ChildNotFound
 
 
 class LogFilterForm(forms.Form):
@@ -52,7 +53,7 @@ def child_log(request, child_id: int):
     cursor = selectors.Cursor.decode(request.GET.get("before"))
     try:
         log = selectors.child_log_for(request.actor, child_id=child_id, cursor=cursor)
-    except selectors.ChildNotFound:
+    except ChildNotFound:
         raise Http404 from None
     return render(request, "audit/child_log.html", {"child": log.child, "log": log.page})
 

@@ -105,18 +105,31 @@ def child_page_for(actor: Actor, *, purpose: str, query: str = "", page: object 
     )
     with transaction.atomic():
         result = Paginator(children, PAGE_SIZE).get_page(page)
-        child_ids = [child.pk for child in result]
-        if child_ids:
-            audit.record_read(
-                actor=actor, child_id=None, obj="child_list", obj_id=result.number,
-                purpose=purpose, decision=rules.Decision(True, "search"),
-                detail={"child_ids": child_ids, "query": query},
-            )  # fmt: skip
+        record_list_read(
+            actor, child_ids=[child.pk for child in result], page=result.number,
+            purpose=purpose, query=query,
+        )  # fmt: skip
     return result
 
 
-def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
-    # Not one atomic block: the denial's audit row must survive the exception that follows it.
+def record_list_read(
+    actor: Actor, *, child_ids: list[int], page: int, purpose: str, query: str
+) -> None:
+    """A list of children is a read of each: one audit row names them all, so "who saw this
+    child" includes lists, in one write per page."""
+    if child_ids:
+        audit.record_read(
+            actor=actor, child_id=None, obj="child_list", obj_id=page, purpose=purpose,
+            decision=rules.Decision(True, "search"),
+            detail={"child_ids": child_ids, "query": query},
+        )  # fmt: skip
+
+
+def opened_child(
+    actor: Actor, *, child_id: int, purpose: str, obj: str
+) -> tuple[Child, rules.Decision]:
+    """The child and the ground to read it for `purpose`; otherwise the attempt is audited and
+    ChildNotFound raised. Call it outside a transaction: the denial's row must outlive the 404."""
     child = Child.objects.select_related("municipality").filter(pk=child_id).first()
     decision = (
         rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
@@ -125,10 +138,15 @@ def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
     )
     if not decision.allowed:
         audit.record_denied(
-            actor=actor, child_id=child.pk if child else None, obj="child", obj_id=child_id,
+            actor=actor, child_id=child.pk if child else None, obj=obj, obj_id=child_id,
             purpose=purpose,
         )  # fmt: skip
         raise ChildNotFound(child_id)
+    return child, decision
+
+
+def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
+    child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="child")
     with transaction.atomic():
         return _read_child(actor, child, purpose, decision)
 

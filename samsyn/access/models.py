@@ -79,3 +79,6 @@ class LegalGround(models.Model):
         verbose_name = _("legal ground")
         verbose_name_plural = _("legal grounds")
         indexes = [models.Index(fields=["receiving_organisation", "child"])]
+
+    def __str__(self) -> str:
+        return f"{self.basis.reference} → {self.receiving_organisation}"

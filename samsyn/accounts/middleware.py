@@ -12,7 +12,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.rules import can
 
 SESSION_MEMBERSHIP = "samsyn_membership_id"
-SESSION_PASSWORD_USER = "samsyn_password_user_id"
+SESSION_PASSWORD_USER = "samsyn_password_user_id"  # noqa: S105 - a session key
 
 
 class ActorMiddleware:

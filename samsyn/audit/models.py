@@ -40,6 +40,9 @@ class Entry(models.Model):
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit entries")
 
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq} {self.action}"
+
 
 class ChainHead(models.Model):
     """The last link of each chain. Its row lock serialises appends to one chain."""
@@ -51,3 +54,6 @@ class ChainHead(models.Model):
     class Meta:
         managed = False
         db_table = "audit_chainhead"
+
+    def __str__(self) -> str:
+        return f"{self.chain}#{self.seq}"

@@ -23,6 +23,9 @@ class Person(models.Model):
     class Meta:
         abstract = True
 
+    def __str__(self) -> str:
+        return self.name
+
     @property
     def name(self) -> str:
         return f"{self.first_name} {self.last_name}"
@@ -30,10 +33,6 @@ class Person(models.Model):
     @property
     def identity_display(self) -> str:
         return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
-
-    def __str__(self) -> str:
-        return self.name
-
 
 class Child(Person):
     """Barn: 0–17 years, identified by personnummer or samordningsnummer."""
@@ -82,6 +81,9 @@ class Guardianship(models.Model):
             models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.child}"
+
 
 class Involvement(models.Model):
     """A unit has the child as client, patient or pupil: the relationship that lets its staff see
@@ -103,6 +105,9 @@ class Involvement(models.Model):
         verbose_name_plural = _("involvements")
         indexes = [models.Index(fields=["unit", "child"]), models.Index(fields=["child", "unit"])]
 
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.child}"
+
 
 class ProtectedIdentityNeed(models.Model):
     """A recorded need to see a protected child's address: only this unit, only until then."""
@@ -117,3 +122,6 @@ class ProtectedIdentityNeed(models.Model):
     class Meta:
         verbose_name = _("recorded need to see a protected address")
         verbose_name_plural = _("recorded needs to see a protected address")
+
+    def __str__(self) -> str:
+        return f"{self.unit} · {self.child} · {self.valid_until}"

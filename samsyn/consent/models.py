@@ -48,3 +48,6 @@ class Consent(models.Model):
                 name="consent_giver_consistent",
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_given_by_display()} → {self.receiving_organisation}"

@@ -34,6 +34,7 @@ class Person(models.Model):
     def identity_display(self) -> str:
         return f"{self.identity_number[:8]}-{self.identity_number[8:]}"
 
+
 class Child(Person):
     """Barn: 0–17 years, identified by personnummer or samordningsnummer."""
 

@@ -17,6 +17,8 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import axe  # noqa: E402  (tests/e2e/axe.py; pytest puts this folder on sys.path)
 import pytest  # noqa: E402
+from django.core import serializers  # noqa: E402
+from django.db import connections, transaction  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -53,6 +55,35 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser
         browser.close()
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _put_back_seeded_rows(django_db_setup, django_db_blocker):
+    """The live server needs committed rows, so each browser test ends by flushing every table,
+    the rows the migrations seeded (the SEK-1 legal bases) included. Without this, the tests
+    after these, and with --reuse-db every later session, would run without them. So the
+    database's content is taken before the first browser test and put back after the last."""
+    with django_db_blocker.unblock():
+        contents = {
+            alias: connections[alias].creation.serialize_db_to_string() for alias in connections
+        }
+    yield
+    with django_db_blocker.unblock():
+        for alias, content in contents.items():
+            _restore_emptied_tables(alias, content)
+
+
+def _restore_emptied_tables(alias: str, content: str) -> None:
+    # Only into tables the flush left empty: content types and permissions are made again by
+    # the flush's post_migrate signal, under new keys, and must not be inserted twice.
+    empty: dict[type, bool] = {}
+    with transaction.atomic(using=alias):
+        for item in serializers.deserialize("json", content, using=alias):
+            model = type(item.object)
+            if model not in empty:
+                empty[model] = not model._base_manager.using(alias).exists()
+            if empty[model]:
+                item.save(using=alias)
 
 
 CSP_REPORT = re.compile(r"Content Security Policy|Refused to (execute|apply|load)", re.IGNORECASE)

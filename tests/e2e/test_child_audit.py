@@ -20,7 +20,13 @@ from samsyn.children.tests.factories import ChildFactory, InvolvementFactory, id
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory
 
-pytestmark = pytest.mark.e2e
+pytestmark = [
+    pytest.mark.e2e,
+    # The live server needs committed rows, so each test ends with a flush of every table;
+    # serialized rollback puts back what the migrations seeded (the legal bases of SEK-1),
+    # which a flush would otherwise take from every later test of a reused database.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 PASSWORD = "correct horse battery"  # the factories' password
@@ -59,7 +65,7 @@ def sign_in(page: Page, user, assert_accessible) -> None:
 
 
 @pytest.fixture
-def county(transactional_db):
+def county(django_db_serialized_rollback, transactional_db):
     social_unit = UnitFactory(organisation__kind=Organisation.Kind.SOCIAL_SERVICES)
     caseworker = MembershipFactory(unit=social_unit, role=Role.CASEWORKER)
     # An explicit number: ChildFactory's sequence overflows the serial after 999 children.

@@ -64,11 +64,14 @@ def record_legal_ground(child, organisation, *, reference="OSL 25 kap. 12 §"):
     )
 
 
-def says(response, msgid: str, **params) -> bool:
-    """Whether the page shows `msgid` (with named `params`) in the language it was rendered in,
-    so the tests hold once the catalogue translates it."""
+def says(response, msgid: str, plural: tuple[str, int] | None = None, **params) -> bool:
+    """Whether the page shows `msgid` (with named `params`; `plural` gives the plural msgid and
+    the count) in the language it was rendered in, so the tests hold whatever the catalogue says."""
     with translation.override(response.get("Content-Language", "sv")):
-        expected = translation.gettext(msgid)
+        if plural:
+            expected = translation.ngettext(msgid, plural[0], plural[1])
+        else:
+            expected = translation.gettext(msgid)
     if params:
         expected = expected % params
     return escape(expected) in response.content.decode()

@@ -102,7 +102,12 @@ def test_a_missing_version_counts_as_stale(social, child, client_for):
     ("field", "value", "msgid", "params"),
     [
         ("postal_code", "7021", "Enter the postal code as five digits, e.g. 702 10.", {}),
-        ("city", "x" * 101, "At most %(limit)d characters.", {"limit": 100}),
+        (
+            "city",
+            "x" * 101,
+            "At most %(limit)d character.",
+            {"plural": ("At most %(limit)d characters.", 100), "limit": 100},
+        ),
         (
             "phone",
             "ring me",

@@ -154,7 +154,9 @@ def test_a_too_long_text_is_refused_saying_the_limit(social, kommun, client_for)
     assert response.status_code == 200
     content = response.content.decode()
     assert "100" in content  # the limit, in the help text and the error
-    assert says(response, "At most %(limit)d characters.", limit=100)
+    assert says(
+        response, "At most %(limit)d character.", ("At most %(limit)d characters.", 100), limit=100
+    )
     assert too_long in content
     assert not Child.objects.exists()
 

@@ -4,11 +4,13 @@ municipalities in proportion, and every demo login with children to see."""
 from __future__ import annotations
 
 import io
+import re
 from collections import Counter
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.utils.translation import gettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -172,7 +174,8 @@ def test_demo_command_reuses_the_county(county, db, settings):
     assert DemoState.objects.count() == 1
     assert "handlaggare" in out.getvalue()
     assert DEMO_PASSWORD in out.getvalue()
-    assert "already there" in err.getvalue()
+    already = gettext("The demo county is already there (seed %(seed)s, %(children)s children).")
+    assert already % {"seed": SEED, "children": CHILDREN} in err.getvalue()
 
 
 def test_demo_command_says_how_to_build_another(county, db, settings):
@@ -217,5 +220,10 @@ def test_totp_matches_rfc_6238_for_the_demo_key():
 
 def test_demo_command_refuses_production_settings(db, settings):
     settings.DEBUG = False
-    with pytest.raises(CommandError, match="development settings"):
+    with pytest.raises(
+        CommandError,
+        match=re.escape(
+            gettext("The demo county has public passwords; it runs only with development settings.")
+        ),
+    ):
         call_command("demo", "--no-serve", stdout=io.StringIO(), stderr=io.StringIO())

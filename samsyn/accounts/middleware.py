@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseForbidden
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 
 from samsyn.access import http as rules
@@ -47,5 +48,5 @@ class ActorMiddleware:
             return redirect(f"/accounts/acting-for/?{urlencode({'next': request.get_full_path()})}")
         permission = getattr(view_func, "access_permission", None)
         if permission and not can(request.actor, permission):
-            return HttpResponseForbidden()
+            raise PermissionDenied(permission)
         return None

@@ -134,7 +134,8 @@ def _no_rule(request):
     return HttpResponse("personal data")
 
 
-urlpatterns = [path("undeclared/", _no_rule)]
+# The real site's patterns too: the 404 page renders the layout, which links to them.
+urlpatterns = [path("undeclared/", _no_rule), *get_resolver("samsyn.urls").url_patterns]
 
 
 @pytest.mark.django_db

@@ -20,3 +20,13 @@ def test_the_switch_chooses_english(client):
 def test_an_unknown_language_cookie_falls_back_to_swedish(client):
     client.cookies["django_language"] = "xx"
     assert client.get("/accounts/login/").headers["Content-Language"] == "sv"
+
+
+def test_not_found_page_is_in_the_layout_and_in_swedish(client):
+    from django.utils import translation
+
+    response = client.get("/no-such-page/")
+    assert response.status_code == 404
+    with translation.override("sv"):
+        assert translation.gettext("Not found") in response.text
+    assert 'class="ds-skip-link"' in response.text

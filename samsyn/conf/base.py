@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "samsyn.directory",
     "samsyn.children",
     "samsyn.consent",
+    "samsyn.plans",
     "samsyn.access",
     "samsyn.audit",
     "samsyn.api",

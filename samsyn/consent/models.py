@@ -36,6 +36,13 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     recorded_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    # The SIP the consent was given for; blank for consents given outside a SIP.
+    case = models.ForeignKey(
+        "plans.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    withdrawn_recorded_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("consent")
@@ -51,3 +58,25 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} → {self.receiving_organisation}"
+
+
+class MaturityAssessment(models.Model):
+    """Whether the child is mature enough to consent for themself (DOMAIN SIP-4, SEK-3)."""
+
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="maturity_assessments")
+    case = models.ForeignKey(
+        "plans.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mature = models.BooleanField(_("mature enough to consent"))
+    reasoning = models.TextField(_("reasoning"), max_length=4000)
+    assessed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    assessed_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    assessed_at = models.DateTimeField(_("assessed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("maturity assessment")
+        verbose_name_plural = _("maturity assessments")
+        ordering = ["-assessed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.child} · {self.assessed_at:%Y-%m-%d}"

@@ -211,3 +211,36 @@ def can_edit_child(actor: Actor, child: Child) -> bool:
     return ProtectedIdentityNeed.objects.filter(
         child=child, unit_id=actor.unit.pk, valid_until__gte=timezone.localdate()
     ).exists()
+
+
+def _takes_part(actor: Actor, case_ref) -> Q:
+    from samsyn.plans.models import Party
+
+    return Q(initiating_organisation_id=actor.organisation.pk) | Q(
+        Exists(Party.objects.filter(case=case_ref, organisation_id=actor.organisation.pk))
+    )
+
+
+def restrict_cases(actor: Actor, queryset: QuerySet, *, purpose: str) -> QuerySet:
+    """The SIPs the actor may read: its organisation takes part (it initiated the SIP or is a
+    party), and it has a relationship with the child or a ground covering the plan."""
+    if actor.role not in CHILD_ROLES:
+        return queryset.none()
+    child = OuterRef("child_id")
+    ground = (
+        Exists(_active_involvements(actor).filter(child=child))
+        | Exists(_valid_consents(actor, Category.PLAN, purpose).filter(child=child))
+        | Exists(_valid_legal_grounds(actor, Category.PLAN, purpose).filter(child=child))
+    )
+    return queryset.filter(_takes_part(actor, OuterRef("pk"))).filter(ground)
+
+
+def decide_case(actor: Actor, case, *, purpose: str) -> Decision:
+    """Why the actor may read this SIP, or DENIED: taking part, then the child's ground for the
+    plan category."""
+    if actor.role not in CHILD_ROLES:
+        return DENIED
+    model = type(case)
+    if not model.objects.filter(pk=case.pk).filter(_takes_part(actor, OuterRef("pk"))).exists():
+        return DENIED
+    return decide(actor, case.child, purpose=purpose, category=Category.PLAN)

@@ -1,0 +1,89 @@
+import datetime
+
+import pytest
+from django.utils import timezone
+
+from samsyn.access.models import Category, Purpose
+from samsyn.children.tests.factories import GuardianshipFactory
+from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.consent.selectors import sip_consent_status
+from samsyn.directory.models import Organisation, Principal
+from samsyn.directory.tests.factories import OrganisationFactory, PrincipalFactory
+from samsyn.plans.models import SipSettings
+from samsyn.plans.services import TransitionRefused, check_transition
+from samsyn.plans.tests.factories import CaseFactory, PartyFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def case():
+    case = CaseFactory(child__municipality=PrincipalFactory(name="Örebro kommun", code="1880"))
+    for _ in range(2):
+        GuardianshipFactory(child=case.child)
+    return case
+
+
+@pytest.fixture
+def bup(case):
+    organisation = OrganisationFactory(kind=Organisation.Kind.BUP)
+    PartyFactory(case=case, organisation=organisation)
+    return organisation
+
+
+def _consent(case, organisation, guardian=None, **kwargs):
+    return Consent.objects.create(
+        child=case.child,
+        given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.CHILD,
+        guardian=guardian, receiving_organisation=organisation,
+        categories=[Category.PLAN], purposes=[Purpose.PLANNING], form=Consent.Form.ORAL,
+        valid_until=timezone.now() + datetime.timedelta(days=30),
+        recorded_by=case.initiated_by, recorded_for=case.initiating_organisation, **kwargs,
+    )  # fmt: skip
+
+
+def test_sip_3_no_other_party_means_nobody_to_share_with(case):
+    assert not sip_consent_status(case).complete
+    with pytest.raises(TransitionRefused):
+        check_transition(case, "record_consent")
+
+
+def test_sip_4_both_guardians_must_consent_by_default(case, bup):
+    first, second = [g.guardian for g in case.child.guardianships.all()]
+    _consent(case, bup, first)
+    status = sip_consent_status(case)
+    assert len(status.missing) == 1
+    _consent(case, bup, second)
+    assert sip_consent_status(case).complete
+    assert check_transition(case, "record_consent") == "consented"
+
+
+def test_sip_4_one_guardian_is_enough_where_the_region_says_so(case, bup):
+    SipSettings.objects.create(
+        region=Principal.objects.create(kind="region", name="Region Örebro län", code="18"),
+        both_guardians_must_consent=False,
+    )
+    _consent(case, bup, case.child.guardianships.first().guardian)
+    assert sip_consent_status(case).complete
+
+
+def test_sip_4_a_mature_child_consents_for_themself(case, bup):
+    MaturityAssessment.objects.create(
+        child=case.child, mature=True, reasoning="15 år, förstår vad samtycket innebär.",
+        assessed_by=case.initiated_by, assessed_for=case.initiating_organisation,
+    )  # fmt: skip
+    for guardianship in case.child.guardianships.all():
+        _consent(case, bup, guardianship.guardian)
+    assert not sip_consent_status(case).complete
+    _consent(case, bup)
+    assert sip_consent_status(case).complete
+
+
+def test_sip_3_withdrawal_makes_consent_incomplete_at_once(case, bup):
+    consents = [_consent(case, bup, g.guardian) for g in case.child.guardianships.all()]
+    assert sip_consent_status(case).complete
+    consents[0].withdrawn_at = timezone.now()
+    consents[0].save()
+    assert not sip_consent_status(case).complete
+    with pytest.raises(TransitionRefused):
+        check_transition(case, "record_consent")

@@ -9,6 +9,7 @@ PUBLIC = "public"  # no personal data: sign-in, language switch, health check
 PASSWORD_VERIFIED = "password_verified"  # noqa: S105 - a rule name, not a password; between the password and the second factor
 SIGNED_IN = "signed_in"  # second factor done, acting for no unit yet (choosing one)
 ACTOR = "actor"  # acting for a unit; the view's selectors check the rest
+CITIZEN = "citizen"  # a guardian (later the child) signed in to the family portal; no actor
 API = "api"  # the JSON API: its own authentication (session or token) on every operation
 
 

@@ -40,8 +40,17 @@ class ActorMiddleware:
             if request.session.get(SESSION_PASSWORD_USER) is None:
                 return redirect("accounts:login")
             return None
-        if not (request.user.is_authenticated and request.user.is_verified()):
+        verified = request.user.is_authenticated and request.user.is_verified()
+        is_citizen = verified and hasattr(request.user, "citizen")
+        if rule == rules.CITIZEN:
+            if not is_citizen:
+                return redirect(f"/family/login/?{urlencode({'next': request.get_full_path()})}")
+            return None
+        if not verified:
             return redirect(f"/accounts/login/?{urlencode({'next': request.get_full_path()})}")
+        if is_citizen:
+            # A family member's session never reaches a staff page.
+            raise Http404
         if rule == rules.SIGNED_IN:
             return None
         if request.actor is None:

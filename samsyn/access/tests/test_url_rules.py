@@ -83,7 +83,10 @@ def test_every_url_declares_an_access_rule():
 
 
 def test_every_declared_rule_is_known():
-    known = {rules.PUBLIC, rules.PASSWORD_VERIFIED, rules.SIGNED_IN, rules.ACTOR, rules.API}
+    known = {
+        rules.PUBLIC, rules.PASSWORD_VERIFIED, rules.SIGNED_IN, rules.ACTOR, rules.API,
+        rules.CITIZEN,
+    }  # fmt: skip
     unknown = [f"{r.label()}: {r.rule!r}" for r in ROUTES if r.rule and r.rule not in known]
     assert not unknown, "\n".join(unknown)
 
@@ -113,6 +116,7 @@ def concrete_url(route: Route) -> str:
 NEEDS_SIGN_IN = [
     r for r in ROUTES if r.rule in (rules.ACTOR, rules.SIGNED_IN, rules.PASSWORD_VERIFIED)
 ]
+NEEDS_FAMILY_SIGN_IN = [r for r in ROUTES if r.rule == rules.CITIZEN]
 
 
 def test_there_are_pages_that_need_sign_in():
@@ -153,3 +157,11 @@ def test_concrete_url_fills_arguments():
         RoutePattern("children/<int:child_id>/notes/<slug:kind>/").converters,
     )
     assert concrete_url(route) == "/children/1/notes/x/"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("route", NEEDS_FAMILY_SIGN_IN, ids=lambda r: r.name or r.route)
+def test_signed_out_family_pages_send_to_the_family_sign_in(client, route):
+    response = client.get(concrete_url(route))
+    assert response.status_code == 302
+    assert response.url.startswith("/family/login/"), response.url

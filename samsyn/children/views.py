@@ -3,8 +3,6 @@ decided in `selectors` and `access`, never here."""
 
 from __future__ import annotations
 
-import secrets
-
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -17,11 +15,7 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import forms, selectors, services
-
-# One-time form tokens (double submit): token -> None while unused, the URL it led to after.
-SESSION_FORM_TOKENS = "samsyn_children_form_tokens"
-MAX_FORM_TOKENS = 20
-_UNKNOWN = object()
+from samsyn.core import form_tokens
 
 
 class _WithoutSummary:
@@ -46,31 +40,6 @@ class _WithoutSummary:
 def _purpose(request: HttpRequest) -> str:
     purpose = request.GET.get("purpose", "")
     return purpose if purpose in Purpose.values else rules.default_purpose(request.actor)
-
-
-def _issue_token(request: HttpRequest) -> str:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    token = secrets.token_urlsafe(16)
-    tokens[token] = None
-    # Oldest first (dicts keep insertion order): a bounded session whatever the tab count.
-    request.session[SESSION_FORM_TOKENS] = dict(list(tokens.items())[-MAX_FORM_TOKENS:])
-    return token
-
-
-def _token_state(request: HttpRequest, token: str) -> object:
-    """None: unused; a URL: already used, and where it led; _UNKNOWN: expired or forged."""
-    return request.session.get(SESSION_FORM_TOKENS, {}).get(token, _UNKNOWN)
-
-
-def _spend_token(request: HttpRequest, token: str, url: str) -> None:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    tokens[token] = url
-    request.session[SESSION_FORM_TOKENS] = tokens
-
-
-def _already_saved(request: HttpRequest, url: str) -> HttpResponse:
-    messages.info(request, _("This form was already saved. Here is the result."))
-    return redirect(url)
 
 
 def _forbidden(request: HttpRequest, child=None) -> HttpResponse:
@@ -139,16 +108,16 @@ def register_child(request):
     token = request.POST.get("form_token", "")
     existing_child_id = None
     if request.method == "POST":
-        state = _token_state(request, token)
+        state = form_tokens.state(request, token)
         if isinstance(state, str):
-            return _already_saved(request, state)
+            return form_tokens.already_saved(request, state)
         # Validate every form, not only up to the first invalid one: all errors at once.
         valid = all([form.is_valid()] + [g.is_valid() for g in guardians])
         entries = forms.check_guardians(form, guardians) if valid else []
         valid = valid and all(g.is_valid() for g in guardians)
-        if state is _UNKNOWN:
+        if state is form_tokens.UNKNOWN:
             # Expired or forged: a fresh token, so the next submit of this page can go through.
-            token = _issue_token(request)
+            token = form_tokens.issue(request)
             if valid:
                 form.add_error(
                     None, _("The form had expired. Check what you typed and submit it again.")
@@ -174,11 +143,11 @@ def register_child(request):
                 _add_errors(form, error)
             else:
                 url = reverse("children:detail", args=[child.pk])
-                _spend_token(request, token, url)
+                form_tokens.spend(request, token, url)
                 messages.success(request, _("The child is registered."))
                 return redirect(url)
     else:
-        token = _issue_token(request)
+        token = form_tokens.issue(request)
     return render(
         request,
         "children/child_register.html",
@@ -267,11 +236,11 @@ def record_address_need(request, child_id: int):
     form = forms.AddressNeedForm(request.POST if request.method == "POST" else None)
     token = request.POST.get("form_token", "")
     if request.method == "POST":
-        state = _token_state(request, token)
+        state = form_tokens.state(request, token)
         if isinstance(state, str):
-            return _already_saved(request, state)
-        if state is _UNKNOWN:
-            token = _issue_token(request)
+            return form_tokens.already_saved(request, state)
+        if state is form_tokens.UNKNOWN:
+            token = form_tokens.issue(request)
             if form.is_valid():
                 form.add_error(
                     None, _("The form had expired. Check what you typed and submit it again.")
@@ -287,11 +256,11 @@ def record_address_need(request, child_id: int):
                 _add_errors(form, error)
             else:
                 url = reverse("children:detail", args=[child.pk])
-                _spend_token(request, token, url)
+                form_tokens.spend(request, token, url)
                 messages.success(request, _("The need is recorded."))
                 return redirect(url)
     else:
-        token = _issue_token(request)
+        token = form_tokens.issue(request)
     return render(
         request,
         "children/child_address_need.html",

@@ -1,1 +1,7 @@
-urlpatterns: list = []
+from django.urls import path
+
+from samsyn.plans import deadline_views
+
+urlpatterns = [
+    path("overdue/", deadline_views.overdue, name="overdue"),
+]

@@ -1,0 +1,369 @@
+"""Deadlines as data (DESIGN invariant 4, DOMAIN SIP-5): each SIP's steps with their due dates,
+computed from the `DeadlineRule` rows and the plan's follow-up date, so lateness is a query.
+
+A step's due date is the last day it may be done on; it is late from the day after. Working days
+follow the Swedish calendar: not Saturday or Sunday, not a public holiday (`holidays.Sweden`), and
+not midsommarafton, julafton or nyårsafton, which Lag (1930:173) om beräkning av lagstadgad tid
+treats as holidays although they are not public holidays.
+
+`overdue_cases` filters in SQL. Because a due date only grows with the proposal date, "due before
+today" is the same as "proposed before a cutoff date", and the cutoff is computed once per
+request in Python (working days counted back from today), not once per case.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+import holidays
+from django.core.paginator import Page, Paginator
+from django.db import transaction
+from django.db.models import (
+    BooleanField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from samsyn.access import rules as access
+from samsyn.access.actor import Actor
+from samsyn.access.models import Purpose
+from samsyn.audit import services as audit
+from samsyn.directory.models import Principal, Role
+from samsyn.plans.models import Case, DeadlineRule, Meeting, PlanVersion, SipSettings
+from samsyn.plans.selectors import cases_visible_to
+
+STOCKHOLM = ZoneInfo("Europe/Stockholm")
+FOLLOW_UP = "follow_up"
+PAGE_SIZE = 25
+
+
+# ---------------------------------------------------------------------------- the calendar
+
+
+@functools.cache
+def _holidays(year: int) -> frozenset[date]:
+    days = set(holidays.Sweden(years=year))
+    # The eves: Midsommarafton is the Friday between 19 and 25 June.
+    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
+    days.update({midsummer_eve, date(year, 12, 24), date(year, 12, 31)})
+    return frozenset(days)
+
+
+def is_working_day(day: date) -> bool:
+    return day.weekday() < 5 and day not in _holidays(day.year)
+
+
+def next_working_day(day: date) -> date:
+    """`day` itself if it is a working day, else the first working day after it."""
+    while not is_working_day(day):
+        day += timedelta(days=1)
+    return day
+
+
+def due_date(start: date, days: int, *, working_days: bool) -> date:
+    """The last day of a deadline of `days` (working) days counted from `start`."""
+    if not working_days:
+        return start + timedelta(days=days)
+    day = start
+    for _step in range(days):
+        day = next_working_day(day + timedelta(days=1))
+    # Zero working days from a Saturday still ends on a working day.
+    return next_working_day(day)
+
+
+def cutoff(today: date, days: int, *, working_days: bool) -> date:
+    """The earliest start date whose deadline has not passed on `today`: anything started
+    before it is late. Due dates never decrease as the start moves later, so this is a search
+    back from today; a bounded one, since no stretch of Swedish holidays is longer than a week."""
+    if not working_days:
+        return today - timedelta(days=days)
+    start = today
+    while due_date(start - timedelta(days=1), days, working_days=True) >= today:
+        start -= timedelta(days=1)
+    return start
+
+
+def local_date(moment: datetime) -> date:
+    return moment.astimezone(STOCKHOLM).date()
+
+
+def _start_of(day: date) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
+
+
+def today_in_sweden() -> date:
+    return timezone.now().astimezone(STOCKHOLM).date()
+
+
+# ---------------------------------------------------------------------------- rules
+
+
+def deadline_rules() -> dict[str, DeadlineRule]:
+    """The rules by code: one query, read per request so a changed rule applies at once."""
+    return {rule.code: rule for rule in DeadlineRule.objects.all()}
+
+
+def rule_text(rule: DeadlineRule) -> str:
+    if rule.working_days:
+        return ngettext(
+            "within %(days)d working day of the proposal",
+            "within %(days)d working days of the proposal",
+            rule.days,
+        ) % {"days": rule.days}
+    return ngettext(
+        "within %(days)d day of the proposal", "within %(days)d days of the proposal", rule.days
+    ) % {"days": rule.days}
+
+
+def _agreement_reference(case: Case) -> str:
+    # A read, never get_or_create: showing a page must not write settings.
+    code = case.child.municipality.code[:2] if case.child.municipality_id else ""
+    reference = (
+        SipSettings.objects.filter(region__kind=Principal.Kind.REGION, region__code=code)
+        .values_list("agreement_reference", flat=True)
+        .first()
+    )
+    return reference or SipSettings().agreement_reference
+
+
+# ---------------------------------------------------------------------------- one SIP
+
+
+@dataclass(frozen=True)
+class Step:
+    code: str  # a DeadlineRule code, or "follow_up"
+    name: str
+    due: date
+    rule: str  # the rule in words
+    reference: str  # its legal or regional ground
+    done_at: datetime | None
+    planned_at: datetime | None  # a meeting booked but not yet held
+    overdue: bool
+    days_late: int  # overdue: days past due today; done: days past due when done (0: in time)
+
+    @property
+    def done(self) -> bool:
+        return self.done_at is not None
+
+
+def _step(code, name, due, rule, reference, done_at, today, *, planned_at=None, open_=True):
+    if done_at is not None:
+        late = max(0, (local_date(done_at) - due).days)
+        return Step(code, name, due, rule, reference, done_at, None, False, late)
+    overdue = open_ and today > due
+    late = (today - due).days if overdue else 0
+    return Step(code, name, due, rule, reference, None, planned_at, overdue, late)
+
+
+def case_steps(
+    case: Case, *, today: date | None = None, rules: dict[str, DeadlineRule] | None = None
+) -> list[Step]:
+    """The SIP's steps in order: first contact, first meeting, and one follow-up per finalised
+    plan version that names a date. A few queries per SIP, for the SIP's own page."""
+    today = today or today_in_sweden()
+    rules = deadline_rules() if rules is None else rules
+    now = timezone.now()
+    open_ = case.status != Case.Status.CLOSED
+    proposed = local_date(case.proposed_at)
+    steps: list[Step] = []
+
+    if rule := rules.get(DeadlineRule.Code.FIRST_CONTACT):
+        due = due_date(proposed, rule.days, working_days=rule.working_days)
+        steps.append(
+            _step(rule.code, rule.get_code_display(), due, rule_text(rule), rule.reference,
+                  case.first_contact_at, today, open_=open_)
+        )  # fmt: skip
+
+    if rule := rules.get(DeadlineRule.Code.FIRST_MEETING):
+        due = due_date(proposed, rule.days, working_days=rule.working_days)
+        first = (
+            Meeting.objects.filter(case=case, cancelled_at__isnull=True)
+            .order_by("starts_at")
+            .values_list("starts_at", flat=True)
+            .first()
+        )
+        held = first if first is not None and first <= now else None
+        planned = first if first is not None and first > now else None
+        steps.append(
+            _step(rule.code, rule.get_code_display(), due, rule_text(rule), rule.reference,
+                  held, today, planned_at=planned, open_=open_)
+        )  # fmt: skip
+
+    finals = list(
+        PlanVersion.objects.filter(case=case, status=PlanVersion.Status.FINAL)
+        .order_by("number")
+        .values_list("number", "follow_up_on", "finalised_at")
+    )
+    if any(follow_up_on for _n, follow_up_on, _f in finals):
+        reference = _agreement_reference(case)
+        for index, (number, follow_up_on, _finalised) in enumerate(finals):
+            if follow_up_on is None:
+                continue
+            # Followed up when a newer version is finalised (SIP-8: follow-ups make versions).
+            later = [finalised for _n, _d, finalised in finals[index + 1 :] if finalised]
+            steps.append(
+                _step(FOLLOW_UP,
+                      _("follow-up of plan version %(number)d") % {"number": number},
+                      follow_up_on, _("the follow-up date in the plan"), reference,
+                      later[0] if later else None, today, open_=open_)
+            )  # fmt: skip
+    return steps
+
+
+# ---------------------------------------------------------------------------- many SIPs, in SQL
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def annotate_deadlines(
+    queryset: QuerySet[Case], *, today: date | None = None,
+    rules: dict[str, DeadlineRule] | None = None,
+) -> QuerySet[Case]:  # fmt: skip
+    """Adds `late_first_contact`, `late_first_meeting`, `late_follow_up` (booleans) and
+    `follow_up_on` (the latest finalised version's date) to each SIP, in SQL."""
+    today = today or today_in_sweden()
+    rules = deadline_rules() if rules is None else rules
+    open_ = ~Q(status=Case.Status.CLOSED)
+    never = _flag(Q(pk__in=[]))
+
+    contact = rules.get(DeadlineRule.Code.FIRST_CONTACT)
+    late_contact = never
+    if contact:
+        limit = _start_of(cutoff(today, contact.days, working_days=contact.working_days))
+        late_contact = _flag(open_ & Q(first_contact_at__isnull=True, proposed_at__lt=limit))
+
+    meeting = rules.get(DeadlineRule.Code.FIRST_MEETING)
+    late_meeting = never
+    if meeting:
+        limit = _start_of(cutoff(today, meeting.days, working_days=meeting.working_days))
+        held = Meeting.objects.filter(
+            case=OuterRef("pk"), cancelled_at__isnull=True, starts_at__lte=timezone.now()
+        )
+        late_meeting = _flag(open_ & Q(proposed_at__lt=limit) & ~Exists(held))
+
+    latest_final = PlanVersion.objects.filter(
+        case=OuterRef("pk"), status=PlanVersion.Status.FINAL
+    ).order_by("-number")
+    return queryset.annotate(
+        follow_up_on=Subquery(latest_final.values("follow_up_on")[:1]),
+        late_first_contact=late_contact,
+        late_first_meeting=late_meeting,
+    ).annotate(late_follow_up=_flag(open_ & Q(follow_up_on__lt=today)))
+
+
+def overdue_cases(
+    queryset: QuerySet[Case], *, today: date | None = None,
+    rules: dict[str, DeadlineRule] | None = None,
+) -> QuerySet[Case]:  # fmt: skip
+    """The SIPs of `queryset` with at least one step overdue today: one SQL query."""
+    return annotate_deadlines(queryset, today=today, rules=rules).filter(
+        Q(late_first_contact=True) | Q(late_first_meeting=True) | Q(late_follow_up=True)
+    )
+
+
+@dataclass(frozen=True)
+class LateStep:
+    name: str
+    due: date
+    days_late: int
+
+
+def late_steps(case: Case, *, today: date, rules: dict[str, DeadlineRule]) -> list[LateStep]:
+    """Which steps of an annotated SIP are late and by how many days; no query."""
+    proposed = local_date(case.proposed_at)
+    late = []
+    for flag, code in (
+        (case.late_first_contact, DeadlineRule.Code.FIRST_CONTACT),
+        (case.late_first_meeting, DeadlineRule.Code.FIRST_MEETING),
+    ):
+        if flag and (rule := rules.get(code)):
+            due = due_date(proposed, rule.days, working_days=rule.working_days)
+            late.append(LateStep(rule.get_code_display(), due, (today - due).days))
+    if case.late_follow_up:
+        late.append(LateStep(_("follow-up"), case.follow_up_on, (today - case.follow_up_on).days))
+    return late
+
+
+# ---------------------------------------------------------------------------- who sees which
+
+
+def _overdue_scope(actor: Actor) -> tuple[QuerySet[Case], str]:
+    """The SIPs whose lateness the actor answers for, and the purpose of the read.
+
+    A unit manager follows up every SIP their organisation initiated or coordinates, including
+    those whose child they have no ground to open: such rows show the SIP and its coordinator
+    but not the child (`child_visible`). Anyone else sees the SIPs they coordinate or initiated,
+    and only those they may open."""
+    if actor.role not in access.CHILD_ROLES:
+        return Case.objects.none(), Purpose.PLANNING
+    if actor.role == Role.UNIT_MANAGER:
+        purpose = Purpose.FOLLOW_UP
+        organisation = actor.organisation.pk
+        visible = cases_visible_to(actor, purpose=purpose).filter(pk=OuterRef("pk"))
+        scope = Case.objects.filter(
+            Q(initiating_organisation_id=organisation) | Q(coordinator_organisation_id=organisation)
+        ).annotate(child_visible=Exists(visible))
+        return scope, purpose
+    purpose = Purpose.PLANNING
+    staff = actor.staff.pk
+    scope = (
+        cases_visible_to(actor, purpose=purpose)
+        .filter(Q(coordinator_id=staff) | Q(initiated_by_id=staff))
+        .annotate(child_visible=Value(True))
+    )
+    return scope, purpose
+
+
+def overdue_count(actor: Actor) -> int:
+    """For the start page: how many SIPs the actor answers for have a step overdue. Counts
+    only, so no child is read."""
+    scope, _purpose = _overdue_scope(actor)
+    return overdue_cases(scope).count()
+
+
+@dataclass(frozen=True)
+class OverdueRow:
+    case: Case
+    child_visible: bool
+    late: list[LateStep]
+
+
+def overdue_page_for(actor: Actor, *, page: object = 1) -> tuple[Page, list[OverdueRow]]:
+    """One page of the actor's overdue SIPs, longest-waiting first. The children named on the
+    page are read: one audit row names them all."""
+    today = today_in_sweden()
+    rules = deadline_rules()
+    scope, purpose = _overdue_scope(actor)
+    cases = (
+        overdue_cases(scope, today=today, rules=rules)
+        .select_related("child", "coordinator", "coordinator_organisation",
+                        "initiating_organisation")
+        .order_by("proposed_at", "pk")
+    )  # fmt: skip
+    with transaction.atomic():
+        result = Paginator(cases, PAGE_SIZE).get_page(page)
+        rows = [
+            OverdueRow(case, case.child_visible, late_steps(case, today=today, rules=rules))
+            for case in result
+        ]
+        child_ids = [row.case.child_id for row in rows if row.child_visible]
+        if child_ids:
+            audit.record_read(
+                actor=actor, child_id=None, obj="sip_overdue_list", obj_id=result.number,
+                purpose=purpose, decision=access.Decision(True, "sip_list"),
+                detail={"child_ids": child_ids, "case_ids": [row.case.pk for row in rows]},
+            )  # fmt: skip
+    return result, rows

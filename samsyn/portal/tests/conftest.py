@@ -1,0 +1,104 @@
+"""Fixtures for the family portal: a guardian with a child, enrolled as a citizen with a known
+TOTP key, and a signed-in client for them."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+
+from samsyn.children.tests.factories import ChildFactory, GuardianFactory, GuardianshipFactory
+from samsyn.directory.tests.factories import StaffFactory
+from samsyn.plans.models import Invitation, Meeting, PlanItem, PlanVersion
+from samsyn.plans.tests.factories import CaseFactory
+from samsyn.portal.services import enrol_citizen
+
+KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
+
+
+def code_now(key: str = KEY) -> str:
+    return f"{TOTP(bytes.fromhex(key)).token():06d}"
+
+
+@pytest.fixture(autouse=True)
+def standin(settings):
+    """The test settings run with DEBUG off, as production: switch the stand-in on explicitly."""
+    settings.SAMSYN_CITIZEN_STANDIN = True
+    return settings
+
+
+@pytest.fixture
+def guardian(db):
+    return GuardianFactory()
+
+
+@pytest.fixture
+def child(guardian):
+    child = ChildFactory()
+    GuardianshipFactory(child=child, guardian=guardian)
+    return child
+
+
+@pytest.fixture
+def citizen(guardian, child):
+    return enrol_citizen(guardian=guardian, totp_key=KEY)
+
+
+def sign_in_citizen(citizen) -> Client:
+    client = Client()
+    client.force_login(citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = citizen.user.totpdevice_set.get().persistent_id
+    session.save()
+    return client
+
+
+@pytest.fixture
+def family_client(citizen) -> Client:
+    return sign_in_citizen(citizen)
+
+
+@pytest.fixture
+def case(child):
+    return CaseFactory(child=child)
+
+
+def make_version(case, number: int, *, status=PlanVersion.Status.FINAL, items=()) -> PlanVersion:
+    staff = case.initiated_by
+    version = PlanVersion.objects.create(
+        case=case,
+        number=number,
+        status=status,
+        child_view=f"Barnets röst v{number}",
+        follow_up_how="Uppföljningsmöte",
+        created_by=staff,
+        finalised_at=timezone.now() if status == PlanVersion.Status.FINAL else None,
+        finalised_by=staff if status == PlanVersion.Status.FINAL else None,
+    )
+    for position, (kind, text, hidden) in enumerate(items):
+        PlanItem.objects.create(
+            version=version, kind=kind, text=text, hidden_from_guardians=hidden, position=position
+        )
+    return version
+
+
+def make_meeting(case, *, guardian=None, days: int = 7, cancelled: bool = False) -> Invitation:
+    starts = timezone.now() + dt.timedelta(days=days)
+    meeting = Meeting.objects.create(
+        case=case,
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+        place="Familjens hus, Örebro",
+        booked_by=StaffFactory(),
+        cancelled_at=timezone.now() if cancelled else None,
+    )
+    return Invitation.objects.create(
+        meeting=meeting,
+        kind=Invitation.Kind.GUARDIAN,
+        guardian=guardian,
+        name=str(guardian) if guardian else "Någon",
+    )

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
@@ -102,3 +103,9 @@ def make_meeting(case, *, guardian=None, days: int = 7, cancelled: bool = False)
         guardian=guardian,
         name=str(guardian) if guardian else "Någon",
     )
+
+
+def shows(response, text: str) -> bool:
+    """Whether the page shows the text: as written by a template's translate tag, or escaped as
+    a variable (an apostrophe becomes &#x27;)."""
+    return text in response.text or escape(text) in response.text

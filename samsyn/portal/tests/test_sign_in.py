@@ -7,7 +7,7 @@ from django.test import Client
 from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Entry
-from samsyn.portal.tests.conftest import code_now, sign_in_citizen
+from samsyn.portal.tests.conftest import code_now, shows, sign_in_citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -41,7 +41,7 @@ def test_wrong_code_is_refused(citizen, guardian):
     wrong = f"{(int(right) + 1) % 1_000_000:06d}"
     response = _login(client, guardian, wrong)
     assert response.status_code == 200
-    assert _("The identity number or the code is wrong. Try again.") in response.text
+    assert shows(response, _("The identity number or the code is wrong. Try again."))
     assert client.get("/family/").status_code == 302
 
 
@@ -51,13 +51,13 @@ def test_unknown_identity_number_gets_the_same_answer(citizen, guardian):
     stranger = GuardianFactory()  # a real guardian, never enrolled
     response = _login(Client(), stranger, code_now())
     assert response.status_code == 200
-    assert _("The identity number or the code is wrong. Try again.") in response.text
+    assert shows(response, _("The identity number or the code is wrong. Try again."))
 
 
 def test_login_page_says_it_is_the_stand_in_for_bankid():
     response = Client().get("/family/login/")
     assert response.status_code == 200
-    assert _("Test sign-in, not BankID") in response.text
+    assert shows(response, _("Test sign-in, not BankID"))
 
 
 def test_stand_in_is_off_without_debug_or_the_flag(settings, citizen, guardian):

@@ -34,12 +34,14 @@ def standin_enabled() -> bool:
 
 
 @transaction.atomic
-def enrol_citizen(*, guardian: Guardian, totp_key: str | None = None) -> Citizen:
+def enrol_citizen(
+    *, guardian: Guardian, totp_key: str | None = None, username: str | None = None
+) -> Citizen:
     """The guardian's citizen account, made once: a user of its own with no password (staff
     sign-in can never reach it) and a TOTP device for the stand-in."""
     citizen = Citizen.objects.filter(guardian=guardian).select_related("user").first()
     if citizen is None:
-        user = User(username=f"citizen-{uuid.uuid4().hex}")
+        user = User(username=username or f"citizen-{uuid.uuid4().hex}")
         user.set_unusable_password()
         user.full_clean()
         user.save()

@@ -1,0 +1,218 @@
+"""Reads of the plan (PlanVersion, PlanItem): one version with its items, what a draft still
+lacks before it may be finalised (DOMAIN SIP-6, SIP-7), and the difference between two versions
+(SIP-8). Access and the audit row come from `selectors.case_for`; everything here reads the
+plan of a SIP the caller has already opened through it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
+
+from samsyn.access.actor import Actor
+from samsyn.access.models import Purpose
+from samsyn.access.rules import Decision
+from samsyn.directory.models import Organisation, Principal
+from samsyn.plans import selectors
+from samsyn.plans.models import Case, PlanItem, PlanVersion
+
+PURPOSE = Purpose.PLANNING
+# The plan's own fields a diff compares, besides the items.
+VERSION_FIELDS = (
+    "child_view", "child_view_missing_reason", "no_measures_by_others", "follow_up_on",
+    "follow_up_how",
+)  # fmt: skip
+ITEM_FIELDS = (
+    "kind", "text", "need_key", "responsible_principal_id", "responsible_organisation_id",
+    "responsible_other", "hidden_from_guardians",
+)  # fmt: skip
+
+
+class VersionNotFound(Exception):
+    """No such version of a SIP the actor may read (or none yet)."""
+
+
+def plan_case_for(actor: Actor, *, case_id: int, obj: str = "sip_plan") -> tuple[Case, Decision]:
+    """The SIP, opened for planning and audited; CaseNotFound when missing or not the actor's."""
+    return selectors.case_for(actor, case_id=case_id, purpose=PURPOSE, obj=obj)
+
+
+def versions_of(case: Case) -> list[PlanVersion]:
+    # A SIP has a handful of versions (one per follow-up): listing them all stays small.
+    return list(
+        PlanVersion.objects.filter(case=case)
+        .select_related("created_by", "finalised_by")
+        .order_by("number")
+    )
+
+
+def version_of(case: Case, number: int) -> PlanVersion:
+    version = (
+        PlanVersion.objects.filter(case=case, number=number)
+        .select_related("created_by", "finalised_by")
+        .first()
+    )
+    if version is None:
+        raise VersionNotFound(number)
+    return version
+
+
+def current_version(case: Case) -> PlanVersion | None:
+    """The draft if there is one, else the last finalised version."""
+    return PlanVersion.objects.filter(case=case).order_by("-number").first()
+
+
+def items_of(version: PlanVersion, *, for_guardians: bool = False) -> QuerySet[PlanItem]:
+    """The version's items; a copy for the guardians leaves out what is hidden from them
+    (SEK-2) and says nothing about it."""
+    items = PlanItem.objects.filter(version=version).select_related(
+        "responsible_principal", "responsible_organisation"
+    )
+    if for_guardians:
+        items = items.exclude(hidden_from_guardians=True)
+    return items.order_by("kind", "position", "pk")
+
+
+def party_organisations(case: Case) -> QuerySet[Organisation]:
+    """The organisations taking part: the initiating one and every party."""
+    return (
+        Organisation.objects.filter(
+            Q(pk__in=case.parties.values("organisation_id")) | Q(pk=case.initiating_organisation_id)
+        )
+        .select_related("principal")
+        .order_by("name")
+    )
+
+
+def party_principals(case: Case) -> QuerySet[Principal]:
+    return Principal.objects.filter(
+        pk__in=party_organisations(case).values("principal_id")
+    ).order_by("name")
+
+
+@dataclass
+class PlanView:
+    """A version and its items grouped by kind, ready for a page or the document."""
+
+    version: PlanVersion
+    needs: list[PlanItem] = field(default_factory=list)
+    goals: list[PlanItem] = field(default_factory=list)
+    efforts: list[PlanItem] = field(default_factory=list)
+    measures: list[PlanItem] = field(default_factory=list)
+
+    @property
+    def items(self) -> list[PlanItem]:
+        return [*self.needs, *self.goals, *self.efforts, *self.measures]
+
+
+def plan_view(version: PlanVersion, *, for_guardians: bool = False) -> PlanView:
+    view = PlanView(version)
+    groups = {
+        PlanItem.Kind.NEED: view.needs, PlanItem.Kind.GOAL: view.goals,
+        PlanItem.Kind.EFFORT: view.efforts, PlanItem.Kind.MEASURE_BY_OTHERS: view.measures,
+    }  # fmt: skip
+    needs = {}
+    for item in items_of(version, for_guardians=for_guardians):
+        groups[item.kind].append(item)
+        if item.kind == PlanItem.Kind.NEED:
+            needs[item.key] = item
+    # Which need each goal or effort serves, named on the page without one query per item.
+    for item in view.goals + view.efforts:
+        item.need = needs.get(item.need_key)
+    return view
+
+
+def missing_for_finalising(
+    case: Case, version: PlanVersion, items: list[PlanItem], *, follow_up_required: bool
+) -> list[str]:
+    """What the draft lacks before it may be finalised, each point in words with its rule
+    (SIP-6 points 1–5, SIP-7). Empty when everything holds. Reads nothing from the database."""
+    missing = []
+    efforts = [i for i in items if i.kind == PlanItem.Kind.EFFORT]
+    measures = [i for i in items if i.kind == PlanItem.Kind.MEASURE_BY_OTHERS]
+    if not efforts:
+        missing.append(_("The plan records no effort (SIP-6, point 1)."))
+    unowned = [i.text[:60] for i in efforts if i.responsible_principal_id is None]
+    if unowned:
+        missing.append(
+            _("These efforts have no responsible principal: %(efforts)s (SIP-6, point 2).")
+            % {"efforts": "; ".join(unowned)}
+        )
+    if not measures and not version.no_measures_by_others:
+        missing.append(
+            _(
+                "Record the measures by others than the municipality and the region (school, "
+                "police …), or that there are none (SIP-6, point 3)."
+            )
+        )
+    if case.coordinator_organisation_id is None:
+        missing.append(
+            _("The SIP has no principal with overall responsibility yet (SIP-6, point 4).")
+        )
+    if follow_up_required and version.follow_up_on is None:
+        missing.append(_("Record when the plan is followed up (SIP-6, point 5)."))
+    if follow_up_required and not version.follow_up_how.strip():
+        missing.append(_("Record how the plan is followed up (SIP-6, point 5)."))
+    if not version.child_view.strip() and not version.child_view_missing_reason.strip():
+        missing.append(_("Record the child's own view, or why it was not obtained (SIP-7)."))
+    return missing
+
+
+@dataclass(frozen=True)
+class ItemChange:
+    status: str  # "added", "removed", "changed"
+    old: PlanItem | None
+    new: PlanItem | None
+    fields: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    name: str
+    label: str
+    old: object
+    new: object
+
+
+@dataclass
+class PlanDiff:
+    old: PlanVersion
+    new: PlanVersion
+    items: list[ItemChange]
+    fields: list[FieldChange]
+    unchanged: int
+
+    @property
+    def empty(self) -> bool:
+        return not self.items and not self.fields
+
+
+def diff_versions(old: PlanView, new: PlanView) -> PlanDiff:
+    """What changed from `old` to `new`: items matched by their key (it survives the copy to
+    the next version), and the plan's own fields."""
+    before = {i.key: i for i in old.items}
+    after = {i.key: i for i in new.items}
+    changes, unchanged = [], 0
+    for item in new.items:
+        previous = before.get(item.key)
+        if previous is None:
+            changes.append(ItemChange("added", None, item))
+            continue
+        changed = tuple(f for f in ITEM_FIELDS if getattr(previous, f) != getattr(item, f))
+        if changed:
+            changes.append(ItemChange("changed", previous, item, changed))
+        else:
+            unchanged += 1
+    changes += [ItemChange("removed", i, None) for i in old.items if i.key not in after]
+    fields = [
+        FieldChange(
+            name,
+            str(PlanVersion._meta.get_field(name).verbose_name),
+            getattr(old.version, name),
+            getattr(new.version, name),
+        )
+        for name in VERSION_FIELDS
+        if getattr(old.version, name) != getattr(new.version, name)
+    ]
+    return PlanDiff(old.version, new.version, changes, fields, unchanged)

@@ -1,0 +1,418 @@
+"""The plan's pages: versions, the draft's edit page, finalising, one version, the diff between
+two versions, and the plan as a document (print page and PDF). Thin: parse, call one selector
+or service, render. Every page opens the SIP through `plan_selectors.plan_case_for`, which
+checks access and writes the audit row; "missing" and "not yours" are the same 404."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import formats, timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samsyn.access import rules
+from samsyn.access.http import actor_required
+from samsyn.plans import plan_forms, plan_selectors, plan_services, selectors
+from samsyn.plans.models import PlanItem, PlanVersion
+from samsyn.plans.services import settings_for
+
+# The roles that work with children (rules.CHILD_ROLES); the SIP's own rule is checked by the
+# selector. A "plans.*" permission in access.rules would name it better.
+PERMISSION = "children.search"
+LANGUAGES = ("sv", "en")
+
+
+class _WithoutSummary:
+    """A form as `includes/form.html` sees it, minus its error summary: the page shows one
+    summary for all its forms."""
+
+    errors = None
+
+    def __init__(self, form):
+        self._form = form
+
+    def __getattr__(self, name):
+        return getattr(self._form, name)
+
+    def __iter__(self):
+        return iter(self._form)
+
+    def __getitem__(self, name):
+        return self._form[name]
+
+
+def _open(request: HttpRequest, case_id: int, obj: str = "sip_plan"):
+    try:
+        case, _decision = plan_selectors.plan_case_for(request.actor, case_id=case_id, obj=obj)
+    except selectors.CaseNotFound:
+        raise Http404 from None
+    return case
+
+
+def _version(case, number: int) -> PlanVersion:
+    try:
+        return plan_selectors.version_of(case, number)
+    except plan_selectors.VersionNotFound:
+        raise Http404 from None
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
+    if version is None or version.status != PlanVersion.Status.DRAFT:
+        return []
+    items = view.items if view else list(plan_selectors.items_of(version))
+    return plan_selectors.missing_for_finalising(
+        case, version, items, follow_up_required=settings_for(case).follow_up_required
+    )
+
+
+@actor_required(PERMISSION)
+@require_GET
+def plan_versions(request, case_id: int):
+    case = _open(request, case_id)
+    versions = plan_selectors.versions_of(case)
+    current = versions[-1] if versions else None
+    return render(
+        request,
+        "plans/plan/versions.html",
+        {"case": case, "versions": versions, "current": current,
+         "missing": _missing(case, current)},
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_POST
+def plan_start(request, case_id: int):
+    _open(request, case_id)
+    try:
+        plan_services.start_plan(actor=request.actor, case_id=case_id)
+    except rules.AccessDenied:
+        raise Http404 from None
+    except plan_services.TransitionRefused as refused:
+        for message in refused.messages:
+            messages.error(request, message)
+        return redirect("plans:plan_versions", case_id=case_id)
+    messages.success(request, _("The draft plan is ready to edit."))
+    return redirect("plans:plan_edit", case_id=case_id)
+
+
+def _conflict(forms_by_kind, fields_form, stale: plan_services.StalePlan) -> dict:
+    """The other person's saved values next to what this user typed (kept in the form)."""
+    fields = [
+        (fields_form[name].label, getattr(stale.current, name), fields_form.cleaned_data.get(name))
+        for name in plan_selectors.VERSION_FIELDS
+        if getattr(stale.current, name) != fields_form.cleaned_data.get(name)
+    ]
+    items = []
+    for prefix, formset in forms_by_kind.items():
+        kind = plan_forms.FORMS[prefix].kind
+        theirs = [i.text for i in stale.items if i.kind == kind]
+        yours = [i.text for i in plan_forms.items_from({prefix: formset})]
+        if theirs != yours:
+            items.append((plan_forms.TITLES[prefix], theirs, yours))
+    return {"fields": fields, "items": items}
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, case_id: int):
+    case = _open(request, case_id)
+    draft = PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
+    if draft is None:
+        messages.info(request, _("There is no draft to edit. A finalised plan is never changed."))
+        return redirect("plans:plan_versions", case_id=case_id)
+    items = list(plan_selectors.items_of(draft))
+    conflict = None
+    if request.method == "POST":
+        fields_form = plan_forms.PlanFieldsForm(
+            request.POST, stored_follow_up_on=draft.follow_up_on
+        )
+        lock_form = plan_forms.LockForm(request.POST)
+        # A missing or tampered lock cannot prove the page is fresh: 0 never matches.
+        lock = lock_form.cleaned_data["lock_version"] if lock_form.is_valid() else 0
+        formsets = plan_forms.item_formsets(request.POST, case=case, items=items)
+        valid = all([fields_form.is_valid()] + [f.is_valid() for f in formsets.values()])
+        if valid:
+            try:
+                plan_services.save_draft(
+                    actor=request.actor, case_id=case.pk, lock_version=lock,
+                    items=plan_forms.items_from(formsets), **fields_form.cleaned_data,
+                )  # fmt: skip
+            except rules.AccessDenied:
+                raise Http404 from None
+            except plan_services.NoDraft:
+                messages.error(request, _("The plan was finalised meanwhile and cannot change."))
+                return redirect("plans:plan_versions", case_id=case_id)
+            except plan_services.StalePlan as stale:
+                fields_form.add_error(
+                    None,
+                    _(
+                        "Someone else saved the plan while you were editing. Their version is "
+                        "shown next to yours below, and your text is kept in the form. Check, "
+                        "change if needed, and save again."
+                    ),
+                )
+                conflict = _conflict(formsets, fields_form, stale)
+                # Saving again now overwrites knowingly: the user has seen the other version.
+                lock = stale.current.lock_version
+            except ValidationError as error:
+                _add_errors(fields_form, error)
+            else:
+                messages.success(request, _("The draft plan is saved."))
+                return redirect("plans:plan_edit", case_id=case_id)
+    else:
+        fields_form = plan_forms.PlanFieldsForm(initial=plan_forms.fields_initial(draft))
+        formsets = plan_forms.item_formsets(None, case=case, items=items)
+        lock = draft.lock_version
+    all_forms = [fields_form] + [form for f in formsets.values() for form in f.forms]
+    return render(
+        request,
+        "plans/plan/edit.html",
+        {
+            "case": case, "draft": draft, "fields_form": _WithoutSummary(fields_form),
+            "lock_form": plan_forms.LockForm(initial={"lock_version": lock}),
+            "sections": [
+                (prefix, plan_forms.TITLES[prefix], formset,
+                 [_WithoutSummary(form) for form in formset.forms])
+                for prefix, formset in formsets.items()
+            ],
+            "forms": all_forms,
+            "formset_errors": [e for f in formsets.values() for e in f.non_form_errors()],
+            "has_errors": any(f.errors for f in all_forms)
+            or any(f.non_form_errors() for f in formsets.values()),
+            "conflict": conflict,
+        },
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def plan_finalise(request, case_id: int):
+    case = _open(request, case_id)
+    draft = PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
+    if draft is None:
+        messages.info(request, _("There is no draft to finalise."))
+        return redirect("plans:plan_versions", case_id=case_id)
+    errors: list[str] = []
+    if request.method == "POST":
+        lock_form = plan_forms.LockForm(request.POST)
+        lock = lock_form.cleaned_data["lock_version"] if lock_form.is_valid() else 0
+        try:
+            version = plan_services.finalise_plan(
+                actor=request.actor, case_id=case.pk, lock_version=lock
+            )
+        except rules.AccessDenied:
+            raise Http404 from None
+        except plan_services.NoDraft:
+            messages.info(request, _("The plan is already finalised."))
+            return redirect("plans:plan_versions", case_id=case_id)
+        except plan_services.StalePlan:
+            errors = [
+                _("Someone changed the draft after you opened this page. Check it and try again.")
+            ]
+        except ValidationError as refused:  # PlanIncomplete and TransitionRefused alike
+            errors = refused.messages
+        else:
+            messages.success(
+                request,
+                _("Version %(number)d of the plan is finalised.") % {"number": version.number},
+            )
+            return redirect("plans:plan_version", case_id=case_id, number=version.number)
+        draft.refresh_from_db()
+    view = plan_selectors.plan_view(draft)
+    return render(
+        request,
+        "plans/plan/finalise.html",
+        {"case": case, "draft": draft, "view": view, "errors": errors,
+         "missing": _missing(case, draft, view),
+         "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version})},
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_GET
+def plan_version(request, case_id: int, number: int):
+    case = _open(request, case_id)
+    version = _version(case, number)
+    view = plan_selectors.plan_view(version)
+    return render(
+        request,
+        "plans/plan/version.html",
+        {"case": case, "version": version, "view": view, "missing": _missing(case, version, view),
+         "versions": plan_selectors.versions_of(case)},
+    )  # fmt: skip
+
+
+def _number(value: str | None) -> int | None:
+    return int(value) if value and value.isdigit() and len(value) < 5 else None
+
+
+@actor_required(PERMISSION)
+@require_GET
+def plan_diff(request, case_id: int):
+    case = _open(request, case_id)
+    versions = plan_selectors.versions_of(case)
+    numbers = [v.number for v in versions]
+    new = _number(request.GET.get("to")) or (numbers[-1] if numbers else None)
+    old = _number(request.GET.get("from")) or (new - 1 if new else None)
+    context = {"case": case, "versions": versions, "old_number": old, "new_number": new}
+    if old in numbers and new in numbers and old != new:
+        by_number = {v.number: v for v in versions}
+        context["diff"] = plan_selectors.diff_versions(
+            plan_selectors.plan_view(by_number[old]), plan_selectors.plan_view(by_number[new])
+        )
+    elif request.GET:
+        context["choose_error"] = _("Choose two different versions of this plan.")
+    return render(request, "plans/plan/diff.html", context)
+
+
+def _document(request: HttpRequest, case_id: int, number: int):
+    """What the document shows: the language asked for and whose copy it is. The guardians'
+    copy leaves out what is hidden from them (SEK-2); the staff copy marks it."""
+    case = _open(request, case_id, obj="sip_plan_document")
+    version = _version(case, number)
+    lang = request.GET.get("lang")
+    lang = lang if lang in LANGUAGES else translation.get_language()
+    for_guardians = request.GET.get("for") == "guardians"
+    view = plan_selectors.plan_view(version, for_guardians=for_guardians)
+    parties = list(plan_selectors.party_organisations(case))
+    return case, version, view, lang, for_guardians, parties
+
+
+@actor_required(PERMISSION)
+@require_GET
+def plan_print(request, case_id: int, number: int):
+    case, version, view, lang, for_guardians, parties = _document(request, case_id, number)
+    with translation.override(lang):
+        return render(
+            request,
+            "plans/plan/print.html",
+            {"case": case, "version": version, "view": view, "lang": lang,
+             "for_guardians": for_guardians, "parties": parties,
+             "kinds": PlanItem.Kind},
+        )  # fmt: skip
+
+
+# PDF's core fonts speak Latin-1 (å, ä, ö, é, § included); typographic marks outside it are
+# mapped to their plain forms rather than embedding a font file every server must carry.
+_PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
+                        "•": "-", "\u00a0": " "})  # fmt: skip
+
+
+def _latin1(text: object) -> str:
+    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
+
+
+def _render_pdf(*, case, view, parties, for_guardians: bool) -> bytes:
+    """The plan as a PDF with fpdf2 (pure Python): the same content as the print page."""
+    from fpdf import FPDF
+    from fpdf.enums import XPos, YPos
+
+    version = view.version
+
+    class Document(FPDF):
+        def footer(self):
+            # On every page: a loose page still says which version it belongs to.
+            self.set_y(-12)
+            self.set_font("helvetica", "", 8)
+            self.cell(0, 5, f"{marking} - {self.page_no()}/{{nb}}", align="C")
+
+    marking = _latin1(_document_marking(version))
+    pdf = Document(format="A4")
+    pdf.set_title(_latin1(_("Coordinated individual plan (SIP)")))
+    pdf.set_creator("Samsyn")
+    pdf.set_auto_page_break(auto=True, margin=18)
+    pdf.add_page()
+
+    def line(text, *, size=10, style="", gap=1.5):
+        pdf.set_font("helvetica", style, size)
+        pdf.multi_cell(0, size * 0.5, _latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        pdf.ln(gap)
+
+    line(_("Coordinated individual plan (SIP)"), size=16, style="B")
+    line(marking, style="B")
+    if for_guardians:
+        line(_("Copy for the child and the guardians."))
+    line(_("Child: %(name)s") % {"name": case.child.name})
+    if case.coordinator_organisation:
+        line(
+            _("Overall responsibility: %(organisation)s")
+            % {"organisation": case.coordinator_organisation}
+        )
+    line(_("Taking part: %(parties)s") % {"parties": ", ".join(str(p) for p in parties)}, gap=4)
+    sections = [
+        (_("Needs"), view.needs), (_("Goals"), view.goals), (_("Efforts (insatser)"), view.efforts),
+        (_("Measures by others (school, police …)"), view.measures),
+    ]  # fmt: skip
+    for title, items in sections:
+        line(title, size=13, style="B")
+        if not items:
+            line(_("None recorded."))
+        for item in items:
+            text = f"- {item.text}"
+            details = []
+            if getattr(item, "need", None):
+                details.append(_("Need: %(need)s") % {"need": item.need.text})
+            if item.responsible_principal or item.responsible_organisation:
+                details.append(
+                    _("Responsible: %(who)s")
+                    % {
+                        "who": " / ".join(
+                            str(x)
+                            for x in (item.responsible_organisation, item.responsible_principal)
+                            if x
+                        )
+                    }
+                )
+            if item.responsible_other:
+                details.append(_("Responsible: %(who)s") % {"who": item.responsible_other})
+            if item.hidden_from_guardians:
+                details.append(_("Hidden from guardians (OSL 12 kap. 3 §)"))
+            line(text + ("\n  " + "; ".join(details) if details else ""), gap=2)
+        if items is view.measures and version.no_measures_by_others:
+            line(_("No measures by others than the municipality and the region."))
+        pdf.ln(2)
+    line(_("The child's own view"), size=13, style="B")
+    line(
+        version.child_view
+        or _("Not obtained: %(reason)s") % {"reason": version.child_view_missing_reason or "-"},
+        gap=4,
+    )
+    line(_("Follow-up"), size=13, style="B")
+    line(_("Date: %(date)s") % {"date": version.follow_up_on or "-"})
+    line(_("How: %(how)s") % {"how": version.follow_up_how or "-"})
+    return bytes(pdf.output())
+
+
+def _document_marking(version: PlanVersion) -> str:
+    """Every copy says which version it is and whether, and when, it was finalised."""
+    if version.finalised_at:
+        return _("Version %(number)d, finalised %(date)s") % {
+            "number": version.number,
+            "date": formats.date_format(timezone.localtime(version.finalised_at), "Y-m-d"),
+        }
+    return _("Version %(number)d, draft - not finalised") % {"number": version.number}
+
+
+@actor_required(PERMISSION)
+@require_GET
+def plan_pdf(request, case_id: int, number: int):
+    case, version, view, lang, for_guardians, parties = _document(request, case_id, number)
+    with translation.override(lang):
+        content = _render_pdf(case=case, view=view, parties=parties, for_guardians=for_guardians)
+    response = HttpResponse(content, content_type="application/pdf")
+    name = f"sip-{case.pk}-v{version.number}{'-vardnadshavare' if for_guardians else ''}.pdf"
+    response["Content-Disposition"] = f'inline; filename="{name}"'
+    # A child's plan must not linger in shared caches or the browser's.
+    response["Cache-Control"] = "no-store"
+    return response

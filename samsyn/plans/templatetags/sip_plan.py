@@ -1,0 +1,24 @@
+"""`{% sip_plan_section case %}`: the case page's section on the plan — the current version, its
+status, what is still missing before it may be finalised, and the links. A fixed number of
+queries whatever the plan's size: the latest version, its items, the region's settings."""
+
+from django import template
+
+from samsyn.plans import plan_selectors
+from samsyn.plans.models import PlanVersion
+from samsyn.plans.services import settings_for
+
+register = template.Library()
+
+
+@register.inclusion_tag("plans/plan/_section.html")
+def sip_plan_section(case):
+    # The case page has opened (and audited) the SIP already; this reads its plan only.
+    current = plan_selectors.current_version(case)
+    missing = []
+    if current is not None and current.status == PlanVersion.Status.DRAFT:
+        missing = plan_selectors.missing_for_finalising(
+            case, current, list(plan_selectors.items_of(current)),
+            follow_up_required=settings_for(case).follow_up_required,
+        )  # fmt: skip
+    return {"case": case, "current": current, "missing": missing}

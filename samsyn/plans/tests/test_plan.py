@@ -422,3 +422,20 @@ def test_case_section_queries_are_bounded(complete_draft, case, django_assert_ma
     with django_assert_max_num_queries(6):
         html = template.render(Context({"case": case}))
     assert _("Finalise the plan") in html
+
+
+def test_sip_6_finalise_page_names_what_is_missing_and_changes_nothing(
+    complete_draft, case, social, actor_client
+):
+    Case.objects.filter(pk=case.pk).update(coordinator_organisation=None)
+    client = actor_client(social)
+    url = reverse("plans:plan_finalise", args=[case.pk])
+    response = client.post(url, {"lock_version": complete_draft.lock_version})
+    assert response.status_code == 200
+    assert _("The SIP has no principal with overall responsibility yet (SIP-6, point 4).") in (
+        response.content.decode()
+    )
+    Case.objects.filter(pk=case.pk).update(coordinator_organisation=social.organisation)
+    done = client.post(url, {"lock_version": complete_draft.lock_version})
+    assert done.status_code == 302
+    assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.FINAL

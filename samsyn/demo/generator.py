@@ -157,13 +157,21 @@ class County:
     involvements: list[InvolvementRow] = field(default_factory=list)
     consents: list[ConsentRow] = field(default_factory=list)
     legal_grounds: list[LegalGroundRow] = field(default_factory=list)
+    # The SIPs and their parts (sips.py); indexes refer into `sips`, `children`, `guardians`.
+    sips: list = field(default_factory=list)
+    sip_parties: list = field(default_factory=list)
+    sip_consents: list = field(default_factory=list)
+    sip_handovers: list = field(default_factory=list)
+    sip_meetings: list = field(default_factory=list)
+    sip_versions: list = field(default_factory=list)
 
     def digest(self) -> str:
         """SHA-256 over every row, in order: equal digests mean equal counties."""
         sha = hashlib.sha256()
         for name in (
             "principals", "organisations", "units", "staff", "guardians", "children",
-            "involvements", "consents", "legal_grounds",
+            "involvements", "consents", "legal_grounds", "sips", "sip_parties", "sip_consents",
+            "sip_handovers", "sip_meetings", "sip_versions",
         ):  # fmt: skip
             for row in getattr(self, name):
                 sha.update(json.dumps(astuple(row), default=str, ensure_ascii=False).encode())
@@ -879,12 +887,16 @@ class _Builder:
         )  # fmt: skip
 
 
-def generate_county(*, seed: int, children: int, year: int) -> County:
-    """The county for this seed, size and year; nothing touches the database."""
+def generate_county(*, seed: int, children: int, year: int, today: date | None = None) -> County:
+    """The county for this seed, size and year; nothing touches the database. SIP dates count
+    back from `today` (the day the county is built; 1 July of the year when not given)."""
+    from samsyn.demo.sips import draw_sips
+
     builder = _Builder(seed=seed, children=children, year=year)
     builder.structure()
     builder.staff()
     builder.people()
     builder.involvements()
     builder.grounds()
+    draw_sips(builder, today or date(year, 7, 1))
     return builder.county

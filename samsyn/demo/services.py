@@ -8,6 +8,7 @@ Seeding is a bulk load, not a person's act, so it writes no audit rows.
 from __future__ import annotations
 
 import time
+import uuid
 from collections.abc import Callable, Iterable
 from datetime import date
 
@@ -24,6 +25,15 @@ from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
 from samsyn.directory.models import Membership, Organisation, Principal, Staff, Unit
+from samsyn.plans.models import (
+    Case,
+    Handover,
+    Invitation,
+    Meeting,
+    Party,
+    PlanItem,
+    PlanVersion,
+)
 
 BATCH = 5_000
 DEFAULT_SEED = 2026
@@ -60,6 +70,7 @@ def build_county(
     seed: int = DEFAULT_SEED,
     children: int = DEFAULT_CHILDREN,
     year: int | None = None,
+    today: date | None = None,
     progress: Progress = _quiet,
 ) -> DemoState:
     """Generate the county and write it. Refuses when a county is already there."""
@@ -67,8 +78,9 @@ def build_county(
         raise RuntimeError("The database already holds a county.")
     started = time.monotonic()
     year = year or county_year()
+    today = today or timezone.localdate()
     progress(f"Drawing Örebro län: seed {seed}, {children:,} children, as of 1 January {year}…")
-    county = generate_county(seed=seed, children=children, year=year)
+    county = generate_county(seed=seed, children=children, year=year, today=today)
     progress("Writing the directory and staff…")
     write_county(county, progress)
     state = DemoState.objects.create(
@@ -225,6 +237,146 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         progress,
         "legal grounds",
     )
+    _write_sips(county, children, guardians, staff, organisations, principals, progress)
+
+
+def _write_sips(county, children, guardians, staff, organisations, principals, progress) -> None:
+    """The SIPs and their parts, written straight to the models: a bulk load, not a person's
+    act, so no service (and no audit row) is involved."""
+    progress(f"Writing {len(county.sips):,} SIPs…")
+
+    def pk(mapping, key):
+        return mapping[key].pk if key is not None else None
+
+    cases = _insert(
+        Case,
+        [
+            Case(
+                child_id=children[row.child].pk, status=row.status, reason=row.reason,
+                proposed_at=row.proposed_at, proposed_by_kind=row.proposed_by_kind,
+                proposer_name=row.proposer_name, initiated_by_id=staff[row.initiated_by].pk,
+                initiating_organisation_id=organisations[row.initiating_organisation].pk,
+                first_contact_at=row.first_contact_at, coordinator_id=pk(staff, row.coordinator),
+                coordinator_organisation_id=pk(organisations, row.coordinator_organisation),
+                closed_at=row.closed_at, close_reason=row.close_reason,
+            )
+            for row in county.sips
+        ],
+        progress,
+        "SIPs",
+    )  # fmt: skip
+    _insert(
+        Party,
+        [
+            Party(case_id=cases[row.sip].pk, organisation_id=organisations[row.organisation].pk,
+                  invited_by_id=staff[row.invited_by].pk, invited_at=row.invited_at)
+            for row in county.sip_parties
+        ],
+        progress,
+        "SIP parties",
+    )  # fmt: skip
+    _insert(
+        Consent,
+        [
+            Consent(
+                child_id=children[row.child].pk, given_by=Consent.GivenBy.GUARDIAN,
+                guardian_id=guardians[row.guardian].pk,
+                receiving_organisation_id=organisations[row.receiving_organisation].pk,
+                categories=row.categories, purposes=row.purposes, form=row.form,
+                given_at=row.given_at, valid_until=row.valid_until,
+                withdrawn_at=row.withdrawn_at, recorded_by_id=staff[row.recorded_by].pk,
+                recorded_for_id=organisations[row.recorded_for].pk, case_id=cases[row.sip].pk,
+                withdrawn_recorded_by_id=staff[row.recorded_by].pk if row.withdrawn_at else None,
+            )
+            for row in county.sip_consents
+        ],
+        progress,
+        "SIP consents",
+    )  # fmt: skip
+    _insert(
+        Handover,
+        [
+            Handover(
+                case_id=cases[row.sip].pk, from_staff_id=pk(staff, row.from_staff),
+                to_staff_id=staff[row.to_staff].pk,
+                to_organisation_id=organisations[row.to_organisation].pk, note=row.note,
+                offered_at=row.offered_at, accepted_at=row.accepted_at,
+                declined_at=row.declined_at,
+            )
+            for row in county.sip_handovers
+        ],
+        progress,
+        "coordinator handovers",
+    )  # fmt: skip
+    meetings = _insert(
+        Meeting,
+        [
+            Meeting(
+                case_id=cases[row.sip].pk, starts_at=row.starts_at, ends_at=row.ends_at,
+                place=row.place, video_link=row.video_link, minutes=row.minutes,
+                minutes_by_id=pk(staff, row.minutes_by), booked_by_id=staff[row.booked_by].pk,
+                cancelled_at=row.cancelled_at,
+            )
+            for row in county.sip_meetings
+        ],
+        progress,
+        "SIP meetings",
+    )  # fmt: skip
+    _insert(
+        Invitation,
+        [
+            Invitation(
+                meeting_id=meeting.pk, kind=row.kind, staff_id=pk(staff, row.staff),
+                guardian_id=guardians[row.guardian].pk if row.guardian is not None else None,
+                name=row.name, email=row.email, sent_at=row.sent_at, reply=row.reply,
+                replied_at=row.replied_at,
+                # Seeded tokens: the reply links are as repeatable as the rest of the county.
+                token=uuid.uuid5(uuid.NAMESPACE_URL, f"samsyn-demo/{county.seed}/{n}/{m}"),
+            )
+            for n, (meeting, source) in enumerate(
+                zip(meetings, county.sip_meetings, strict=True)
+            )
+            for m, row in enumerate(source.invitations)
+        ],
+        progress,
+        "invitations",
+    )  # fmt: skip
+    versions = _insert(
+        PlanVersion,
+        [
+            PlanVersion(
+                case_id=cases[row.sip].pk, number=row.number, status=row.status,
+                child_view=row.child_view, child_view_missing_reason=row.child_view_missing_reason,
+                no_measures_by_others=row.no_measures_by_others, follow_up_on=row.follow_up_on,
+                follow_up_how=row.follow_up_how, created_at=row.created_at,
+                created_by_id=staff[row.created_by].pk, finalised_at=row.finalised_at,
+                finalised_by_id=pk(staff, row.finalised_by),
+            )
+            for row in county.sip_versions
+        ],
+        progress,
+        "plan versions",
+    )  # fmt: skip
+
+    def key(text: str) -> uuid.UUID:
+        return uuid.uuid5(uuid.NAMESPACE_URL, f"samsyn-demo/{county.seed}/{text}")
+
+    _insert(
+        PlanItem,
+        [
+            PlanItem(
+                version_id=version.pk, key=key(item.key), kind=item.kind, text=item.text,
+                need_key=key(item.need_key) if item.need_key else None,
+                responsible_principal_id=pk(principals, item.responsible_principal),
+                responsible_organisation_id=pk(organisations, item.responsible_organisation),
+                responsible_other=item.responsible_other, position=item.position,
+            )
+            for version, row in zip(versions, county.sip_versions, strict=True)
+            for item in row.items
+        ],
+        progress,
+        "plan items",
+    )  # fmt: skip
 
 
 def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> dict[str, Staff]:

@@ -3,6 +3,7 @@ municipalities in proportion, and every demo login with children to see."""
 
 from __future__ import annotations
 
+import datetime
 import io
 import re
 from collections import Counter
@@ -27,13 +28,14 @@ from samsyn.demo.models import DemoState
 from samsyn.directory.models import Membership, Organisation, Principal, Role, Unit
 
 SEED, CHILDREN, YEAR = 7, 200, 2026
+TODAY = datetime.date(2026, 11, 23)  # the SIPs' dates count back from the build day
 
 
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker):
     """One small county for the module, rolled back afterwards so other tests never see it."""
     with django_db_blocker.unblock(), transaction.atomic():
-        state = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
+        state = services.build_county(seed=SEED, children=CHILDREN, year=YEAR, today=TODAY)
         yield state
         transaction.set_rollback(True)
 
@@ -47,7 +49,7 @@ def test_same_seed_same_county():
 
 
 def test_database_holds_what_was_drawn(county, db):
-    drawn = generate_county(seed=SEED, children=CHILDREN, year=YEAR)
+    drawn = generate_county(seed=SEED, children=CHILDREN, year=YEAR, today=TODAY)
     expected = people_digest(
         [(p.identity_number, p.first_name, p.last_name) for p in drawn.children + drawn.guardians]
     )

@@ -1,0 +1,106 @@
+"""The demo county's SIPs (issue 4, item 8): every state, overdue ones, withdrawn consents, the
+seed case, and SIPs the demo caseworker and the BUP clinician share."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, Purpose
+from samsyn.consent.models import Consent
+from samsyn.demo import services
+from samsyn.demo.generator import generate_county
+from samsyn.directory.models import Membership
+from samsyn.plans import deadlines
+from samsyn.plans.models import Case, Handover, Invitation, Party, PlanItem, PlanVersion
+from samsyn.plans.selectors import cases_visible_to
+
+SEED, CHILDREN, YEAR = 11, 200, 2026
+
+
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker):
+    """A small county built today, rolled back afterwards."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
+        transaction.set_rollback(True)
+
+
+def actor(username: str) -> Actor:
+    return Actor(
+        Membership.objects.select_related("staff", "unit__organisation__principal").get(
+            staff__user__username=username
+        )
+    )
+
+
+def test_same_seed_same_sips():
+    today = timezone.localdate()
+    first = generate_county(seed=SEED, children=CHILDREN, year=YEAR, today=today)
+    again = generate_county(seed=SEED, children=CHILDREN, year=YEAR, today=today)
+    assert first.digest() == again.digest()
+    assert len(first.sips) >= 20
+
+
+def test_sips_in_every_state(county, db):
+    statuses = set(Case.objects.values_list("status", flat=True))
+    assert statuses == set(Case.Status.values)
+    today = timezone.localdate()
+    finals = PlanVersion.objects.filter(status=PlanVersion.Status.FINAL)
+    # Follow-up due (the date has passed) and followed up (a newer version finalised).
+    assert finals.filter(follow_up_on__lt=today, case__status=Case.Status.FINALISED).exists()
+    assert finals.filter(number=2).exists()
+    assert Invitation.objects.filter(kind=Invitation.Kind.GUARDIAN).exists()
+    assert PlanItem.objects.filter(kind=PlanItem.Kind.EFFORT).exists()
+    assert Handover.objects.filter(accepted_at__isnull=True, declined_at__isnull=True).exists()
+    assert Party.objects.filter(organisation__kind="skola").exists()
+
+
+def test_sip_5_demo_has_overdue_sips_of_each_step(county, db):
+    late = deadlines.annotate_deadlines(Case.objects.all())
+    assert late.filter(late_first_contact=True).exists()
+    assert late.filter(late_first_meeting=True).exists()
+    assert late.filter(late_follow_up=True).exists()
+    assert late.filter(late_first_contact=False, late_first_meeting=False,
+                       late_follow_up=False).exists()  # fmt: skip
+
+
+def test_sip_3_demo_has_sips_with_a_withdrawn_consent(county, db):
+    assert Consent.objects.filter(case__isnull=False, withdrawn_at__isnull=False).exists()
+
+
+def test_seed_case_the_child_who_waited(county, db):
+    case = Case.objects.get(reason__contains="ett och ett halvt år")
+    assert (case.first_contact_at - case.proposed_at).days > 30
+    handovers = list(case.handovers.order_by("offered_at"))
+    assert sum(1 for h in handovers if h.declined_at) >= 3
+    assert handovers[-1].accepted_at is not None
+    assert handovers[-1].to_staff == case.coordinator
+    assert case.coordinator.user.username == "handlaggare"
+    first_meeting = case.meetings.order_by("starts_at").first()
+    assert (first_meeting.starts_at - case.proposed_at).days >= 540  # a year and a half
+
+
+def test_caseworker_and_bup_clinician_share_sips(county, db):
+    caseworker = cases_visible_to(actor("handlaggare"), purpose=Purpose.PLANNING)
+    clinician = cases_visible_to(actor("behandlare"), purpose=Purpose.PLANNING)
+    shared = set(caseworker.values_list("pk", flat=True)) & set(
+        clinician.values_list("pk", flat=True)
+    )
+    assert len(shared) >= 3
+    # On the guardians' consent for the plan, not only on BUP's own relationship.
+    bup = actor("behandlare").organisation
+    for case in Case.objects.filter(pk__in=shared):
+        assert Consent.objects.filter(
+            case=case, receiving_organisation=bup, categories__contains=[Category.PLAN],
+            withdrawn_at__isnull=True,
+        ).exists()  # fmt: skip
+
+
+def test_caseworker_has_overdue_sips_on_the_list(county, db):
+    assert deadlines.overdue_count(actor("handlaggare")) >= 1
+    assert deadlines.overdue_count(actor("enhetschef")) >= deadlines.overdue_count(
+        actor("handlaggare")
+    )

@@ -101,3 +101,36 @@ def sip_consent_status(case) -> ConsentStatus:
                 % {"given": given, "needed": needed, "organisation": organisation}
             )
     return ConsentStatus(missing)
+
+
+def consents_of_case(case) -> list[Consent]:
+    """The SIP's consents, newest first, for the SIP page (read after `case_for` audited it)."""
+    return list(
+        Consent.objects.filter(case=case)
+        .select_related(
+            "guardian", "receiving_organisation", "recorded_by", "withdrawn_recorded_by"
+        )
+        .order_by("-given_at", "-pk")
+    )
+
+
+def legal_grounds_of_case(case) -> list[LegalGround]:
+    """Legal grounds covering the plan for the SIP's organisations."""
+    organisations = case.parties.values("organisation_id")
+    return list(
+        LegalGround.objects.filter(
+            child_id=case.child_id,
+            categories__contains=[Category.PLAN],
+            receiving_organisation_id__in=organisations,
+        )
+        .select_related("basis", "receiving_organisation", "recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )
+
+
+def latest_maturity(case) -> MaturityAssessment | None:
+    return (
+        MaturityAssessment.objects.filter(child_id=case.child_id)
+        .select_related("assessed_by")
+        .first()
+    )

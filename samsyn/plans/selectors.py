@@ -3,13 +3,16 @@ writes an audit row in the same transaction, and a refused attempt is audited to
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.plans.models import Case
+from samsyn.plans.models import Case, Handover, Party
 
 
 class CaseNotFound(Exception):
@@ -52,3 +55,101 @@ def case_for(
             decision=decision,
         )  # fmt: skip
     return case, decision
+
+
+# --- The SIP list, the relay and who takes part (added for the case pages). ---
+
+PAGE_SIZE = 25
+
+
+def case_page_for(
+    actor: Actor, *, status: str = "", mine: bool = False, page: object = 1
+) -> Page:
+    """One page of the SIPs the actor may see, optionally of one status or coordinated by the
+    actor. The page is a read of each child on it: one audit row names them all."""
+    from samsyn.access.models import Purpose
+
+    cases = cases_visible_to(actor, purpose=Purpose.PLANNING)
+    if status in Case.Status.values:
+        cases = cases.filter(status=status)
+    if mine:
+        cases = cases.filter(coordinator_id=actor.staff.pk)
+    with transaction.atomic():
+        result = Paginator(cases, PAGE_SIZE).get_page(page)
+        child_ids = [case.child_id for case in result]
+        if child_ids:
+            audit.record_read(
+                actor=actor, child_id=None, obj="sip_list", obj_id=result.number,
+                purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
+                detail={"child_ids": child_ids, "case_ids": [case.pk for case in result]},
+            )  # fmt: skip
+    return result
+
+
+def pending_offers_for(actor: Actor) -> list[Handover]:
+    """Coordinator offers waiting for the actor's answer, on SIPs the actor may see."""
+    from samsyn.access.models import Purpose
+
+    visible = cases_visible_to(actor, purpose=Purpose.PLANNING).values("pk")
+    return list(
+        Handover.objects.filter(
+            to_staff_id=actor.staff.pk, to_organisation_id=actor.organisation.pk,
+            accepted_at__isnull=True, declined_at__isnull=True, case_id__in=visible,
+        )
+        .select_related("case__child", "from_staff")
+        .order_by("offered_at")[:50]
+    )  # fmt: skip
+
+
+def relay_of(case: Case) -> list[Handover]:
+    """The coordinator relay, oldest first (read after `case_for` audited the SIP)."""
+    return list(
+        case.handovers.select_related("from_staff", "to_staff", "to_organisation").order_by(
+            "offered_at", "pk"
+        )
+    )
+
+
+@dataclass(frozen=True)
+class ChildSip:
+    """One SIP of a child as the child's page shows it: who has a part in it."""
+
+    case: Case
+    organisations: list
+    pending: list
+
+
+def parties_of_child(actor: Actor, child) -> list[ChildSip]:
+    """Who has a part in this child's SIPs (issue 4, item 7): the organisations taking part,
+    the coordinator and anyone offered the role, for the SIPs the actor may see."""
+    from samsyn.access.models import Purpose
+
+    cases = list(
+        cases_visible_to(actor, purpose=Purpose.PLANNING)
+        .filter(child=child)
+        .prefetch_related(
+            Prefetch("parties", queryset=Party.objects.select_related("organisation")),
+            Prefetch(
+                "handovers",
+                queryset=Handover.objects.filter(
+                    accepted_at__isnull=True, declined_at__isnull=True
+                ).select_related("to_staff", "to_organisation"),
+                to_attr="pending_handovers",
+            ),
+        )[:20]
+    )
+    if cases:
+        with transaction.atomic():
+            audit.record_read(
+                actor=actor, child_id=child.pk, obj="sip_parties", obj_id=child.pk,
+                purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
+                detail={"case_ids": [case.pk for case in cases]},
+            )  # fmt: skip
+    return [
+        ChildSip(
+            case,
+            [case.initiating_organisation, *[party.organisation for party in case.parties.all()]],
+            case.pending_handovers,
+        )
+        for case in cases
+    ]

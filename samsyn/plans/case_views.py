@@ -1,0 +1,391 @@
+"""The SIP case pages: list, page, propose, first contact, parties, coordinator relay, close.
+Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Callable
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from samsyn.access import rules
+from samsyn.access.http import actor_required
+from samsyn.access.models import Purpose
+from samsyn.children import selectors as children
+from samsyn.consent import selectors as consent
+from samsyn.plans import case_forms as forms
+from samsyn.plans import cases, selectors
+from samsyn.plans.models import Case
+from samsyn.plans.services import TRANSITIONS, TransitionRefused
+
+PURPOSE = Purpose.PLANNING
+# Every role that works with children reaches the SIP pages; what each sees is the selectors'.
+PERMISSION = "children.search"
+
+# One-time form tokens against double submit, as on the children pages.
+SESSION_FORM_TOKENS = "samsyn_plans_form_tokens"
+MAX_FORM_TOKENS = 20
+_UNKNOWN = object()
+
+STEPS = [
+    Case.Status.PROPOSED, Case.Status.CONSENTED, Case.Status.MEETING_BOOKED,
+    Case.Status.DRAFTED, Case.Status.FINALISED, Case.Status.CLOSED,
+]  # fmt: skip
+
+
+def issue_token(request: HttpRequest) -> str:
+    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
+    token = secrets.token_urlsafe(16)
+    tokens[token] = None
+    request.session[SESSION_FORM_TOKENS] = dict(list(tokens.items())[-MAX_FORM_TOKENS:])
+    return token
+
+
+def _token_state(request: HttpRequest, token: str) -> object:
+    return request.session.get(SESSION_FORM_TOKENS, {}).get(token, _UNKNOWN)
+
+
+def _spend_token(request: HttpRequest, token: str, url: str) -> None:
+    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
+    tokens[token] = url
+    request.session[SESSION_FORM_TOKENS] = tokens
+
+
+def add_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
+    return render(request, "plans/cases/forbidden.html", {"message": message}, status=403)
+
+
+def handle_form(
+    request: HttpRequest,
+    form,
+    save: Callable[[dict], str],
+    *,
+    success: str,
+    template: str,
+    context: dict,
+) -> HttpResponse:
+    """The house pattern for a one-form page: a one-time token against double submit, an
+    expired form kept and refused with a reason, a refused action shown in the error summary
+    with what the user typed. `save(cleaned_data)` returns the URL to go to."""
+    token = request.POST.get("form_token", "")
+    if request.method == "POST":
+        state = _token_state(request, token)
+        if isinstance(state, str):
+            messages.info(request, _("This form was already saved. Here is the result."))
+            return redirect(state)
+        if state is _UNKNOWN:
+            token = issue_token(request)
+            if form.is_valid():
+                form.add_error(
+                    None, _("The form had expired. Check what you typed and submit it again.")
+                )
+        elif form.is_valid():
+            try:
+                url = save(form.cleaned_data)
+            except (selectors.CaseNotFound, children.ChildNotFound):
+                raise Http404 from None
+            except rules.AccessDenied:
+                return forbidden(request)
+            except TransitionRefused as refused:
+                form.add_error(None, refused.messages)
+            except ValidationError as error:
+                add_errors(form, error)
+            else:
+                _spend_token(request, token, url)
+                messages.success(request, success)
+                return redirect(url)
+    else:
+        token = issue_token(request)
+    return render(request, template, {**context, "form": form, "form_token": token})
+
+
+def _case(request: HttpRequest, case_id: int) -> tuple[Case, rules.Decision]:
+    try:
+        return selectors.case_for(request.actor, case_id=case_id, purpose=PURPOSE)
+    except selectors.CaseNotFound:
+        raise Http404 from None
+
+
+def _detail_url(case_id: int) -> str:
+    return reverse("plans:detail", args=[case_id])
+
+
+@actor_required(PERMISSION)
+@require_GET
+def case_list(request):
+    filters = forms.CaseFilterForm(request.GET or None)
+    status, mine = "", False
+    if filters.is_valid():
+        status, mine = filters.cleaned_data["status"], filters.cleaned_data["mine"]
+    page = selectors.case_page_for(
+        request.actor, status=status, mine=mine, page=request.GET.get("page")
+    )
+    return render(
+        request,
+        "plans/cases/list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "offers": selectors.pending_offers_for(request.actor),
+        },
+    )
+
+
+@actor_required(PERMISSION)
+@require_GET
+def case_detail(request, case_id: int):
+    actor = request.actor
+    case, decision = _case(request, case_id)
+    status = consent.sip_consent_status(case)
+    parties = list(case.parties.select_related("organisation").order_by("organisation__name"))
+    relay = selectors.relay_of(case)
+    holds = cases._holds_case(actor, case)
+    pending = [h for h in relay if h.accepted_at is None and h.declined_at is None]
+    return render(
+        request,
+        "plans/cases/detail.html",
+        {
+            "case": case,
+            "decision": decision,
+            "steps": [(step, Case.Status(step).label) for step in STEPS],
+            "step_index": STEPS.index(case.status),
+            "consent_status": status,
+            "parties": parties,
+            "relay": relay,
+            "pending": pending,
+            "consents": consent.consents_of_case(case),
+            "grounds": consent.legal_grounds_of_case(case),
+            "maturity": consent.latest_maturity(case),
+            "holds": holds and case.status != Case.Status.CLOSED,
+            "is_coordinator": case.coordinator_id == actor.staff.pk
+            and case.status != Case.Status.CLOSED,
+            "may_take_up": case.status != Case.Status.CLOSED
+            and actor.organisation.pk == case.initiating_organisation_id
+            and not cases._initiator_belongs(case),
+            "may_close": holds
+            and actor.organisation.pk
+            in {case.initiating_organisation_id, case.coordinator_organisation_id}
+            and case.status in TRANSITIONS["close"][0],
+            "offer_for_me": [h for h in pending if h.to_staff_id == actor.staff.pk],
+            "token": issue_token(request),
+        },
+    )
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def propose(request):
+    actor = request.actor
+    try:
+        child_id = int(request.GET.get("child", ""))
+        child, _decision = children.opened_child(
+            actor, child_id=child_id, purpose=rules.default_purpose(actor), obj="child"
+        )
+    except (ValueError, children.ChildNotFound):
+        raise Http404 from None
+    mode = cases.initiation_mode(actor, child)
+    form = forms.ProposeForm(
+        request.POST if request.method == "POST" else None,
+        organisations=cases.area_organisations(child).exclude(pk=actor.organisation.pk),
+        receivers=cases.receiving_organisations(child),
+        may_initiate=mode == cases.Mode.INITIATE,
+    )
+
+    def save(data: dict) -> str:
+        case = cases.propose_case(
+            actor=actor,
+            child_id=child.pk,
+            reason=data["reason"],
+            proposed_by_kind=data["proposed_by_kind"],
+            proposer_name=data["proposer_name"],
+            party_ids=[o.pk for o in data["parties"]],
+            receiving_organisation_id=(
+                data["receiving_organisation"].pk if data.get("receiving_organisation") else None
+            ),
+        )
+        return _detail_url(case.pk)
+
+    return handle_form(
+        request, form, save,
+        success=_("The SIP is proposed.") if mode == cases.Mode.INITIATE
+        else _("The proposal is recorded and sent to the organisation that takes it up."),
+        template="plans/cases/propose.html", context={"child": child, "mode": mode},
+    )  # fmt: skip
+
+
+def _case_form_page(request, case_id: int, make_form, save, *, title, intro, submit, success):
+    case, _decision = _case(request, case_id)
+    form = make_form(case, request.POST if request.method == "POST" else None)
+    return handle_form(
+        request, form, lambda data: save(case, data) or _detail_url(case.pk),
+        success=success, template="plans/cases/form.html",
+        context={"case": case, "title": title, "intro": intro, "submit": submit},
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def first_contact(request, case_id: int):
+    actor = request.actor
+    return _case_form_page(
+        request, case_id,
+        lambda case, data: forms.FirstContactForm(data),
+        lambda case, data: cases.record_first_contact(
+            actor=actor, case_id=case.pk, contacted_on=data["contacted_on"]
+        ) and None,
+        title=_("First contact made"),
+        intro=_(
+            "Record the day of the first contact with the child or the family (SoL 10 kap. "
+            "8 §: without delay)."
+        ),
+        submit=_("Record first contact"), success=_("The first contact is recorded."),
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def invite_party(request, case_id: int):
+    actor = request.actor
+
+    def make(case, data):
+        taken = [
+            case.initiating_organisation_id,
+            *case.parties.values_list("organisation_id", flat=True),
+        ]
+        return forms.InvitePartyForm(
+            data, organisations=cases.area_organisations(case.child).exclude(pk__in=taken)
+        )
+
+    return _case_form_page(
+        request, case_id, make,
+        lambda case, data: cases.invite_party(
+            actor=actor, case_id=case.pk, organisation_id=data["organisation"].pk
+        ) and None,
+        title=_("Invite an organisation"),
+        intro=_(
+            "The organisation takes part in the SIP. It sees the plan only once consent or a "
+            "legal ground covers it."
+        ),
+        submit=_("Invite"), success=_("The organisation is invited."),
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def offer_handover(request, case_id: int):
+    actor = request.actor
+    return _case_form_page(
+        request, case_id,
+        lambda case, data: forms.HandoverForm(data, candidates=cases.handover_candidates(case)),
+        lambda case, data: cases.offer_handover(
+            actor=actor, case_id=case.pk, membership_id=data["membership"].pk, note=data["note"]
+        ) and None,
+        title=_("Hand over the coordinator role"),
+        intro=_("The role passes only when the person you name accepts. Until then you hold it."),
+        submit=_("Offer the role"),
+        success=_("The offer is sent. You hold the role until it is accepted."),
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_http_methods(["GET", "POST"])
+def close(request, case_id: int):
+    actor = request.actor
+    case, _decision = _case(request, case_id)
+    data = request.POST if request.method == "POST" else None
+    form = forms.CloseForm(data, initial={"version": case.version})
+
+    def save(cleaned: dict) -> str:
+        try:
+            cases.close_case(
+                actor=actor, case_id=case.pk, reason=cleaned["reason"],
+                version=cleaned["version"],
+            )  # fmt: skip
+        except cases.StaleCase as error:
+            # Saving again now closes knowingly: the user was told of the other change.
+            form.data = form.data.copy()
+            form.data["version"] = error.current.version
+            raise ValidationError(
+                _(
+                    "Someone else changed the SIP while you were writing. Check its page, then "
+                    "close it again."
+                )
+            ) from None
+        return _detail_url(case.pk)
+
+    return handle_form(
+        request, form, save, success=_("The SIP is closed. It stays readable."),
+        template="plans/cases/form.html",
+        context={
+            "case": case, "title": _("Close the SIP"), "submit": _("Close the SIP"),
+            "intro": _("A closed SIP is never deleted: it stays readable to those who took part."),
+        },
+    )  # fmt: skip
+
+
+def _answer(request, case_id: int, handover_id: int, answer) -> HttpResponse:
+    token = request.POST.get("form_token", "")
+    state = _token_state(request, token)
+    url = _detail_url(case_id)
+    if isinstance(state, str):
+        messages.info(request, _("This form was already saved. Here is the result."))
+        return redirect(state)
+    if state is _UNKNOWN:
+        messages.error(request, _("The form had expired. Please try again."))
+        return redirect(url)
+    try:
+        message = answer(handover_id)
+    except selectors.CaseNotFound:
+        raise Http404 from None
+    except rules.AccessDenied:
+        return forbidden(request)
+    except ValidationError as refused:
+        messages.error(request, " ".join(refused.messages))
+        return redirect(url)
+    _spend_token(request, token, url)
+    messages.success(request, message)
+    return redirect(url)
+
+
+@actor_required(PERMISSION)
+@require_POST
+def accept_handover(request, case_id: int, handover_id: int):
+    def answer(pk):
+        cases.accept_handover(actor=request.actor, case_id=case_id, handover_id=pk)
+        return _("You are now the coordinator of this SIP.")
+
+    return _answer(request, case_id, handover_id, answer)
+
+
+@actor_required(PERMISSION)
+@require_POST
+def decline_handover(request, case_id: int, handover_id: int):
+    def answer(pk):
+        cases.decline_handover(actor=request.actor, case_id=case_id, handover_id=pk)
+        return _("You declined. The role stays with the current coordinator.")
+
+    return _answer(request, case_id, handover_id, answer)
+
+
+@actor_required(PERMISSION)
+@require_POST
+def take_up(request, case_id: int):
+    def answer(_pk):
+        cases.take_up_proposal(actor=request.actor, case_id=case_id)
+        return _("You have taken up the proposal.")
+
+    return _answer(request, case_id, 0, answer)

@@ -149,6 +149,11 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# The family portal: the development stand-in for BankID sign-in (docs/adr/0005) runs only
+# under DEBUG unless this is set; the family's log extract names staff only if this is set.
+SAMSYN_CITIZEN_STANDIN = os.environ.get("SAMSYN_CITIZEN_STANDIN") == "1"
+SAMSYN_FAMILY_EXTRACT_NAMES = False
+
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 MAILERS = {

@@ -270,7 +270,7 @@ class Extract:
 
 
 def show_staff_names() -> bool:
-    return bool(getattr(settings, "SAMSYN_FAMILY_EXTRACT_NAMES", False))
+    return settings.SAMSYN_FAMILY_EXTRACT_NAMES
 
 
 def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:

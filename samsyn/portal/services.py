@@ -4,7 +4,6 @@ its own transaction (actor None: the family is no staff actor)."""
 
 from __future__ import annotations
 
-import os
 import uuid
 
 from django.conf import settings
@@ -25,12 +24,7 @@ from samsyn.portal.models import Citizen
 def standin_enabled() -> bool:
     """The development stand-in for BankID (identity number + one-time code) runs under DEBUG,
     or where SAMSYN_CITIZEN_STANDIN=1 says so explicitly (docs/adr/0005)."""
-    if settings.DEBUG:
-        return True
-    flag = getattr(settings, "SAMSYN_CITIZEN_STANDIN", None)
-    if flag is None:
-        flag = os.environ.get("SAMSYN_CITIZEN_STANDIN") == "1"
-    return bool(flag)
+    return settings.DEBUG or settings.SAMSYN_CITIZEN_STANDIN
 
 
 @transaction.atomic

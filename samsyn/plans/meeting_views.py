@@ -56,9 +56,9 @@ def _add_errors(form, error: ValidationError) -> None:
 
 
 def case_url(case) -> str:
-    """The SIP's page; the children page until the SIP page has its URL name."""
+    """The SIP's page; the child's page should the SIP page ever lose its URL name."""
     try:
-        return reverse("plans:case_detail", args=[case.pk])
+        return reverse("plans:detail", args=[case.pk])
     except NoReverseMatch:
         return reverse("children:detail", args=[case.child_id])
 

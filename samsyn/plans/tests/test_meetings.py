@@ -588,3 +588,54 @@ def test_no_date_in_the_email_subject_names_the_child(
     with django_capture_on_commit_callbacks(execute=True):
         _book(social, case)
     assert re.fullmatch(r".*\d{4}-\d{2}-\d{2}", mail.outbox[0].subject)
+
+
+def test_reschedule_through_the_page_and_a_stale_form(social, bup, case, actor_client):
+    meeting = MeetingFactory(case=case)
+    client = actor_client(social)
+    url = reverse("plans:meeting_edit", args=[meeting.pk])
+    page = client.get(url)
+    assert page.status_code == 200
+    version = page.context["version_form"]["version"].value()
+    day = (timezone.localdate() + datetime.timedelta(days=12)).isoformat()
+    data = {"date": day, "start_time": "13:00", "end_time": "14:00", "place": "Rum 5"}
+    # BUP moves it first: social services' form is now stale.
+    meetings.reschedule_meeting(
+        actor=bup, meeting_id=meeting.pk, version=version, starts_at=_start(days=11),
+        ends_at=_start(days=11) + datetime.timedelta(hours=1), place="BUP:s rum", video_link="",
+        base_url=BASE_URL,
+    )  # fmt: skip
+    response = client.post(url, {**data, "version": version})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "BUP:s rum" in html  # theirs shown
+    assert 'value="Rum 5"' in html  # mine kept
+    meeting.refresh_from_db()
+    assert meeting.place == "BUP:s rum"
+    version = response.context["version_form"]["version"].value()
+    response = client.post(url, {**data, "version": version})
+    assert response.status_code == 302
+    assert response.url == reverse("plans:detail", args=[case.pk])
+    meeting.refresh_from_db()
+    local = timezone.localtime(meeting.starts_at, meetings.STOCKHOLM)
+    assert (meeting.place, local.date().isoformat(), local.hour) == ("Rum 5", day, 13)
+
+
+def test_cancel_page_asks_first(social, case, actor_client):
+    meeting = MeetingFactory(case=case, place="Rum A")
+    response = actor_client(social).get(reverse("plans:meeting_cancel", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert "Rum A" in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.cancelled_at is None
+
+
+def test_the_sip_page_shows_the_meeting_section(social, case, actor_client):
+    meeting = MeetingFactory(case=case, place="Rum A")
+    InvitationFactory(meeting=meeting, name="Anna Mentor")
+    response = actor_client(social).get(reverse("plans:detail", args=[case.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="sip-meetings-heading"' in html
+    assert "Anna Mentor" in html
+    assert reverse("plans:meeting_cancel", args=[meeting.pk]) in html

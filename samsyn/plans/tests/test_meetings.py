@@ -519,7 +519,7 @@ def test_expired_form_token_keeps_the_input(social, case, actor_client):
 # --- access -------------------------------------------------------------------------------
 
 
-def test_sek_1_staff_of_a_non_party_organisation_get_404(case, actor_client):
+def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
     meeting = MeetingFactory(case=case)
     outsider = actor_client(unit__organisation__kind=Organisation.Kind.SCHOOL)
     # Even a consent covering the outsider's organisation does not make it a party.
@@ -539,7 +539,7 @@ def test_sek_1_staff_of_a_non_party_organisation_get_404(case, actor_client):
         meetings.cancel_meeting(actor=outsider.actor, meeting_id=meeting.pk, base_url=BASE_URL)
 
 
-def test_a_party_without_consent_gets_404(social, bup, case, actor_client):
+def test_sek_1_a_party_without_consent_gets_404(social, bup, case, actor_client):
     Consent.objects.filter(case=case).update(withdrawn_at=timezone.now())
     meeting = MeetingFactory(case=case)
     client = actor_client(bup)

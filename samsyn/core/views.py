@@ -8,6 +8,7 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required, public
 from samsyn.core import selectors
 from samsyn.directory.models import Role
+from samsyn.plans import deadlines
 
 
 @actor_required()
@@ -19,6 +20,7 @@ def home(request):
     context = {"role": role}
     if rules.can(actor, "children.search"):
         context["children_count"] = selectors.children_count(actor)
+        context["overdue_count"] = deadlines.overdue_count(actor)
     if role == Role.UNIT_MANAGER:
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)

@@ -13,7 +13,7 @@ from samsyn.access.http import actor_required
 from samsyn.consent import forms, services
 from samsyn.consent.models import Consent
 from samsyn.plans import case_views
-from samsyn.plans.selectors import CaseNotFound, case_for
+from samsyn.plans.selectors import CaseNotFound, case_for, cases_visible_to
 
 PERMISSION = case_views.PERMISSION
 
@@ -90,7 +90,8 @@ def withdraw_consent(request, case_id: int, consent_id: int):
     def save(_data: dict) -> str:
         services.withdraw_consent(actor=request.actor, case_id=case.pk, consent_id=consent.pk)
         # The withdrawal may end the actor's own ground for the SIP: go where they can read.
-        if consent.receiving_organisation_id == request.actor.organisation.pk:
+        visible = cases_visible_to(request.actor, purpose=case_views.PURPOSE)
+        if not visible.filter(pk=case.pk).exists():
             return reverse("plans:list")
         return _detail(case)
 

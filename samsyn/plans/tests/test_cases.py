@@ -547,3 +547,29 @@ def test_http_detail_queries_are_bounded(actor_client, social, bup, consented):
     with CaptureQueriesContext(connection) as many:
         assert client.get(url).status_code == 200
     assert len(few) == len(many)
+
+
+def test_child_parties_template_names_the_organisations(social, bup, consented):
+    from django.template.loader import render_to_string
+
+    html = render_to_string(
+        "plans/cases/_child_parties.html",
+        {"sips": selectors.parties_of_child(social, consented.child)},
+    )
+    assert bup.organisation.name in html
+    assert social.staff.name in html
+
+
+def test_http_first_contact_and_invite(actor_client, social, school, case):
+    client = actor_client(social)
+    url = reverse("plans:first_contact", args=[case.pk])
+    token = client.get(url).context["form_token"]
+    today = timezone.localdate().isoformat()
+    assert client.post(url, {"form_token": token, "contacted_on": today}).status_code == 302
+    url = reverse("plans:invite_party", args=[case.pk])
+    token = client.get(url).context["form_token"]
+    data = {"form_token": token, "organisation": school.organisation.pk}
+    assert client.post(url, data).status_code == 302
+    case.refresh_from_db()
+    assert case.first_contact_at is not None
+    assert case.parties.filter(organisation=school.organisation).exists()

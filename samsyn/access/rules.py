@@ -12,12 +12,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalGround, Purpose
-from samsyn.children.models import Child, Involvement, ProtectedIdentityNeed
+from samsyn.children.models import Child, Guardianship, Involvement, ProtectedIdentityNeed
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
 
@@ -126,6 +127,48 @@ def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
     )
 
 
+def all_guardians_must_consent(actor: Actor) -> bool:
+    """The region's setting (DOMAIN SIP-4, default: both). Read for the actor's county once per
+    check: a child's data is shared within the county whose agreement sets the rule."""
+    from samsyn.plans.models import SipSettings
+
+    region_code = actor.organisation.principal.code[:2]
+    setting = SipSettings.objects.filter(region__code=region_code).values_list(
+        "both_guardians_must_consent", flat=True
+    )
+    return setting.first() is not False
+
+
+def _with_consent(
+    actor: Actor, queryset: QuerySet, child_ref: OuterRef, category: str, purpose: str
+) -> tuple[QuerySet, Q]:
+    """The queryset annotated for, and the condition of, a consent that holds: the child's own
+    (recorded only after a maturity assessment), or the guardians' — every guardian's where the
+    region's setting says so. One guardian's withdrawal then stops the sharing at once."""
+    valid = _valid_consents(actor, category, purpose).filter(child=child_ref)
+    consenting = (
+        valid.filter(given_by=Consent.GivenBy.GUARDIAN)
+        .values("child")
+        .annotate(n=Count("guardian", distinct=True))
+        .values("n")[:1]
+    )
+    guardians = (
+        Guardianship.objects.filter(child=child_ref)
+        .values("child")
+        .annotate(n=Count("pk"))
+        .values("n")[:1]
+    )
+    needed = Subquery(guardians) if all_guardians_must_consent(actor) else Value(1)
+    queryset = queryset.alias(
+        consenting_guardians=Coalesce(Subquery(consenting), 0),
+        guardians_needed=Coalesce(needed, 0),
+    )
+    holds = Exists(valid.filter(given_by=Consent.GivenBy.CHILD)) | (
+        Q(consenting_guardians__gt=0) & Q(consenting_guardians__gte=F("guardians_needed"))
+    )
+    return queryset, holds
+
+
 def restrict_children(
     actor: Actor, queryset: QuerySet[Child], *, purpose: str, category: str = Category.BASIC
 ) -> QuerySet[Child]:
@@ -133,11 +176,42 @@ def restrict_children(
     if actor.role not in CHILD_ROLES:
         return queryset.none()
     child = OuterRef("pk")
+    queryset, consent = _with_consent(actor, queryset, child, category, purpose)
     return queryset.filter(
         Exists(_active_involvements(actor).filter(child=child))
-        | Exists(_valid_consents(actor, category, purpose).filter(child=child))
+        | consent
         | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
     )
+
+
+def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str, int]:
+    """For one child: the categories a holding consent covers, each with one consent's id (the
+    same rule as `_with_consent`, in Python over the child's few consent rows)."""
+    now = timezone.now()
+    valid = list(
+        Consent.objects.filter(
+            child=child,
+            receiving_organisation_id=actor.organisation.pk,
+            purposes__contains=[purpose],
+            given_at__lte=now,
+            valid_until__gt=now,
+            withdrawn_at__isnull=True,
+        )
+        .order_by("pk")
+        .values_list("pk", "given_by", "guardian_id", "categories")
+    )
+    guardians = set(child.guardianships.values_list("guardian_id", flat=True))
+    needed = len(guardians) if all_guardians_must_consent(actor) else min(1, len(guardians))
+    covered: dict[str, int] = {}
+    for category in Category.values:
+        rows = [row for row in valid if category in row[3]]
+        by_child = [pk for pk, given_by, _, _ in rows if given_by == Consent.GivenBy.CHILD]
+        by_guardian = {guardian: pk for pk, _, guardian, _ in rows if guardian in guardians}
+        if by_child:
+            covered[category] = by_child[0]
+        elif by_guardian and len(by_guardian) >= needed:
+            covered[category] = min(by_guardian.values())
+    return covered
 
 
 def decide(actor: Actor, child: Child, *, purpose: str, category: str) -> Decision:
@@ -147,9 +221,9 @@ def decide(actor: Actor, child: Child, *, purpose: str, category: str) -> Decisi
     involvement = _active_involvements(actor).filter(child=child).values_list("pk", flat=True)
     if (involvement_id := involvement.first()) is not None:
         return Decision(True, "involvement", {"involvement_id": involvement_id})
-    consent = _valid_consents(actor, category, purpose).filter(child=child).first()
-    if consent is not None:
-        return Decision(True, "consent", {"consent_id": consent.pk})
+    consent_id = _consented_categories(actor, child, purpose).get(category)
+    if consent_id is not None:
+        return Decision(True, "consent", {"consent_id": consent_id})
     ground = (
         _valid_legal_grounds(actor, category, purpose)
         .filter(child=child)
@@ -183,13 +257,15 @@ def may_see_address(actor: Actor, child: Child, *, purpose: str) -> Decision:
 def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:
     """Which units are involved with the child, as far as the actor may know: its own
     organisation's, and others' only where a ground covers that organisation's category."""
+    consented = _consented_categories(actor, child, purpose)
     allowed = Q(unit__organisation_id=actor.organisation.pk)
     for category in set(CATEGORY_OF_KIND.values()):
         kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]
-        covered = Exists(_valid_consents(actor, category, purpose).filter(child=child)) | Exists(
-            _valid_legal_grounds(actor, category, purpose).filter(child=child)
-        )
-        allowed |= Q(unit__organisation__kind__in=kinds) & Q(covered)
+        if category in consented:
+            allowed |= Q(unit__organisation__kind__in=kinds)
+        else:
+            grounds = _valid_legal_grounds(actor, category, purpose).filter(child=child)
+            allowed |= Q(unit__organisation__kind__in=kinds) & Q(Exists(grounds))
     return (
         Involvement.objects.filter(child=child, ended_on__isnull=True)
         .filter(allowed)
@@ -227,9 +303,10 @@ def restrict_cases(actor: Actor, queryset: QuerySet, *, purpose: str) -> QuerySe
     if actor.role not in CHILD_ROLES:
         return queryset.none()
     child = OuterRef("child_id")
+    queryset, consent = _with_consent(actor, queryset, child, Category.PLAN, purpose)
     ground = (
         Exists(_active_involvements(actor).filter(child=child))
-        | Exists(_valid_consents(actor, Category.PLAN, purpose).filter(child=child))
+        | consent
         | Exists(_valid_legal_grounds(actor, Category.PLAN, purpose).filter(child=child))
     )
     return queryset.filter(_takes_part(actor, OuterRef("pk"))).filter(ground)

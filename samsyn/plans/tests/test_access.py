@@ -33,9 +33,9 @@ def case(social):
     return case
 
 
-def _consent(case, actor, **kwargs):
+def _consent(case, actor, given_by=Consent.GivenBy.CHILD, **kwargs):
     return Consent.objects.create(
-        child=case.child, given_by=Consent.GivenBy.CHILD, receiving_organisation=actor.organisation,
+        child=case.child, given_by=given_by, receiving_organisation=actor.organisation,
         categories=[Category.BASIC, Category.PLAN], purposes=[PURPOSE], form=Consent.Form.WRITTEN,
         valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
         recorded_for=case.initiating_organisation, case=case, **kwargs,
@@ -73,3 +73,38 @@ def test_sip_3_a_party_with_consent_sees_it_until_withdrawn(bup, case):
 def test_sip_3_consent_without_being_a_party_opens_no_sip(bup, case):
     _consent(case, bup)
     assert _visible(bup) == []
+
+
+def _guardian_consent(case, actor, guardian):
+    return _consent(case, actor, given_by=Consent.GivenBy.GUARDIAN, guardian=guardian)
+
+
+@pytest.fixture
+def two_guardians(case):
+    from samsyn.children.tests.factories import GuardianshipFactory
+
+    return [GuardianshipFactory(child=case.child).guardian for _ in range(2)]
+
+
+def test_sip_4_both_guardians_needed_and_one_withdrawal_stops_sharing(bup, case, two_guardians):
+    PartyFactory(case=case, organisation=bup.organisation)
+    first = _guardian_consent(case, bup, two_guardians[0])
+    assert _visible(bup) == []
+    _guardian_consent(case, bup, two_guardians[1])
+    assert _visible(bup) == [case]
+    first.withdrawn_at = timezone.now()
+    first.save()
+    assert _visible(bup) == []
+
+
+def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardians):
+    from samsyn.directory.models import Principal
+    from samsyn.plans.models import SipSettings
+
+    region = Principal.objects.create(kind="region", name="Region X", code="77")
+    SipSettings.objects.create(region=region, both_guardians_must_consent=False)
+    bup.organisation.principal.code = "77"
+    bup.organisation.principal.save()
+    PartyFactory(case=case, organisation=bup.organisation)
+    _guardian_consent(case, bup, two_guardians[0])
+    assert _visible(bup) == [case]

@@ -16,6 +16,7 @@ from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import forms, selectors, services
 from samsyn.core import form_tokens
+from samsyn.plans import selectors as plan_selectors
 
 
 class _WithoutSummary:
@@ -92,6 +93,7 @@ def child_detail(request, child_id: int):
             "purpose": purpose,
             "purposes": Purpose.choices,
             "actions": selectors.child_actions_for(request.actor, view),
+            "sips": plan_selectors.parties_of_child(request.actor, view.child),
         },
     )
 

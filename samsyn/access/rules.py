@@ -56,6 +56,8 @@ CHILD_ROLES = frozenset(DEFAULT_PURPOSE) - {Role.ADMINISTRATOR, Role.ANALYST}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "directory.view": frozenset(Role),
     "children.search": CHILD_ROLES,
+    # SIPs: the roles that work with children; which SIP is decided per case by restrict_cases.
+    "plans.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

@@ -26,7 +26,7 @@ from samsyn.plans.services import TRANSITIONS, TransitionRefused
 
 PURPOSE = Purpose.PLANNING
 # Every role that works with children reaches the SIP pages; what each sees is the selectors'.
-PERMISSION = "children.search"
+PERMISSION = "plans.work"
 
 # One-time form tokens against double submit, as on the children pages.
 SESSION_FORM_TOKENS = "samsyn_plans_form_tokens"

@@ -10,7 +10,7 @@ from samsyn.directory.models import Role
 from samsyn.plans import deadlines
 
 
-@actor_required("children.search")
+@actor_required("plans.work")
 @require_GET
 def overdue(request):
     page, rows = deadlines.overdue_page_for(request.actor, page=request.GET.get("page", 1))

@@ -71,7 +71,7 @@ def _expired(form) -> None:
     form.add_error(None, _("The form had expired. Check what you typed and submit it again."))
 
 
-@actor_required()
+@actor_required("plans.work")
 @require_http_methods(["GET", "POST"])
 def meeting_book(request, case_id: int):
     actor = request.actor
@@ -126,7 +126,7 @@ def meeting_book(request, case_id: int):
     )
 
 
-@actor_required()
+@actor_required("plans.work")
 @require_http_methods(["GET", "POST"])
 def meeting_edit(request, meeting_id: int):
     actor = request.actor
@@ -189,7 +189,7 @@ def meeting_edit(request, meeting_id: int):
     )  # fmt: skip
 
 
-@actor_required()
+@actor_required("plans.work")
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request, meeting_id: int):
     actor = request.actor
@@ -212,7 +212,7 @@ def meeting_cancel(request, meeting_id: int):
     )
 
 
-@actor_required()
+@actor_required("plans.work")
 @require_http_methods(["GET", "POST"])
 def meeting_minutes(request, meeting_id: int):
     actor = request.actor

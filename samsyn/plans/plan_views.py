@@ -19,9 +19,8 @@ from samsyn.plans import plan_forms, plan_selectors, plan_services, selectors
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.services import settings_for
 
-# The roles that work with children (rules.CHILD_ROLES); the SIP's own rule is checked by the
-# selector. A "plans.*" permission in access.rules would name it better.
-PERMISSION = "children.search"
+# Which SIP the actor may open is the selector's; this only keeps out roles without children.
+PERMISSION = "plans.work"
 LANGUAGES = ("sv", "en")
 
 

@@ -16,26 +16,8 @@ from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import forms, selectors, services
 from samsyn.core import form_tokens
+from samsyn.core.forms import WithoutSummary, add_validation_errors
 from samsyn.plans import selectors as plan_selectors
-
-
-class _WithoutSummary:
-    """A form as `includes/form.html` sees it, minus its error summary: a page with several
-    forms shows one summary for all of them (one heading id, one place to start)."""
-
-    errors = None
-
-    def __init__(self, form):
-        self._form = form
-
-    def __getattr__(self, name):
-        return getattr(self._form, name)
-
-    def __iter__(self):
-        return iter(self._form)
-
-    def __getitem__(self, name):
-        return self._form[name]
 
 
 def _purpose(request: HttpRequest) -> str:
@@ -45,14 +27,6 @@ def _purpose(request: HttpRequest) -> str:
 
 def _forbidden(request: HttpRequest, child=None) -> HttpResponse:
     return render(request, "children/forbidden.html", {"child": child}, status=403)
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 @actor_required("children.search")
@@ -142,7 +116,7 @@ def register_child(request):
                 if selectors.is_visible(request.actor, child_id=known.child_id):
                     existing_child_id = known.child_id
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 url = reverse("children:detail", args=[child.pk])
                 form_tokens.spend(request, token, url)
@@ -156,8 +130,8 @@ def register_child(request):
         {
             "forms": [form, *guardians],
             "has_errors": any(f.errors for f in [form, *guardians]),
-            "form": _WithoutSummary(form),
-            "guardian_forms": [_WithoutSummary(g) for g in guardians],
+            "form": WithoutSummary(form),
+            "guardian_forms": [WithoutSummary(g) for g in guardians],
             "form_token": token,
             "existing_child_id": existing_child_id,
         },
@@ -206,7 +180,7 @@ def edit_contact(request, child_id: int):
                 # Saving again now overwrites knowingly: the user has seen the other values.
                 version = stale.current.version
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 messages.success(request, _("The contact details are saved."))
                 return redirect("children:detail", child_id=child.pk)
@@ -255,7 +229,7 @@ def record_address_need(request, child_id: int):
             except rules.AccessDenied:
                 return _forbidden(request, child)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error)
             else:
                 url = reverse("children:detail", args=[child.pk])
                 form_tokens.spend(request, token, url)

@@ -3,7 +3,6 @@ Thin: parse, call one selector or service, render."""
 
 from __future__ import annotations
 
-import secrets
 from collections.abc import Callable
 
 from django.contrib import messages
@@ -19,6 +18,8 @@ from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import selectors as children
 from samsyn.consent import selectors as consent
+from samsyn.core import form_tokens
+from samsyn.core.forms import add_validation_errors
 from samsyn.plans import case_forms as forms
 from samsyn.plans import cases, selectors
 from samsyn.plans.models import Case
@@ -29,40 +30,11 @@ PURPOSE = Purpose.PLANNING
 PERMISSION = "plans.work"
 
 # One-time form tokens against double submit, as on the children pages.
-SESSION_FORM_TOKENS = "samsyn_plans_form_tokens"
-MAX_FORM_TOKENS = 20
-_UNKNOWN = object()
 
 STEPS = [
     Case.Status.PROPOSED, Case.Status.CONSENTED, Case.Status.MEETING_BOOKED,
     Case.Status.DRAFTED, Case.Status.FINALISED, Case.Status.CLOSED,
 ]  # fmt: skip
-
-
-def issue_token(request: HttpRequest) -> str:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    token = secrets.token_urlsafe(16)
-    tokens[token] = None
-    request.session[SESSION_FORM_TOKENS] = dict(list(tokens.items())[-MAX_FORM_TOKENS:])
-    return token
-
-
-def _token_state(request: HttpRequest, token: str) -> object:
-    return request.session.get(SESSION_FORM_TOKENS, {}).get(token, _UNKNOWN)
-
-
-def _spend_token(request: HttpRequest, token: str, url: str) -> None:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    tokens[token] = url
-    request.session[SESSION_FORM_TOKENS] = tokens
-
-
-def add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
@@ -83,12 +55,11 @@ def handle_form(
     with what the user typed. `save(cleaned_data)` returns the URL to go to."""
     token = request.POST.get("form_token", "")
     if request.method == "POST":
-        state = _token_state(request, token)
+        state = form_tokens.state(request, token)
         if isinstance(state, str):
-            messages.info(request, _("This form was already saved. Here is the result."))
-            return redirect(state)
-        if state is _UNKNOWN:
-            token = issue_token(request)
+            return form_tokens.already_saved(request, state)
+        if state is form_tokens.UNKNOWN:
+            token = form_tokens.issue(request)
             if form.is_valid():
                 form.add_error(
                     None, _("The form had expired. Check what you typed and submit it again.")
@@ -103,13 +74,13 @@ def handle_form(
             except TransitionRefused as refused:
                 form.add_error(None, refused.messages)
             except ValidationError as error:
-                add_errors(form, error)
+                add_validation_errors(form, error)
             else:
-                _spend_token(request, token, url)
+                form_tokens.spend(request, token, url)
                 messages.success(request, success)
                 return redirect(url)
     else:
-        token = issue_token(request)
+        token = form_tokens.issue(request)
     return render(request, template, {**context, "form": form, "form_token": token})
 
 
@@ -181,7 +152,7 @@ def case_detail(request, case_id: int):
             in {case.initiating_organisation_id, case.coordinator_organisation_id}
             and case.status in TRANSITIONS["close"][0],
             "offer_for_me": [h for h in pending if h.to_staff_id == actor.staff.pk],
-            "token": issue_token(request),
+            "token": form_tokens.issue(request),
         },
     )
 
@@ -339,12 +310,11 @@ def close(request, case_id: int):
 
 def _answer(request, case_id: int, handover_id: int, answer) -> HttpResponse:
     token = request.POST.get("form_token", "")
-    state = _token_state(request, token)
+    state = form_tokens.state(request, token)
     url = _detail_url(case_id)
     if isinstance(state, str):
-        messages.info(request, _("This form was already saved. Here is the result."))
-        return redirect(state)
-    if state is _UNKNOWN:
+        return form_tokens.already_saved(request, state)
+    if state is form_tokens.UNKNOWN:
         messages.error(request, _("The form had expired. Please try again."))
         return redirect(url)
     try:
@@ -356,7 +326,7 @@ def _answer(request, case_id: int, handover_id: int, answer) -> HttpResponse:
     except ValidationError as refused:
         messages.error(request, " ".join(refused.messages))
         return redirect(url)
-    _spend_token(request, token, url)
+    form_tokens.spend(request, token, url)
     messages.success(request, message)
     return redirect(url)
 

@@ -3,7 +3,6 @@ decided in `access` (through `case_for` and the services), never here."""
 
 from __future__ import annotations
 
-import secrets
 from uuid import UUID
 
 from django.contrib import messages
@@ -15,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required, public
+from samsyn.core import form_tokens
+from samsyn.core.forms import add_validation_errors
 from samsyn.plans import meeting_forms as forms
 from samsyn.plans import meetings
 from samsyn.plans.selectors import CaseNotFound, case_for
@@ -22,37 +23,10 @@ from samsyn.plans.services import TransitionRefused
 
 # One-time form tokens against a double submit: token -> None while unused, then the URL it
 # led to (the house pattern of the children pages, with a key of its own).
-SESSION_FORM_TOKENS = "samsyn_meeting_form_tokens"
-MAX_FORM_TOKENS = 20
-_UNKNOWN = object()
 
 
-def _issue_token(request: HttpRequest) -> str:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    token = secrets.token_urlsafe(16)
-    tokens[token] = None
-    request.session[SESSION_FORM_TOKENS] = dict(list(tokens.items())[-MAX_FORM_TOKENS:])
-    return token
-
-
-def _token_state(request: HttpRequest, token: str) -> object:
-    return request.session.get(SESSION_FORM_TOKENS, {}).get(token, _UNKNOWN)
-
-
-def _spend_token(request: HttpRequest, token: str, url: str) -> None:
-    tokens = dict(request.session.get(SESSION_FORM_TOKENS, {}))
-    tokens[token] = url
-    request.session[SESSION_FORM_TOKENS] = tokens
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    fields = {"starts_at": "date", "ends_at": "end_time"}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            name = fields.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
+# The service speaks of the model's fields; the form asks for a date and an end time.
+MEETING_FIELDS = {"starts_at": "date", "ends_at": "end_time"}
 
 
 def case_url(case) -> str:
@@ -87,12 +61,11 @@ def meeting_book(request, case_id: int):
     )
     token = request.POST.get("form_token", "")
     if request.method == "POST":
-        state = _token_state(request, token)
+        state = form_tokens.state(request, token)
         if isinstance(state, str):
-            messages.info(request, _("This form was already saved. Here is the result."))
-            return redirect(state)
-        if state is _UNKNOWN:
-            token = _issue_token(request)
+            return form_tokens.already_saved(request, state)
+        if state is form_tokens.UNKNOWN:
+            token = form_tokens.issue(request)
             if form.is_valid():
                 _expired(form)
         elif form.is_valid():
@@ -111,14 +84,14 @@ def meeting_book(request, case_id: int):
                 # The state machine's own words: what is missing before a meeting (SIP-3).
                 form.add_error(None, refused)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error, MEETING_FIELDS)
             else:
                 url = case_url(case)
-                _spend_token(request, token, url)
+                form_tokens.spend(request, token, url)
                 messages.success(request, _("The meeting is booked and the invitations are sent."))
                 return redirect(url)
     else:
-        token = _issue_token(request)
+        token = form_tokens.issue(request)
     return render(
         request,
         "plans/meetings/meeting_book.html",
@@ -171,7 +144,7 @@ def meeting_edit(request, meeting_id: int):
             except TransitionRefused as refused:
                 form.add_error(None, refused)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error, MEETING_FIELDS)
             else:
                 messages.success(request, _("The meeting is changed and the invited are told."))
                 return redirect(case_url(meeting.case))
@@ -244,7 +217,7 @@ def meeting_minutes(request, meeting_id: int):
                 conflict = stale.current.minutes
                 version = meetings.minutes_fingerprint(stale.current)
             except ValidationError as error:
-                _add_errors(form, error)
+                add_validation_errors(form, error, MEETING_FIELDS)
             else:
                 messages.success(request, _("The minutes are saved."))
                 return redirect(case_url(meeting.case))

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samsyn.access import rules
 from samsyn.access.http import actor_required
+from samsyn.core.forms import WithoutSummary, add_validation_errors
 from samsyn.plans import plan_forms, plan_selectors, plan_services, selectors
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.services import settings_for
@@ -22,25 +23,6 @@ from samsyn.plans.services import settings_for
 # Which SIP the actor may open is the selector's; this only keeps out roles without children.
 PERMISSION = "plans.work"
 LANGUAGES = ("sv", "en")
-
-
-class _WithoutSummary:
-    """A form as `includes/form.html` sees it, minus its error summary: the page shows one
-    summary for all its forms."""
-
-    errors = None
-
-    def __init__(self, form):
-        self._form = form
-
-    def __getattr__(self, name):
-        return getattr(self._form, name)
-
-    def __iter__(self):
-        return iter(self._form)
-
-    def __getitem__(self, name):
-        return self._form[name]
 
 
 def _open(request: HttpRequest, case_id: int, obj: str = "sip_plan"):
@@ -56,14 +38,6 @@ def _version(case, number: int) -> PlanVersion:
         return plan_selectors.version_of(case, number)
     except plan_selectors.VersionNotFound:
         raise Http404 from None
-
-
-def _add_errors(form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for name, errors in error.error_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
@@ -165,7 +139,7 @@ def plan_edit(request, case_id: int):
                 # Saving again now overwrites knowingly: the user has seen the other version.
                 lock = stale.current.lock_version
             except ValidationError as error:
-                _add_errors(fields_form, error)
+                add_validation_errors(fields_form, error)
             else:
                 messages.success(request, _("The draft plan is saved."))
                 return redirect("plans:plan_edit", case_id=case_id)
@@ -178,11 +152,11 @@ def plan_edit(request, case_id: int):
         request,
         "plans/plan/edit.html",
         {
-            "case": case, "draft": draft, "fields_form": _WithoutSummary(fields_form),
+            "case": case, "draft": draft, "fields_form": WithoutSummary(fields_form),
             "lock_form": plan_forms.LockForm(initial={"lock_version": lock}),
             "sections": [
                 (prefix, plan_forms.TITLES[prefix], formset,
-                 [_WithoutSummary(form) for form in formset.forms])
+                 [WithoutSummary(form) for form in formset.forms])
                 for prefix, formset in formsets.items()
             ],
             "forms": all_forms,

@@ -1,0 +1,390 @@
+"""Issue 4, Tests: one SIP from proposal to the first follow-up, carried in the browser by a
+caseworker in social services, a clinician at BUP (another organisation, another principal) and
+a guardian in the family portal. axe-core checks every page any of the three sees, and the
+`new_page` fixture fails the test on any CSP violation or script error."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.core import mail
+from django.utils import timezone
+from django.utils.text import capfirst
+from django.utils.translation import gettext, override
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    GuardianFactory,
+    GuardianshipFactory,
+    InvolvementFactory,
+    identity_number,
+)
+from samsyn.consent.models import Consent
+from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
+from samsyn.plans.models import Case, Invitation, PlanVersion
+from samsyn.portal.services import enrol_citizen
+
+pytestmark = [
+    pytest.mark.e2e,
+    # The live server needs committed rows; serialized rollback puts back the seeded legal bases.
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+PASSWORD = "correct horse battery"  # the factories' password
+CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
+REPLY_LINK = re.compile(r"https?://\S+/sip/reply/[0-9a-f-]{36}/")
+
+
+def sv(msgid: str) -> str:
+    # Controls are found by the Swedish translation of their English msgid, so the test holds
+    # before and after the catalogue has the string.
+    with override("sv"):
+        return gettext(msgid)
+
+
+def sv_label(choice) -> str:
+    with override("sv"):
+        return str(choice.label)
+
+
+def row_label(kind: str, row: int, field: str) -> str:
+    # The plan's item fields are labelled "Need 1: Text" (plan_forms.ItemForm).
+    return sv("%(kind)s %(row)d: %(field)s") % {"kind": sv(kind), "row": row, "field": sv(field)}
+
+
+def code_for(user) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def sign_in_staff(page: Page, user, check) -> None:
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    check(page)
+    page.get_by_label(sv("Username"), exact=True).fill(user.username)
+    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=sv("Continue"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/code/"))
+    check(page)
+    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
+    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+    check(page)
+
+
+@pytest.fixture
+def county(django_db_serialized_rollback, transactional_db, settings):
+    # The stand-in for BankID, which the family signs in with here (docs/adr/0005).
+    settings.SAMSYN_CITIZEN_STANDIN = True
+    region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
+    municipality = PrincipalFactory(name="Örebro kommun", code="1880")
+    social_unit = UnitFactory(
+        name="Barn och unga",
+        organisation__principal=municipality,
+        organisation__kind=Organisation.Kind.SOCIAL_SERVICES,
+        organisation__name="Socialtjänsten Örebro",
+    )
+    bup_unit = UnitFactory(
+        name="BUP-mottagningen",
+        organisation__principal=region,
+        organisation__kind=Organisation.Kind.BUP,
+        organisation__name="BUP Örebro",
+    )
+    caseworker = MembershipFactory(
+        unit=social_unit, role=Role.CASEWORKER, staff__email="handlaggare@example.org"
+    )
+    clinician = MembershipFactory(
+        unit=bup_unit, role=Role.CLINICIAN, staff__email="behandlare@example.org"
+    )
+    # Explicit numbers: the factories' sequences overflow the serial after 999 rows.
+    child = ChildFactory(
+        first_name="Alva",
+        last_name="Lindqvist",
+        identity_number=identity_number(datetime.date(2012, 9, 3), 41),
+        municipality=municipality,
+    )
+    InvolvementFactory(child=child, unit=social_unit)
+    InvolvementFactory(child=child, unit=bup_unit)
+    guardians = [
+        GuardianFactory(
+            first_name=first,
+            last_name="Lindqvist",
+            email=f"{first.lower()}@example.org",
+            identity_number=identity_number(datetime.date(1984, 2, 11), serial),
+        )
+        for first, serial in (("Karin", 52), ("Johan", 53))
+    ]
+    for guardian in guardians:
+        GuardianshipFactory(child=child, guardian=guardian)
+    citizen = enrol_citizen(guardian=guardians[0], totp_key=CITIZEN_KEY)
+    return {
+        "region": region,
+        "social": social_unit.organisation,
+        "bup": bup_unit.organisation,
+        "caseworker": caseworker,
+        "clinician": clinician,
+        "child": child,
+        "guardians": guardians,
+        "citizen": citizen,
+    }
+
+
+def expect_step(page: Page, status: Case.Status) -> None:
+    expect(page.locator('[aria-current="step"]')).to_contain_text(capfirst(sv_label(status)))
+
+
+def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessible):
+    check = assert_accessible
+    child, guardians = county["child"], county["guardians"]
+    bup, region = county["bup"], county["region"]
+    caseworker, clinician = county["caseworker"], county["clinician"]
+    mail.outbox.clear()
+
+    # 1. The caseworker signs in, opens the child and proposes (initiates) a SIP with BUP.
+    staff = new_page()
+    sign_in_staff(staff, caseworker.staff.user, check)
+    staff.get_by_role("link", name=sv("Children"), exact=True).first.click()
+    staff.get_by_role("link", name=child.name, exact=True).click()
+    expect(heading(staff)).to_have_text(child.name)
+    check(staff)
+    staff.get_by_role("link", name=sv("Propose a SIP"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("Initiate a SIP"))
+    check(staff)
+    staff.get_by_label(sv("Why a SIP is needed")).fill(
+        "Alva har inte gått i skolan sedan höstlovet och väntar på bedömning hos BUP."
+    )
+    parties = staff.get_by_role("group", name=sv("Organisations to invite"))
+    parties.get_by_label(bup.name, exact=False).check()
+    staff.get_by_role("button", name=sv("Initiate the SIP"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("SIP for %(child)s") % {"child": child.name})
+    expect_step(staff, Case.Status.PROPOSED)
+    check(staff)
+    case = Case.objects.get(child=child)
+    sip_url = f"/sip/{case.pk}/"
+
+    # 2. Both guardians' consent for BUP (the plan is always covered), then first contact.
+    for guardian in guardians:
+        staff.get_by_role("link", name=sv("Record consent"), exact=True).click()
+        expect(heading(staff)).to_have_text(sv("Record consent"))
+        check(staff)
+        staff.get_by_label(sv("Guardian: %(name)s") % {"name": guardian.name}).check()
+        staff.get_by_role(
+            "group", name=sv("Organisations that may receive the information")
+        ).get_by_label(bup.name, exact=True).check()
+        staff.get_by_label(sv_label(Consent.Form.WRITTEN), exact=True).check()
+        staff.get_by_role("button", name=sv("Record consent"), exact=True).click()
+        expect(heading(staff)).to_have_text(sv("SIP for %(child)s") % {"child": child.name})
+    expect_step(staff, Case.Status.CONSENTED)
+    expect(
+        staff.get_by_text(sv("The consent the SIP needs is recorded for every party."))
+    ).to_be_visible()
+    check(staff)
+
+    staff.get_by_role("link", name=sv("First contact made"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("First contact made"))
+    check(staff)
+    staff.get_by_role("button", name=sv("Record first contact"), exact=True).click()
+    expect(staff.get_by_role("link", name=sv("First contact made"), exact=True)).to_have_count(0)
+    check(staff)
+
+    # 3. The SIP meeting, with the clinician and both guardians invited.
+    meeting_day = timezone.localdate() + datetime.timedelta(days=7)
+    staff.get_by_role("link", name=sv("Book a meeting"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("Book a SIP meeting"))
+    check(staff)
+    staff.get_by_label(sv("Date"), exact=True).fill(meeting_day.isoformat())
+    staff.get_by_label(sv("Starts at"), exact=True).fill("13:00")
+    staff.get_by_label(sv("Ends at"), exact=True).fill("14:30")
+    staff.get_by_label(sv("Place"), exact=False).first.fill("Familjens hus, rum 2")
+    staff.get_by_label(clinician.staff.name, exact=False).check()
+    for guardian in guardians:
+        staff.get_by_label(f"{guardian.name} ({guardian.email})", exact=True).check()
+    staff.get_by_role("button", name=sv("Book and send the invitations"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("SIP for %(child)s") % {"child": child.name})
+    expect_step(staff, Case.Status.MEETING_BOOKED)
+    check(staff)
+
+    invited = {message.to[0]: message for message in mail.outbox}
+    assert set(invited) == {"behandlare@example.org", *(g.email for g in guardians)}
+    for message in invited.values():
+        assert [a.filename for a in message.attachments] == ["sip-mote.ics"]
+        assert child.last_name not in message.body  # the e-mail says nothing about the child
+    reply_link = REPLY_LINK.search(invited[guardians[0].email].body).group(0)
+
+    # 4. The guardian answers from the e-mail (no sign-in), then signs in to the family portal.
+    family = new_page()
+    family.goto(reply_link)
+    expect(heading(family)).to_have_text(sv("SIP meeting"))
+    check(family)
+    family.get_by_role("button", name=sv("I am coming"), exact=True).click()
+    expect(family.get_by_text(sv("Thank you. Your answer is recorded."))).to_be_visible()
+    expect(family.get_by_text(sv_label(Invitation.Reply.ACCEPTED), exact=True)).to_be_visible()
+    check(family)
+
+    family.goto("/family/login/")
+    expect(heading(family)).to_have_text(sv("Sign in as a guardian"))
+    check(family)
+    family.get_by_label(sv("Your personal identity number")).fill(guardians[0].identity_number)
+    family.get_by_label(sv("One-time code")).fill(code_for(county["citizen"].user))
+    family.get_by_role("button", name=sv("Sign in"), exact=True).click()
+    expect(heading(family)).to_have_text(sv("Welcome"))
+    check(family)
+    family.get_by_role("link", name=child.name, exact=True).click()
+    expect(heading(family)).to_have_text(child.name)
+    meeting = family.get_by_role("region", name=re.compile(r"13:00–14:30"))
+    expect(meeting).to_contain_text("Familjens hus, rum 2")
+    expect(meeting.get_by_role("radio", name=sv("Yes, I am coming"))).to_be_checked()
+    check(family)
+
+    # 5. The clinician at BUP finds the SIP and starts the plan.
+    bup_page = new_page()
+    sign_in_staff(bup_page, clinician.staff.user, check)
+    bup_page.get_by_role("link", name=sv("SIPs"), exact=True).click()
+    expect(heading(bup_page)).to_have_text(sv("Coordinated individual plans (SIP)"))
+    check(bup_page)
+    bup_page.get_by_role("link", name=child.name, exact=True).click()
+    expect(bup_page).to_have_url(re.compile(re.escape(sip_url) + "$"))
+    check(bup_page)
+    bup_page.get_by_role("button", name=sv("Start the plan"), exact=True).click()
+    expect(heading(bup_page)).to_contain_text(
+        sv("Edit the plan, version %(number)s: %(name)s") % {"number": 1, "name": child.name}
+    )
+    check(bup_page)
+    follow_up = timezone.localdate() + datetime.timedelta(days=90)
+    bup_page.get_by_label(row_label("Need", 1, "Text")).fill(
+        "Alva behöver komma tillbaka till skolan."
+    )
+    bup_page.get_by_label(row_label("Measure by others", 1, "Text")).fill(
+        "Anpassad skolgång med hemklassrum."
+    )
+    bup_page.get_by_label(row_label("Measure by others", 1, "Responsible (school, police …)")).fill(
+        "Ekängsskolan"
+    )
+    bup_page.get_by_label(sv("The child's own view"), exact=False).first.fill(
+        "Jag vill gå i skolan men inte i den stora klassen."
+    )
+    bup_page.get_by_label(sv("Follow-up date"), exact=False).fill(follow_up.isoformat())
+    bup_page.get_by_label(sv("How the plan is followed up"), exact=False).fill(
+        "Nytt SIP-möte med alla."
+    )
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
+    check(bup_page)
+
+    # 6a. The coordinator tries to finalise before any effort is written: refused, and told why.
+    staff.goto(sip_url)
+    staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()
+    expect(heading(staff)).to_have_text(
+        sv("Finalise version %(number)s of the plan") % {"number": 1}
+    )
+    check(staff)
+    staff.get_by_role("button", name=sv("Finalise"), exact=True).click()
+    refused = staff.locator("[data-error-summary]")
+    expect(refused).to_contain_text(sv("The plan cannot be finalised yet"))
+    assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.DRAFT
+    check(staff)
+
+    # 5b. The clinician adds BUP's effort, with the region as responsible principal, and a need
+    # hidden from the guardians (SEK-2).
+    bup_page.reload()
+    bup_page.get_by_label(row_label("Effort", 1, "Text")).fill(
+        "Utredning och samtalsbehandling på BUP varannan vecka."
+    )
+    bup_page.get_by_label(
+        row_label("Effort", 1, "Responsible organisation"), exact=False
+    ).select_option(label=bup.name)
+    bup_page.get_by_label(
+        row_label("Effort", 1, "Responsible principal"), exact=False
+    ).select_option(label=region.name)
+    bup_page.get_by_label(row_label("Need", 2, "Text")).fill("Stöd kring pappans psykiska ohälsa.")
+    bup_page.get_by_label(row_label("Need", 2, "Hidden from guardians")).check()
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
+    check(bup_page)
+
+    # 6b. Now the coordinator finalises.
+    staff.goto(sip_url)
+    staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()
+    check(staff)
+    staff.get_by_role("button", name=sv("Finalise"), exact=True).click()
+    expect(heading(staff)).to_have_text(
+        sv("The plan, version %(number)s: %(name)s") % {"number": 1, "name": child.name}
+    )
+    expect(staff.get_by_text(sv("Hidden from guardians"), exact=True)).to_be_visible()
+    check(staff)
+
+    # 7. The guardian reads the finalised plan, without the hidden need.
+    family.reload()
+    check(family)
+    family.get_by_role("link", name=sv("Read the plan"), exact=True).click()
+    expect(heading(family)).to_have_text(sv("The plan for %(name)s") % {"name": child.name})
+    expect(
+        family.get_by_text("Utredning och samtalsbehandling på BUP varannan vecka.")
+    ).to_be_visible()
+    expect(family.get_by_text("Jag vill gå i skolan men inte i den stora klassen.")).to_be_visible()
+    expect(family.get_by_text("pappans", exact=False)).to_have_count(0)
+    check(family)
+
+    # 8. The follow-up: version 2, one effort changed, finalised; the diff shows it.
+    staff.goto(sip_url)
+    expect_step(staff, Case.Status.FINALISED)
+    staff.get_by_role("button", name=sv("Start the follow-up: a new version"), exact=True).click()
+    expect(heading(staff)).to_have_text(
+        sv("Edit the plan, version %(number)s: %(name)s") % {"number": 2, "name": child.name}
+    )
+    check(staff)
+    staff.get_by_label(row_label("Effort", 1, "Text")).fill("Samtalsbehandling på BUP varje vecka.")
+    staff.get_by_label(sv("Follow-up date"), exact=False).fill(
+        (follow_up + datetime.timedelta(days=90)).isoformat()
+    )
+    staff.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    expect(staff.get_by_text(sv("The draft plan is saved."))).to_be_visible()
+    check(staff)
+    staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()
+    check(staff)
+    staff.get_by_role("button", name=sv("Finalise"), exact=True).click()
+    expect(heading(staff)).to_have_text(
+        sv("The plan, version %(number)s: %(name)s") % {"number": 2, "name": child.name}
+    )
+    check(staff)
+
+    staff.get_by_role(
+        "link", name=sv("What changed since the previous version"), exact=True
+    ).click()
+    expect(heading(staff)).to_contain_text(
+        sv("What changed in the plan: %(name)s") % {"name": child.name}
+    )
+    change = staff.locator(".samsyn-diff li")
+    expect(change).to_have_count(1)
+    expect(change.locator("del")).to_have_text(
+        "Utredning och samtalsbehandling på BUP varannan vecka."
+    )
+    expect(change.locator("ins")).to_have_text("Samtalsbehandling på BUP varje vecka.")
+    check(staff)
+
+    # Version 1 stays readable as it was finalised.
+    staff.get_by_role("link", name=sv("All versions of the plan"), exact=True).click()
+    check(staff)
+    staff.get_by_role("link", name=sv("Version %(number)s") % {"number": 1}, exact=True).click()
+    expect(heading(staff)).to_have_text(
+        sv("The plan, version %(number)s: %(name)s") % {"number": 1, "name": child.name}
+    )
+    expect(
+        staff.get_by_text("Utredning och samtalsbehandling på BUP varannan vecka.")
+    ).to_be_visible()
+    check(staff)
+
+    # The guardian sees version 2, and version 1 stays in the list.
+    family.reload()
+    expect(family.get_by_text("Samtalsbehandling på BUP varje vecka.")).to_be_visible()
+    check(family)

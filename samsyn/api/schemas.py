@@ -25,6 +25,14 @@ class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
 
 
+class ConflictOut(Schema):
+    """A refusal by the state of things, not by the input: the SIP's state machine, a consent
+    still missing, a stale version. `messages` names each reason in the user's language."""
+
+    detail: str
+    messages: list[str] = []
+
+
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}
 
 

@@ -283,6 +283,12 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
 
     # 6a. The coordinator tries to finalise before any effort is written: refused, and told why.
     staff.goto(sip_url)
+    # The guardian's answer from the e-mail link is on the SIP page.
+    meetings = staff.get_by_role("region", name=sv("SIP meetings"))
+    answered = meetings.get_by_role("row").filter(has_text=guardians[0].name)
+    expect(answered).to_contain_text(sv_label(Invitation.Reply.ACCEPTED))
+    expect_step(staff, Case.Status.DRAFTED)
+    check(staff)
     staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()
     expect(heading(staff)).to_have_text(
         sv("Finalise version %(number)s of the plan") % {"number": 1}
@@ -291,6 +297,7 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     staff.get_by_role("button", name=sv("Finalise"), exact=True).click()
     refused = staff.locator("[data-error-summary]")
     expect(refused).to_contain_text(sv("The plan cannot be finalised yet"))
+    expect(refused).to_contain_text(sv("The plan records no effort (SIP-6, point 1)."))
     assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.DRAFT
     check(staff)
 
@@ -314,6 +321,10 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
 
     # 6b. Now the coordinator finalises.
     staff.goto(sip_url)
+    expect(
+        staff.get_by_text(sv("Everything the plan must record is there: it can be finalised."))
+    ).to_be_visible()
+    check(staff)
     staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()
     check(staff)
     staff.get_by_role("button", name=sv("Finalise"), exact=True).click()
@@ -338,6 +349,7 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     # 8. The follow-up: version 2, one effort changed, finalised; the diff shows it.
     staff.goto(sip_url)
     expect_step(staff, Case.Status.FINALISED)
+    check(staff)
     staff.get_by_role("button", name=sv("Start the follow-up: a new version"), exact=True).click()
     expect(heading(staff)).to_have_text(
         sv("Edit the plan, version %(number)s: %(name)s") % {"number": 2, "name": child.name}

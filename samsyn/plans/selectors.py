@@ -62,9 +62,7 @@ def case_for(
 PAGE_SIZE = 25
 
 
-def case_page_for(
-    actor: Actor, *, status: str = "", mine: bool = False, page: object = 1
-) -> Page:
+def case_page_for(actor: Actor, *, status: str = "", mine: bool = False, page: object = 1) -> Page:
     """One page of the SIPs the actor may see, optionally of one status or coordinated by the
     actor. The page is a read of each child on it: one audit row names them all."""
     from samsyn.access.models import Purpose

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import io
 import os
 import signal
 import socket
@@ -74,6 +75,10 @@ class Command(BaseCommand):
                 _("The demo county is already there (seed %(seed)s, %(children)s children).")
                 % {"seed": state.seed, "children": state.children}
             )
+        # The family portal's demo guardian, enrolled once (running it again changes nothing).
+        family = io.StringIO()
+        call_command("portal_demo", stdout=family)
+        self._family = family.getvalue().strip()
         self._progress(_("Ready in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
         url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
         if no_serve:
@@ -168,6 +173,8 @@ class Command(BaseCommand):
                 "the demo secret %(secret)s to an authenticator app (6 digits, 30 seconds)."
             )
             % {"secret": DEMO_TOTP_BASE32},
+            "",
+            self._family,
             "",
         ]
         self.stdout.write("\n".join(str(line) for line in lines))

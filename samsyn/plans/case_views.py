@@ -31,11 +31,6 @@ PERMISSION = "plans.work"
 
 # One-time form tokens against double submit, as on the children pages.
 
-STEPS = [
-    Case.Status.PROPOSED, Case.Status.CONSENTED, Case.Status.MEETING_BOOKED,
-    Case.Status.DRAFTED, Case.Status.FINALISED, Case.Status.CLOSED,
-]  # fmt: skip
-
 
 def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
     return render(request, "plans/cases/forbidden.html", {"message": message}, status=403)
@@ -132,8 +127,10 @@ def case_detail(request, case_id: int):
         {
             "case": case,
             "decision": decision,
-            "steps": [(step, Case.Status(step).label) for step in STEPS],
-            "step_index": STEPS.index(case.status),
+            "steps": selectors.STAGES,
+            "step_index": [value for value, _label in selectors.STAGES].index(
+                selectors.stage_of(case)
+            ),
             "consent_status": status,
             "parties": parties,
             "relay": relay,

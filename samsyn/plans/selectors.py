@@ -8,11 +8,13 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.plans.models import Case, Handover, Party
+from samsyn.plans.models import Case, Handover, Party, PlanVersion
 
 
 class CaseNotFound(Exception):
@@ -151,3 +153,37 @@ def parties_of_child(actor: Actor, child) -> list[ChildSip]:
         )
         for case in cases
     ]
+
+
+# The stages a SIP passes through as people see them: the stored statuses, with "follow-up due"
+# and "followed up" told apart from "finalised" by the latest final plan version.
+FOLLOW_UP_DUE = "follow_up_due"
+FOLLOWED_UP = "followed_up"
+STAGES = [
+    (Case.Status.PROPOSED, Case.Status.PROPOSED.label),
+    (Case.Status.CONSENTED, Case.Status.CONSENTED.label),
+    (Case.Status.MEETING_BOOKED, Case.Status.MEETING_BOOKED.label),
+    (Case.Status.DRAFTED, Case.Status.DRAFTED.label),
+    (Case.Status.FINALISED, Case.Status.FINALISED.label),
+    (FOLLOW_UP_DUE, _("follow-up due")),
+    (FOLLOWED_UP, _("followed up (new version)")),
+    (Case.Status.CLOSED, Case.Status.CLOSED.label),
+]
+
+
+def stage_of(case: Case) -> str:
+    """Where the SIP stands: a finalised plan whose follow-up date has come is "follow-up due";
+    one finalised again after a follow-up is "followed up"."""
+    if case.status != Case.Status.FINALISED:
+        return case.status
+    latest = (
+        PlanVersion.objects.filter(case=case, status=PlanVersion.Status.FINAL)
+        .order_by("-number")
+        .values("number", "follow_up_on")
+        .first()
+    )
+    if latest and latest["follow_up_on"] and latest["follow_up_on"] <= timezone.localdate():
+        return FOLLOW_UP_DUE
+    if latest and latest["number"] > 1:
+        return FOLLOWED_UP
+    return Case.Status.FINALISED

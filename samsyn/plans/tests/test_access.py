@@ -108,3 +108,29 @@ def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardi
     PartyFactory(case=case, organisation=bup.organisation)
     _guardian_consent(case, bup, two_guardians[0])
     assert _visible(bup) == [case]
+
+
+@pytest.mark.parametrize(
+    ("status", "versions", "stage"),
+    [
+        ("proposed", [], "proposed"),
+        ("drafted", [(1, "final", 30)], "drafted"),
+        ("finalised", [(1, "final", 30)], "finalised"),
+        ("finalised", [(1, "final", 0)], "follow_up_due"),
+        ("finalised", [(1, "final", -3)], "follow_up_due"),
+        ("finalised", [(1, "final", -3), (2, "final", 60)], "followed_up"),
+        ("closed", [(1, "final", -3)], "closed"),
+    ],
+)
+def test_sip_8_stage_tells_follow_up_due_and_followed_up(case, status, versions, stage):
+    from samsyn.plans.models import PlanVersion
+
+    case.status = status
+    case.save()
+    today = timezone.localdate()
+    for number, version_status, days in versions:
+        PlanVersion.objects.create(
+            case=case, number=number, status=version_status, created_by=case.initiated_by,
+            follow_up_on=today + datetime.timedelta(days=days),
+        )  # fmt: skip
+    assert selectors.stage_of(case) == stage

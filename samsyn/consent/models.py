@@ -59,6 +59,10 @@ class Consent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_given_by_display()} → {self.receiving_organisation}"
 
+    @property
+    def category_labels(self) -> list[str]:
+        return [str(Category(category).label) for category in self.categories]
+
 
 class MaturityAssessment(models.Model):
     """Whether the child is mature enough to consent for themself (DOMAIN SIP-4, SEK-3)."""

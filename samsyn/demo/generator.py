@@ -525,6 +525,7 @@ class _Builder:
                             False)
             )  # fmt: skip
             guardian_ids.append(len(self.county.guardians) - 1)
+        named: set[str] = set()
         for born in births:
             female = rng.random() < 0.49
             number, born, coord = self.pool.allocate(
@@ -532,9 +533,12 @@ class _Builder:
                 coordination=coordination,
             )  # fmt: skip
             age = self.year - born.year
+            # Siblings never share a first name.
+            first = rng.choice([n for n in (data.GIRLS if female else data.BOYS) if n not in named])
+            named.add(first)
             self.county.children.append(
                 ChildRow(
-                    number, rng.choice(data.GIRLS if female else data.BOYS), family_name,
+                    number, first, family_name,
                     street, postal, m.post_town,
                     self.phone() if age >= 12 and rng.random() < 0.6 else "",
                     False, born, coord, m.code, list(guardian_ids),

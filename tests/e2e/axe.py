@@ -11,19 +11,31 @@ page would write a second audit row) while styles and scripts still load from th
 from __future__ import annotations
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page
+from playwright.sync_api import Browser, BrowserContext, Page
 
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 _axe = Axe()
 
 
+# One bypass-CSP context per browser, reused: making a context costs as much as axe's own run.
+_contexts: dict[int, BrowserContext] = {}
+
+
+def _replay_context(browser: Browser) -> BrowserContext:
+    context = _contexts.get(id(browser))
+    if context is None or context.browser is not browser or not browser.is_connected():
+        context = _contexts[id(browser)] = browser.new_context(bypass_csp=True)
+    return context
+
+
 def violations(browser: Browser, page: Page) -> list[dict]:
     url, html = page.url, page.content()
-    context = browser.new_context(bypass_csp=True)
+    context = _replay_context(browser)
+    context.clear_cookies()
+    context.add_cookies(page.context.cookies())
+    replay = context.new_page()
     try:
-        context.add_cookies(page.context.cookies())
-        replay = context.new_page()
         replay.route(
             lambda requested: requested == url,
             lambda route: route.fulfill(
@@ -41,7 +53,7 @@ def violations(browser: Browser, page: Page) -> list[dict]:
         )
         return results.response["violations"]
     finally:
-        context.close()
+        replay.close()
 
 
 def describe(url: str, found: list[dict]) -> str:

@@ -87,7 +87,7 @@ def test_revoke_own_token(client, member):
     response = client.post(f"{URL}{token.pk}/revoke/")
     assert response.status_code == 302
     assert not ApiToken.objects.exists()
-    assert Entry.objects.filter(action="api_token_revoked").exists()
+    assert Entry.objects.filter(action="api_token_revoked", object_id=str(token.pk)).exists()
     api = Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert api.get("/api/directory/organisations").status_code == 401
 

@@ -143,9 +143,8 @@ def test_sek_1_http_legal_ground_recorded_with_its_reference(actor_client, setup
     assert response.status_code == 302
     case.refresh_from_db()
     assert case.status == Case.Status.CONSENTED
-    assert Entry.objects.get(action="legal_ground_recorded").detail["reference"] == (
-        "OSL 25 kap. 12 §"
-    )
+    recorded = Entry.objects.get(action="legal_ground_recorded", child_id=case.child_id)
+    assert recorded.detail["reference"] == ("OSL 25 kap. 12 §")
 
 
 def test_sip_3_http_withdrawal_by_the_receiver_leads_to_the_list(actor_client, setup):

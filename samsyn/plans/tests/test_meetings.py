@@ -136,7 +136,7 @@ def test_booking_moves_consented_to_meeting_booked(social, case):
     case.refresh_from_db()
     assert case.status == Case.Status.MEETING_BOOKED
     assert list(meeting.invitations.values_list("staff_id", flat=True)) == [social.staff.pk]
-    entry = Entry.objects.get(action="meeting_booked")
+    entry = Entry.objects.get(action="meeting_booked", child_id=case.child_id)
     assert (entry.child_id, entry.purpose, entry.staff_id) == (
         case.child_id, Purpose.PLANNING, social.staff.pk,
     )  # fmt: skip
@@ -328,7 +328,7 @@ def test_reply_by_token_is_recorded_and_audited_without_actor(case, client):
     invitation.refresh_from_db()
     assert invitation.reply == Invitation.Reply.DECLINED
     assert invitation.replied_at is not None
-    entry = Entry.objects.get(action="invitation_replied")
+    entry = Entry.objects.get(action="invitation_replied", child_id=case.child_id)
     assert (entry.staff_id, entry.user_id, entry.child_id) == (None, None, case.child_id)
 
 

@@ -220,7 +220,7 @@ def first_contact(request, case_id: int):
         lambda case, data: cases.record_first_contact(
             actor=actor, case_id=case.pk, contacted_on=data["contacted_on"]
         ) and None,
-        title=_("First contact made"),
+        title=_("Record first contact"),
         intro=_(
             "Record the day of the first contact with the child or the family (SoL 10 kap. "
             "8 §: without delay)."

@@ -190,11 +190,11 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     ).to_be_visible()
     check(staff)
 
-    staff.get_by_role("link", name=sv("First contact made"), exact=True).click()
-    expect(heading(staff)).to_have_text(sv("First contact made"))
+    staff.get_by_role("link", name=sv("Record first contact"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("Record first contact"))
     check(staff)
     staff.get_by_role("button", name=sv("Record first contact"), exact=True).click()
-    expect(staff.get_by_role("link", name=sv("First contact made"), exact=True)).to_have_count(0)
+    expect(staff.get_by_role("link", name=sv("Record first contact"), exact=True)).to_have_count(0)
     check(staff)
 
     # 3. The SIP meeting, with the clinician and both guardians invited.

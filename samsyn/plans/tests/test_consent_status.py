@@ -48,7 +48,7 @@ def test_sip_3_no_other_party_means_nobody_to_share_with(case):
         check_transition(case, "record_consent")
 
 
-def test_sip_4_both_guardians_must_consent_by_default(case, bup):
+def test_sip_4_sek_3_each_guardian_consents_separately_both_by_default(case, bup):
     first, second = [g.guardian for g in case.child.guardianships.all()]
     _consent(case, bup, first)
     status = sip_consent_status(case)
@@ -67,7 +67,7 @@ def test_sip_4_one_guardian_is_enough_where_the_region_says_so(case, bup):
     assert sip_consent_status(case).complete
 
 
-def test_sip_4_a_mature_child_consents_for_themself(case, bup):
+def test_sip_4_sek_3_a_mature_child_consents_for_themself(case, bup):
     MaturityAssessment.objects.create(
         child=case.child, mature=True, reasoning="15 år, förstår vad samtycket innebär.",
         assessed_by=case.initiated_by, assessed_for=case.initiating_organisation,

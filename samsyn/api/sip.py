@@ -29,9 +29,14 @@ from samsyn.children import selectors as children
 from samsyn.consent import selectors as consent_selectors
 from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
-from samsyn.plans import cases, deadlines, meetings, plan_selectors, plan_services, selectors
 from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
-from samsyn.plans.services import TransitionRefused, settings_for
+from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors import deadlines
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.selectors.cases import settings_for
+from samsyn.plans.services import cases, meetings
+from samsyn.plans.services import versions as plan_services
+from samsyn.plans.state import TransitionRefused
 
 router = Router(tags=["sip"])
 

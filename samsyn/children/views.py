@@ -17,7 +17,7 @@ from samsyn.access.models import Purpose
 from samsyn.children import forms, selectors, services
 from samsyn.core import form_tokens
 from samsyn.core.forms import WithoutSummary, add_validation_errors
-from samsyn.plans import selectors as plan_selectors
+from samsyn.plans.selectors import cases as plan_selectors
 
 
 def _purpose(request: HttpRequest) -> str:

@@ -33,7 +33,7 @@ def sip_consent_status(case) -> ConsentStatus:
     a valid consent to receive the plan — from the child if assessed mature enough, otherwise
     from the guardians (both, where the region's setting says so) — or a recorded legal
     ground. A SIP with no other party has nobody to share with yet."""
-    from samsyn.plans.services import settings_for
+    from samsyn.plans.selectors.cases import settings_for
 
     receivers = list(
         Organisation.objects.filter(pk__in=case.parties.values("organisation_id"))

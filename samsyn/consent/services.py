@@ -22,8 +22,8 @@ from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
 from samsyn.audit import services as audit
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.consent.selectors import child_is_mature
-from samsyn.plans import cases
 from samsyn.plans.models import Case
+from samsyn.plans.services import cases
 
 # A SIP's consent is for planning and following the plan up.
 SIP_PURPOSES = [Purpose.PLANNING, Purpose.FOLLOW_UP]

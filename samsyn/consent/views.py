@@ -12,8 +12,8 @@ from django.views.decorators.http import require_http_methods
 from samsyn.access.http import actor_required
 from samsyn.consent import forms, services
 from samsyn.consent.models import Consent
-from samsyn.plans import case_views
-from samsyn.plans.selectors import CaseNotFound, case_for, cases_visible_to
+from samsyn.plans.selectors.cases import CaseNotFound, case_for, cases_visible_to
+from samsyn.plans.views import cases as case_views
 
 PERMISSION = case_views.PERMISSION
 

@@ -8,7 +8,7 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required, public
 from samsyn.core import selectors
 from samsyn.directory.models import Role
-from samsyn.plans import deadlines
+from samsyn.plans.selectors import deadlines
 
 
 @actor_required()

@@ -13,8 +13,8 @@ from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, I
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import cases
 from samsyn.plans.models import Case
+from samsyn.plans.services import cases
 
 pytestmark = pytest.mark.django_db
 

@@ -13,9 +13,9 @@ from samsyn.consent.models import Consent
 from samsyn.demo import services
 from samsyn.demo.generator import generate_county
 from samsyn.directory.models import Membership
-from samsyn.plans import deadlines
 from samsyn.plans.models import Case, Handover, Invitation, Party, PlanItem, PlanVersion
-from samsyn.plans.selectors import cases_visible_to
+from samsyn.plans.selectors import deadlines
+from samsyn.plans.selectors.cases import cases_visible_to
 
 SEED, CHILDREN, YEAR = 11, 200, 2026
 

@@ -2,7 +2,7 @@
 
 from django import template
 
-from samsyn.plans import deadlines
+from samsyn.plans.selectors import deadlines
 
 register = template.Library()
 

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 from django import template
 
-from samsyn.plans import meetings
 from samsyn.plans.models import Case
-from samsyn.plans.services import TRANSITIONS
+from samsyn.plans.services import meetings
+from samsyn.plans.state import TRANSITIONS
 
 register = template.Library()
 

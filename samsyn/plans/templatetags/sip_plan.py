@@ -4,9 +4,9 @@ queries whatever the plan's size: the latest version, its items, the region's se
 
 from django import template
 
-from samsyn.plans import plan_selectors
 from samsyn.plans.models import PlanVersion
-from samsyn.plans.services import settings_for
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.selectors.cases import settings_for
 
 register = template.Library()
 

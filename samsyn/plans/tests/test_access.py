@@ -9,7 +9,7 @@ from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import selectors
+from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db

@@ -22,9 +22,10 @@ from samsyn.consent import services as consent
 from samsyn.consent.selectors import sip_consent_status
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import cases, selectors
 from samsyn.plans.models import Case, Handover, Party, SipSettings
-from samsyn.plans.services import TransitionRefused
+from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.services import cases
+from samsyn.plans.state import TransitionRefused
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from samsyn.consent.selectors import sip_consent_status
 from samsyn.directory.models import Organisation, Principal
 from samsyn.directory.tests.factories import OrganisationFactory, PrincipalFactory
 from samsyn.plans.models import SipSettings
-from samsyn.plans.services import TransitionRefused, check_transition
+from samsyn.plans.state import TransitionRefused, check_transition
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db

@@ -17,8 +17,8 @@ from django.utils.translation import gettext, ngettext
 from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import deadlines
 from samsyn.plans.models import Case, DeadlineRule, Meeting, PlanVersion
+from samsyn.plans.selectors import deadlines
 from samsyn.plans.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db

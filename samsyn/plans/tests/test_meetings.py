@@ -17,9 +17,9 @@ from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFact
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import ics, meetings
 from samsyn.plans.models import Case, Invitation, Meeting
-from samsyn.plans.services import TransitionRefused
+from samsyn.plans.services import ics, meetings
+from samsyn.plans.state import TransitionRefused
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 from samsyn.plans.tests.meeting_factories import InvitationFactory, MeetingFactory
 

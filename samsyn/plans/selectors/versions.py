@@ -14,8 +14,8 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision
 from samsyn.directory.models import Organisation, Principal
-from samsyn.plans import selectors
 from samsyn.plans.models import Case, PlanItem, PlanVersion
+from samsyn.plans.selectors import cases as selectors
 
 PURPOSE = Purpose.PLANNING
 # The plan's own fields a diff compares, besides the items.

@@ -31,10 +31,10 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.directory.models import Membership
-from samsyn.plans import ics
 from samsyn.plans.models import Case, Invitation, Meeting
-from samsyn.plans.selectors import CaseNotFound, case_for
-from samsyn.plans.services import check_transition
+from samsyn.plans.selectors.cases import CaseNotFound, case_for
+from samsyn.plans.services import ics
+from samsyn.plans.state import check_transition
 
 logger = logging.getLogger(__name__)
 

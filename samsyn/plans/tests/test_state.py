@@ -16,9 +16,9 @@ from samsyn.consent.models import Consent
 from samsyn.consent.selectors import sip_consent_status
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import cases
 from samsyn.plans.models import Case
-from samsyn.plans.services import TRANSITIONS, TransitionRefused, check_transition
+from samsyn.plans.services import cases
+from samsyn.plans.state import TRANSITIONS, TransitionRefused, check_transition
 
 pytestmark = pytest.mark.django_db
 

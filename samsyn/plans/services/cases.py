@@ -21,8 +21,8 @@ from samsyn.audit import services as audit
 from samsyn.children.models import Child
 from samsyn.directory.models import HEALTH_CARE_KINDS, Membership, Organisation
 from samsyn.plans.models import Case, Handover, Party
-from samsyn.plans.selectors import CaseNotFound
-from samsyn.plans.services import TransitionRefused, check_transition, settings_for
+from samsyn.plans.selectors.cases import CaseNotFound, settings_for
+from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = Purpose.PLANNING
 

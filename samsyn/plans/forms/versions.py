@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.plans import plan_selectors
 from samsyn.plans.models import Case, PlanItem, PlanVersion
-from samsyn.plans.plan_services import ItemInput
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.services.versions import ItemInput
 
 OSL_NOTE = _(
     "Hide from the guardians only where disclosure would cause the child significant harm "

@@ -21,9 +21,10 @@ from django.utils.translation import gettext as _
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.plans import plan_selectors
 from samsyn.plans.models import Case, PlanItem, PlanVersion
-from samsyn.plans.services import TransitionRefused, check_transition, settings_for
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.selectors.cases import settings_for
+from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = plan_selectors.PURPOSE
 COPIED_FIELDS = (

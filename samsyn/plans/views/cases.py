@@ -20,10 +20,11 @@ from samsyn.children import selectors as children
 from samsyn.consent import selectors as consent
 from samsyn.core import form_tokens
 from samsyn.core.forms import add_validation_errors
-from samsyn.plans import case_forms as forms
-from samsyn.plans import cases, selectors
+from samsyn.plans.forms import cases as forms
 from samsyn.plans.models import Case
-from samsyn.plans.services import TRANSITIONS, TransitionRefused
+from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.services import cases
+from samsyn.plans.state import TRANSITIONS, TransitionRefused
 
 PURPOSE = Purpose.PLANNING
 # Every role that works with children reaches the SIP pages; what each sees is the selectors'.

@@ -14,7 +14,18 @@ from django.utils.translation import gettext_lazy as _
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.plans.models import Case, Handover, Party, PlanVersion
+from samsyn.directory.models import Principal
+from samsyn.plans.models import Case, Handover, Party, PlanVersion, SipSettings
+
+
+def settings_for(case: Case) -> SipSettings:
+    """The SIP rules of the child's region; the defaults, unsaved, until the region records its
+    own (a read never writes)."""
+    region = Principal.objects.filter(
+        kind=Principal.Kind.REGION, code=case.child.municipality.code[:2]
+    ).first()
+    settings = SipSettings.objects.filter(region=region).first() if region else None
+    return settings or SipSettings()
 
 
 class CaseNotFound(Exception):

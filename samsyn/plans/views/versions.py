@@ -16,9 +16,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.core.forms import WithoutSummary, add_validation_errors
-from samsyn.plans import plan_forms, plan_selectors, plan_services, selectors
+from samsyn.plans.forms import versions as plan_forms
 from samsyn.plans.models import PlanItem, PlanVersion
-from samsyn.plans.services import settings_for
+from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.selectors.cases import settings_for
+from samsyn.plans.services import versions as plan_services
 
 # Which SIP the actor may open is the selector's; this only keeps out roles without children.
 PERMISSION = "plans.work"

@@ -1,4 +1,5 @@
-"""Writes to SIPs. The state machine is here, so no path reaches "finalised" without passing
+"""The SIP's state machine: which step each state allows and where it leads. Every service that
+changes a SIP's state asks `check_transition`, so no path reaches "finalised" without passing
 its guards (consent first: DOMAIN SIP-3)."""
 
 from __future__ import annotations
@@ -6,7 +7,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from samsyn.plans.models import Case, SipSettings
+from samsyn.plans.models import Case
 
 # Which actions each state allows, and the state the action leads to (None: unchanged).
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -30,18 +31,6 @@ TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
 
 class TransitionRefused(ValidationError):
     """The SIP's state or its consent does not allow this step; the message says why."""
-
-
-def settings_for(case: Case) -> SipSettings:
-    """The SIP rules of the child's region (defaults until the region records its own)."""
-    from samsyn.directory.models import Principal
-
-    region = Principal.objects.filter(
-        kind=Principal.Kind.REGION, code=case.child.municipality.code[:2]
-    ).first()
-    if region is None:
-        return SipSettings()
-    return SipSettings.objects.get_or_create(region=region)[0]
 
 
 def check_transition(case: Case, action: str) -> str:

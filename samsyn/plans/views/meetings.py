@@ -16,10 +16,10 @@ from django.views.decorators.http import require_http_methods
 from samsyn.access.http import actor_required, public
 from samsyn.core import form_tokens
 from samsyn.core.forms import add_validation_errors
-from samsyn.plans import meeting_forms as forms
-from samsyn.plans import meetings
-from samsyn.plans.selectors import CaseNotFound, case_for
-from samsyn.plans.services import TransitionRefused
+from samsyn.plans.forms import meetings as forms
+from samsyn.plans.selectors.cases import CaseNotFound, case_for
+from samsyn.plans.services import meetings
+from samsyn.plans.state import TransitionRefused
 
 # One-time form tokens against a double submit: token -> None while unused, then the URL it
 # led to (the house pattern of the children pages, with a key of its own).

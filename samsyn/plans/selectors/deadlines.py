@@ -41,7 +41,7 @@ from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.directory.models import Principal, Role
 from samsyn.plans.models import Case, DeadlineRule, Meeting, PlanVersion, SipSettings
-from samsyn.plans.selectors import cases_visible_to
+from samsyn.plans.selectors.cases import cases_visible_to
 
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FOLLOW_UP = "follow_up"

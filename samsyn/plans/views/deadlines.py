@@ -7,7 +7,7 @@ from django.views.decorators.http import require_GET
 
 from samsyn.access.http import actor_required
 from samsyn.directory.models import Role
-from samsyn.plans import deadlines
+from samsyn.plans.selectors import deadlines
 
 
 @actor_required("plans.work")

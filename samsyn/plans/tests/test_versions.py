@@ -14,9 +14,10 @@ from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans import plan_selectors, plan_services
 from samsyn.plans.models import Case, PlanItem, PlanVersion
-from samsyn.plans.plan_services import ItemInput
+from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.services import versions as plan_services
+from samsyn.plans.services.versions import ItemInput
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db

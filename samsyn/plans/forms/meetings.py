@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.plans.meetings import STOCKHOLM, OtherInvitee
 from samsyn.plans.models import Invitation, Meeting
+from samsyn.plans.services.meetings import STOCKHOLM, OtherInvitee
 
 OTHER_ROWS = 3
 

@@ -64,7 +64,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
 
 
 class AccessDenied(Exception):
-    """Raised by `require`; views turn it into 404 or 403 as the rule says."""
+    """The actor may see the record but not take this step: a 403 on every page and in the API."""
+
+
+class NotFound(Exception):
+    """The same for "no such record" and "not yours", so ids cannot be probed: a 404 on every
+    page and in the API. Each kind's own not-found error is one of these."""
 
 
 @dataclass(frozen=True)

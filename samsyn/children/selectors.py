@@ -21,7 +21,7 @@ from samsyn.directory.models import Role
 PAGE_SIZE = 25
 
 
-class ChildNotFound(Exception):
+class ChildNotFound(rules.NotFound):
     """The same for "no such child" and "not yours": ids cannot be probed."""
 
 

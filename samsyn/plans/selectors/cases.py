@@ -28,7 +28,7 @@ def settings_for(case: Case) -> SipSettings:
     return settings or SipSettings()
 
 
-class CaseNotFound(Exception):
+class CaseNotFound(rules.NotFound):
     """The same for "no such SIP" and "not yours": ids cannot be probed."""
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
+from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision
@@ -29,7 +30,7 @@ ITEM_FIELDS = (
 )  # fmt: skip
 
 
-class VersionNotFound(Exception):
+class VersionNotFound(rules.NotFound):
     """No such version of a SIP the actor may read (or none yet)."""
 
 

@@ -45,11 +45,11 @@ MAIL_LANGUAGE = "sv"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-class MeetingNotFound(Exception):
+class MeetingNotFound(rules.NotFound):
     """The same for "no such meeting" and "not yours"."""
 
 
-class InvitationNotFound(Exception):
+class InvitationNotFound(rules.NotFound):
     """No invitation has this reply token."""
 
 

@@ -8,7 +8,6 @@ urlpatterns = [
     path("children/", include("samsyn.children.urls")),
     path("audit/", include("samsyn.audit.urls")),
     path("sip/", include("samsyn.plans.urls")),
-    path("consent/", include("samsyn.consent.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
 ]

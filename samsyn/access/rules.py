@@ -1,25 +1,33 @@
 """The one place that answers "may this person see or do this, acting for which organisation,
 for which purpose" (DESIGN: core concepts of access).
 
-Inside its own organisation an actor sees a child only through an active involvement of its
-unit (role alone never opens a child). Across organisations a read needs a ground valid at that
-moment — a consent or a recorded legal ground — covering the actor's organisation, the category
-and the purpose. Every check is a query filter, so what is not allowed is never loaded, and a
-withdrawn consent stops the very next query.
+Inside its own organisation an actor sees a child only through a relationship of its unit: an
+active involvement, or the unit taking part in a record about the child (role alone never opens a
+child). Across organisations a read needs a ground valid at that moment — a consent or a recorded
+legal ground — covering the actor's organisation, the category and the purpose, and inside the
+receiving organisation a relationship as well: ground and relationship, never ground alone
+(DOMAIN SEK-1, SEK-4; PDL 4 kap. 1 §). Every check is a query filter, so what is not allowed is
+never loaded, and a withdrawn consent stops the very next query.
+
+The rules hold for every record kind the same way (`access.kinds`): `restrict` filters a
+queryset of any registered kind, `decide` answers for one record, `open_for_change` locks one.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from samsyn.access import kinds
 from samsyn.access.actor import Actor
+from samsyn.access.kinds import RecordKind
 from samsyn.access.models import Category, LegalGround, Purpose
 from samsyn.children.models import Child, Guardianship, Involvement, ProtectedIdentityNeed
 from samsyn.consent.models import Consent
+from samsyn.consent.selectors import both_guardians_must_consent
 from samsyn.directory.models import Organisation, Role
 
 # Which category each kind of organisation's information falls in.
@@ -56,7 +64,7 @@ CHILD_ROLES = frozenset(DEFAULT_PURPOSE) - {Role.ADMINISTRATOR, Role.ANALYST}
 PERMISSIONS: dict[str, frozenset[str]] = {
     "directory.view": frozenset(Role),
     "children.search": CHILD_ROLES,
-    # SIPs: the roles that work with children; which SIP is decided per case by restrict_cases.
+    # SIPs: the roles that work with children; which SIP is decided per record by restrict.
     "plans.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
@@ -67,21 +75,21 @@ class AccessDenied(Exception):
     """The actor may see the record but not take this step: a 403 on every page and in the API."""
 
 
-class NotFound(Exception):
-    """The same for "no such record" and "not yours", so ids cannot be probed: a 404 on every
-    page and in the API. Each kind's own not-found error is one of these."""
-
-
 @dataclass(frozen=True)
 class Decision:
-    """Whether a read is allowed, and which relationship or ground allowed it (stored in the
-    audit row so a log extract can say why someone could read)."""
+    """Whether a read is allowed, on which ground, and through which relationship of the actor's
+    unit with the child (stored in the audit row so a log extract can say why someone could
+    read)."""
 
     allowed: bool
-    basis: str  # "involvement", "consent", "legal_ground", or "none"
+    basis: str  # "involvement", "participation", "consent", "legal_ground", "list" or "none"
     detail: dict = field(default_factory=dict)
+    # With a consent or a legal ground: the involvement or the record the unit takes part in.
+    relationship: dict = field(default_factory=dict)
 
     def as_audit(self) -> dict:
+        if self.relationship:
+            return {"basis": self.basis, **self.detail, "relationship": self.relationship}
         return {"basis": self.basis, **self.detail}
 
 
@@ -135,15 +143,9 @@ def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
 
 
 def all_guardians_must_consent(actor: Actor) -> bool:
-    """The region's setting (DOMAIN SIP-4, default: both). Read for the actor's county once per
-    check: a child's data is shared within the county whose agreement sets the rule."""
-    from samsyn.plans.models import SipSettings
-
-    region_code = actor.organisation.principal.code[:2]
-    setting = SipSettings.objects.filter(region__code=region_code).values_list(
-        "both_guardians_must_consent", flat=True
-    )
-    return setting.first() is not False
+    """The region's setting (DOMAIN SIP-4), read for the actor's county once per check: a
+    child's data is shared within the county whose agreement sets the rule."""
+    return both_guardians_must_consent(actor.organisation.principal.code[:2])
 
 
 def _with_consent(
@@ -176,19 +178,51 @@ def _with_consent(
     return queryset, holds
 
 
-def restrict_children(
-    actor: Actor, queryset: QuerySet[Child], *, purpose: str, category: str = Category.BASIC
-) -> QuerySet[Child]:
-    """Only the children the actor may read `category` of, for `purpose`, right now."""
+def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
+    """The actor's unit has a relationship with the child: an active involvement, or the unit
+    takes part in a record of any kind about the child."""
+    related = Q(Exists(_active_involvements(actor).filter(child=child_ref)))
+    for kind in kinds.registered():
+        if kind.unit_takes_part is not None:
+            records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
+            related |= Exists(records.filter(**{kind.child: child_ref}))
+    return related
+
+
+def restrict(
+    actor: Actor, queryset: QuerySet, *, purpose: str, category: str | None = None
+) -> QuerySet:
+    """Only the records of `queryset` (of any registered kind) the actor may read, for
+    `purpose`, right now: of the category the kind declares unless `category` names another."""
     if actor.role not in CHILD_ROLES:
         return queryset.none()
-    child = OuterRef("pk")
+    kind = kinds.kind_of(queryset.model)
+    category = category or kind.category
+    child = OuterRef(kind.child)
     queryset, consent = _with_consent(actor, queryset, child, category, purpose)
-    return queryset.filter(
-        Exists(_active_involvements(actor).filter(child=child))
-        | consent
-        | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
-    )
+    ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
+    involvement = Exists(_active_involvements(actor).filter(child=child))
+    relationship = _relationship(actor, child)
+    if kind.unit_takes_part is not None:
+        relationship |= kind.unit_takes_part(actor.unit.pk)
+    # Inside the owner a relationship opens the record; another organisation needs a ground
+    # for the category as well, and only its units with a relationship see it (SEK-4).
+    own = _owned_by(kind, actor) & (involvement | _unit_takes_part(kind, actor))
+    allowed = own | (ground & relationship)
+    if kind.organisation_takes_part is not None:
+        queryset = queryset.filter(kind.organisation_takes_part(actor.organisation.pk))
+    return queryset.filter(allowed)
+
+
+def _owned_by(kind: RecordKind, actor: Actor) -> Q:
+    # A record kind without an owner (the child) is everyone's: the relationship alone decides.
+    return Q(**{kind.owner: actor.organisation.pk}) if kind.owner else Q()
+
+
+def _unit_takes_part(kind: RecordKind, actor: Actor) -> Q:
+    if kind.unit_takes_part is None:
+        return Q(pk__in=[])
+    return kind.unit_takes_part(actor.unit.pk)
 
 
 def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str, int]:
@@ -221,13 +255,32 @@ def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str,
     return covered
 
 
-def decide(actor: Actor, child: Child, *, purpose: str, category: str) -> Decision:
-    """Why the actor may read this category of this child, or DENIED."""
-    if actor.role not in CHILD_ROLES:
-        return DENIED
-    involvement = _active_involvements(actor).filter(child=child).values_list("pk", flat=True)
-    if (involvement_id := involvement.first()) is not None:
-        return Decision(True, "involvement", {"involvement_id": involvement_id})
+def _relationship_detail(actor: Actor, kind: RecordKind, record: Model) -> dict | None:
+    """Which relationship the actor's unit has with the record's child, for the decision: the
+    involvement, taking part in this record, or taking part in another record about the child."""
+    child_id = getattr(record, kind.child)
+    involvement = _active_involvements(actor).filter(child_id=child_id)
+    if (involvement_id := involvement.values_list("pk", flat=True).first()) is not None:
+        return {"involvement_id": involvement_id}
+    if kind.unit_takes_part is not None and _in_record(kind, actor, record):
+        return {"record": kind.name, "record_id": record.pk}
+    for other in kinds.registered():
+        if other.unit_takes_part is None:
+            continue
+        records = other.model._default_manager.filter(other.unit_takes_part(actor.unit.pk))
+        record_id = records.filter(**{other.child: child_id}).values_list("pk", flat=True).first()
+        if record_id is not None:
+            return {"record": other.name, "record_id": record_id}
+    return None
+
+
+def _in_record(kind: RecordKind, actor: Actor, record: Model) -> bool:
+    assert kind.unit_takes_part is not None
+    records = kind.model._default_manager.filter(pk=record.pk)
+    return records.filter(kind.unit_takes_part(actor.unit.pk)).exists()
+
+
+def _ground(actor: Actor, child: Child, *, purpose: str, category: str) -> Decision:
     consent_id = _consented_categories(actor, child, purpose).get(category)
     if consent_id is not None:
         return Decision(True, "consent", {"consent_id": consent_id})
@@ -244,6 +297,46 @@ def decide(actor: Actor, child: Child, *, purpose: str, category: str) -> Decisi
             {"legal_ground_id": ground.pk, "reference": ground.basis.reference},
         )
     return DENIED
+
+
+def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = None) -> Decision:
+    """Why the actor may read this record (of any registered kind), or DENIED: the same rule as
+    `restrict`, naming the relationship and the ground for the audit row."""
+    if actor.role not in CHILD_ROLES:
+        return DENIED
+    kind = kinds.kind_of(type(record))
+    category = category or kind.category
+    organisation = actor.organisation.pk
+    if kind.organisation_takes_part is not None:
+        taking_part = kind.model._default_manager.filter(pk=record.pk)
+        if not taking_part.filter(kind.organisation_takes_part(organisation)).exists():
+            return DENIED
+    relationship = _relationship_detail(actor, kind, record)
+    if relationship is None:
+        return DENIED
+    owned = not kind.owner or getattr(record, kind.owner) == organisation
+    if owned and "involvement_id" in relationship:
+        return Decision(True, "involvement", relationship)
+    if owned and relationship.get("record_id") == record.pk and kind.unit_takes_part:
+        return Decision(True, "participation", relationship)
+    child = (
+        record if isinstance(record, Child) else Child.objects.get(pk=getattr(record, kind.child))
+    )
+    ground = _ground(actor, child, purpose=purpose, category=category)
+    if not ground.allowed:
+        return DENIED
+    return Decision(True, ground.basis, ground.detail, relationship)
+
+
+def open_for_change(actor: Actor, queryset: QuerySet, *, pk: int, purpose: str):
+    """The record locked for a change, with the decision that allows it; the kind's not-found
+    error otherwise, the same for missing and forbidden. Call inside the change's transaction."""
+    kind = kinds.kind_of(queryset.model)
+    record = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
+    decision = decide(actor, record, purpose=purpose) if record is not None else DENIED
+    if not decision.allowed:
+        raise kind.not_found(pk)
+    return record, decision
 
 
 def may_see_address(actor: Actor, child: Child, *, purpose: str) -> Decision:
@@ -294,37 +387,3 @@ def can_edit_child(actor: Actor, child: Child) -> bool:
     return ProtectedIdentityNeed.objects.filter(
         child=child, unit_id=actor.unit.pk, valid_until__gte=timezone.localdate()
     ).exists()
-
-
-def _takes_part(actor: Actor, case_ref) -> Q:
-    from samsyn.plans.models import Party
-
-    return Q(initiating_organisation_id=actor.organisation.pk) | Q(
-        Exists(Party.objects.filter(case=case_ref, organisation_id=actor.organisation.pk))
-    )
-
-
-def restrict_cases(actor: Actor, queryset: QuerySet, *, purpose: str) -> QuerySet:
-    """The SIPs the actor may read: its organisation takes part (it initiated the SIP or is a
-    party), and it has a relationship with the child or a ground covering the plan."""
-    if actor.role not in CHILD_ROLES:
-        return queryset.none()
-    child = OuterRef("child_id")
-    queryset, consent = _with_consent(actor, queryset, child, Category.PLAN, purpose)
-    ground = (
-        Exists(_active_involvements(actor).filter(child=child))
-        | consent
-        | Exists(_valid_legal_grounds(actor, Category.PLAN, purpose).filter(child=child))
-    )
-    return queryset.filter(_takes_part(actor, OuterRef("pk"))).filter(ground)
-
-
-def decide_case(actor: Actor, case, *, purpose: str) -> Decision:
-    """Why the actor may read this SIP, or DENIED: taking part, then the child's ground for the
-    plan category."""
-    if actor.role not in CHILD_ROLES:
-        return DENIED
-    model = type(case)
-    if not model.objects.filter(pk=case.pk).filter(_takes_part(actor, OuterRef("pk"))).exists():
-        return DENIED
-    return decide(actor, case.child, purpose=purpose, category=Category.PLAN)

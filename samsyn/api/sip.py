@@ -26,15 +26,16 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
 from samsyn.children import selectors as children
-from samsyn.consent import selectors as consent_selectors
-from samsyn.consent import services as consent_services
 from samsyn.consent.models import Consent
+from samsyn.consent.services import OPTIONAL_CATEGORIES
 from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors import consents as sip_consents
 from samsyn.plans.selectors import deadlines
 from samsyn.plans.selectors import versions as plan_selectors
 from samsyn.plans.selectors.cases import settings_for
 from samsyn.plans.services import cases, meetings
+from samsyn.plans.services import consents as sip_consent_services
 from samsyn.plans.services import versions as plan_services
 from samsyn.plans.state import TransitionRefused
 
@@ -59,7 +60,7 @@ InvitationKind = api_enum("InvitationKind", Invitation.Kind)
 InvitationReply = api_enum("InvitationReply", Invitation.Reply)
 # What a SIP consent may cover besides the plan, which it always covers.
 ConsentCategory = StrEnum(  # type: ignore[misc]
-    "ConsentCategory", {c.name: c.value for c in consent_services.OPTIONAL_CATEGORIES}
+    "ConsentCategory", {c.name: c.value for c in OPTIONAL_CATEGORIES}
 )
 
 CaseId = Annotated[int, Path(ge=1, le=MAX_ID)]
@@ -202,6 +203,20 @@ class PartyOut(Schema):
     organisation: RefOut
     initiating: bool
     invited_at: datetime.datetime | None
+    unit: RefOut | None = Field(
+        None, description="The unit that accepted the invitation: it has the relationship."
+    )
+    accepted_at: datetime.datetime | None = None
+
+
+class SipInvitationOut(Schema):
+    """An invitation to the actor's organisation. It names no child until a unit accepts and a
+    consent or legal ground covers the organisation."""
+
+    sip_id: int
+    initiating_organisation: RefOut
+    invited_by: RefOut
+    invited_at: datetime.datetime
 
 
 class ConsentStatusOut(Schema):
@@ -384,7 +399,9 @@ def _meeting_out(meeting) -> dict:
 
 def _sip_out(actor: Actor, case: Case) -> dict:
     """The SIP as its page shows it (read after `case_for` audited it)."""
-    parties = list(case.parties.select_related("organisation").order_by("organisation__name"))
+    parties = list(
+        case.parties.select_related("organisation", "unit").order_by("organisation__name")
+    )
     return {
         "id": case.pk, "status": case.status, "version": case.version,
         "child": _ref(case.child), "reason": case.reason, "proposed_at": case.proposed_at,
@@ -398,11 +415,12 @@ def _sip_out(actor: Actor, case: Case) -> dict:
             {"organisation": _ref(case.initiating_organisation), "initiating": True,
              "invited_at": None},
             *[{"organisation": _ref(p.organisation), "initiating": False,
-               "invited_at": p.invited_at} for p in parties],
+               "invited_at": p.invited_at, "unit": _ref(p.unit), "accepted_at": p.accepted_at}
+              for p in parties],
         ],
-        "consent": {"complete": not (missing := consent_selectors.sip_consent_status(case).missing),
+        "consent": {"complete": not (missing := sip_consents.sip_consent_status(case).missing),
                     "missing": missing},
-        "consents": [_consent_out(c) for c in consent_selectors.consents_of_case(case)],
+        "consents": [_consent_out(c) for c in sip_consents.consents_of_case(case)],
         "relay": [_handover_out(h) for h in selectors.relay_of(case)],
         "steps": [step.__dict__ for step in deadlines.case_steps(case)],
         "meetings": [_meeting_out(m) for m in meetings.meetings_of_case(actor, case)],
@@ -488,6 +506,37 @@ class OverduePageOut(Schema):
     count: int
     page: int
     pages: int
+
+
+@router.get(
+    "/invitations", response={200: list[SipInvitationOut], **SIP_ERRORS},
+    summary="Invitations to your organisation that no unit has accepted",
+)  # fmt: skip
+@_refusals
+def sip_invitations(request: HttpRequest) -> list[dict]:
+    return [
+        {"sip_id": party.case_id, "invited_by": _ref(party.invited_by),
+         "initiating_organisation": _ref(party.case.initiating_organisation),
+         "invited_at": party.invited_at}
+        for party in selectors.invitations_for(_actor(request))
+    ]  # fmt: skip
+
+
+@router.post(
+    "/{case_id}/accept", response={200: PartyOut, **SIP_ERRORS},
+    summary="Accept the invitation for your unit (SEK-4)",
+)  # fmt: skip
+@_refusals
+def sip_accept_invitation(request: HttpRequest, case_id: CaseId):
+    """Your unit takes part: it gets a relationship with the child, and reads the SIP once a
+    consent or a legal ground covers your organisation."""
+    party = cases.accept_invitation(actor=request.auth, case_id=case_id)
+    return Status(
+        200,
+        {"organisation": _ref(party.organisation), "initiating": False,
+         "invited_at": party.invited_at, "unit": _ref(party.unit),
+         "accepted_at": party.accepted_at},
+    )  # fmt: skip
 
 
 @router.get("/overdue", response={200: OverduePageOut, **SIP_ERRORS}, summary="Your overdue SIPs")
@@ -614,7 +663,7 @@ class ConsentIn(Schema):
 @_refusals
 def sip_record_consent(request: HttpRequest, case_id: CaseId, payload: ConsentIn):
     _open(request, case_id)
-    recorded = consent_services.record_consent(
+    recorded = sip_consent_services.record_sip_consent(
         actor=request.auth, case_id=case_id, given_by=payload.given_by,
         guardian_id=payload.guardian_id,
         receiving_organisation_ids=payload.receiving_organisation_ids,
@@ -636,7 +685,7 @@ def sip_withdraw_consent(
     request: HttpRequest, case_id: CaseId, consent_id: Annotated[int, Path(ge=1, le=MAX_ID)]
 ):
     _open(request, case_id)
-    withdrawn = consent_services.withdraw_consent(
+    withdrawn = sip_consent_services.withdraw_sip_consent(
         actor=request.auth, case_id=case_id, consent_id=consent_id
     )
     # Answered from the row, not by reading the SIP again: the receiving organisation that
@@ -666,7 +715,7 @@ class MaturityOut(Schema):
 @_refusals
 def sip_record_maturity(request: HttpRequest, case_id: CaseId, payload: MaturityIn):
     _open(request, case_id)
-    assessment = consent_services.record_maturity(
+    assessment = sip_consent_services.record_sip_maturity(
         actor=request.auth, case_id=case_id, mature=payload.mature, reasoning=payload.reasoning
     )
     return Status(200, assessment)

@@ -4,3 +4,18 @@ from django.apps import AppConfig
 class ChildrenConfig(AppConfig):
     name = "samsyn.children"
     label = "children"
+
+    def ready(self) -> None:
+        from samsyn.access import kinds
+        from samsyn.access.models import Category
+        from samsyn.children.models import Child
+        from samsyn.children.selectors import ChildNotFound
+
+        # The child itself: no owner (every organisation with a relationship holds its identity),
+        # its identity and guardians are the basic category.
+        kinds.register(
+            kinds.RecordKind(
+                model=Child, name="child", child="pk", category=Category.BASIC,
+                not_found=ChildNotFound,
+            )
+        )  # fmt: skip

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.access.kinds import NotFound
 from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
@@ -21,7 +22,7 @@ from samsyn.directory.models import Role
 PAGE_SIZE = 25
 
 
-class ChildNotFound(rules.NotFound):
+class ChildNotFound(NotFound):
     """The same for "no such child" and "not yours": ids cannot be probed."""
 
 
@@ -79,7 +80,7 @@ def _location_hidden(actor: Actor) -> Q:
 
 
 def children_visible_to(actor: Actor, *, purpose: str, query: str = "") -> QuerySet[Child]:
-    children = rules.restrict_children(actor, Child.objects.all(), purpose=purpose)
+    children = rules.restrict(actor, Child.objects.all(), purpose=purpose)
     query = query.strip()
     if query:
         digits = query.replace("-", "").replace(" ", "")
@@ -198,6 +199,6 @@ def child_actions_for(actor: Actor, view: ChildView) -> ChildActions:
 def is_visible(actor: Actor, *, child_id: int) -> bool:
     """Whether the actor may open the child's page for their default purpose; yes or no only,
     so it reads nothing to audit."""
-    return rules.restrict_children(
+    return rules.restrict(
         actor, Child.objects.filter(pk=child_id), purpose=rules.default_purpose(actor)
     ).exists()

@@ -1,5 +1,8 @@
-"""Consent (samtycke): per person, per receiving organisation, per category, with validity.
-Withdrawal takes effect at once: every access check reads these rows in its own query."""
+"""Consent (samtycke): per person, per receiving organisation, per category and purpose, with
+validity. Withdrawal takes effect at once: every access check reads these rows in its own query.
+
+A consent is the child's, not a case's: a SIP — or later a report or an admission — refers to the
+consents that cover its parties (DOMAIN SEK-1, SEK-3)."""
 
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
@@ -8,7 +11,28 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.models import Child, Guardian
-from samsyn.directory.models import Organisation, Staff
+from samsyn.directory.models import Organisation, Principal, Staff
+
+
+class ConsentSettings(models.Model):
+    """A region's consent rules, agreed with its municipalities (DOMAIN SIP-4, SEK-3)."""
+
+    region = models.OneToOneField(
+        Principal,
+        on_delete=models.CASCADE,
+        related_name="consent_settings",
+        verbose_name=_("region"),
+    )
+    both_guardians_must_consent = models.BooleanField(
+        _("both guardians must consent"), default=True
+    )
+
+    class Meta:
+        verbose_name = _("consent settings")
+        verbose_name_plural = _("consent settings")
+
+    def __str__(self) -> str:
+        return str(self.region)
 
 
 class Consent(models.Model):
@@ -36,10 +60,6 @@ class Consent(models.Model):
     withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     recorded_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     recorded_for = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
-    # The SIP the consent was given for; blank for consents given outside a SIP.
-    case = models.ForeignKey(
-        "plans.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
-    )
     withdrawn_recorded_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -68,9 +88,6 @@ class MaturityAssessment(models.Model):
     """Whether the child is mature enough to consent for themself (DOMAIN SIP-4, SEK-3)."""
 
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="maturity_assessments")
-    case = models.ForeignKey(
-        "plans.Case", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
     mature = models.BooleanField(_("mature enough to consent"))
     reasoning = models.TextField(_("reasoning"), max_length=4000)
     assessed_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")

@@ -1,20 +1,25 @@
-"""Reads of consent: whether a SIP has the consent it needs (DOMAIN SIP-3, SIP-4, SEK-3)."""
+"""Reads of consent about a child: whether organisations may receive a category of its data,
+and what is missing if not (DOMAIN SIP-3, SIP-4, SEK-3). The callers have opened the record
+these rows serve (a SIP's page) through `access`, which audited that read."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.access.models import Category, LegalGround
-from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.access.models import LegalGround
+from samsyn.children.models import Child
+from samsyn.consent.models import Consent, ConsentSettings, MaturityAssessment
 from samsyn.directory.models import Organisation
 
 
 @dataclass(frozen=True)
 class ConsentStatus:
-    """Whether every party may receive the plan, and, if not, what is missing in words."""
+    """Whether every receiver may receive the information, and, if not, what is missing in
+    words."""
 
     missing: list[str] = field(default_factory=list)
 
@@ -23,37 +28,43 @@ class ConsentStatus:
         return not self.missing
 
 
-def child_is_mature(case) -> bool:
-    latest = MaturityAssessment.objects.filter(child_id=case.child_id).first()
+def both_guardians_must_consent(region_code: str) -> bool:
+    """The region's setting (SIP-4), both by default until the region records its own."""
+    setting = ConsentSettings.objects.filter(region__code=region_code).values_list(
+        "both_guardians_must_consent", flat=True
+    )
+    return setting.first() is not False
+
+
+def latest_maturity(child_id: int) -> MaturityAssessment | None:
+    return (
+        MaturityAssessment.objects.filter(child_id=child_id).select_related("assessed_by").first()
+    )
+
+
+def child_is_mature(child_id: int) -> bool:
+    latest = latest_maturity(child_id)
     return bool(latest and latest.mature)
 
 
-def sip_consent_status(case) -> ConsentStatus:
-    """Every party other than the initiating organisation (which holds the relationship) needs
-    a valid consent to receive the plan — from the child if assessed mature enough, otherwise
-    from the guardians (both, where the region's setting says so) — or a recorded legal
-    ground. A SIP with no other party has nobody to share with yet."""
-    from samsyn.plans.selectors.cases import settings_for
-
-    receivers = list(
-        Organisation.objects.filter(pk__in=case.parties.values("organisation_id"))
-        .exclude(pk=case.initiating_organisation_id)
-        .order_by("name")
-    )
-    if not receivers:
-        return ConsentStatus([_("Invite at least one other organisation to the SIP.")])
+def missing_consent(
+    child: Child, receivers: Iterable[Organisation], *, category: str
+) -> ConsentStatus:
+    """Each receiver needs a valid consent covering `category` — from the child if assessed
+    mature enough, otherwise from the guardians (both, where the child's region says so) — or a
+    recorded legal ground."""
     now = timezone.now()
     valid = Consent.objects.filter(
-        child_id=case.child_id,
-        categories__contains=[Category.PLAN],
+        child_id=child.pk,
+        categories__contains=[category],
         given_at__lte=now,
         valid_until__gt=now,
         withdrawn_at__isnull=True,
     )
     grounds = set(
         LegalGround.objects.filter(
-            child_id=case.child_id,
-            categories__contains=[Category.PLAN],
+            child_id=child.pk,
+            categories__contains=[category],
             valid_from__lte=now,
             valid_until__gt=now,
             ended_at__isnull=True,
@@ -70,9 +81,9 @@ def sip_consent_status(case) -> ConsentStatus:
     ):
         by_guardian.setdefault(organisation_id, set()).add(guardian_id)
 
-    mature = child_is_mature(case)
-    guardians = set(case.child.guardianships.values_list("guardian_id", flat=True))
-    both = settings_for(case).both_guardians_must_consent
+    mature = child_is_mature(child.pk)
+    guardians = set(child.guardianships.values_list("guardian_id", flat=True))
+    both = both_guardians_must_consent(child.municipality.code[:2])
     needed = len(guardians) if both else min(1, len(guardians))
     missing = []
     for organisation in receivers:
@@ -103,10 +114,10 @@ def sip_consent_status(case) -> ConsentStatus:
     return ConsentStatus(missing)
 
 
-def consents_of_case(case) -> list[Consent]:
-    """The SIP's consents, newest first, for the SIP page (read after `case_for` audited it)."""
+def consents_of_child(child_id: int, *, receivers: Iterable[int]) -> list[Consent]:
+    """The child's consents to the given organisations, newest first."""
     return list(
-        Consent.objects.filter(case=case)
+        Consent.objects.filter(child_id=child_id, receiving_organisation_id__in=list(receivers))
         .select_related(
             "guardian", "receiving_organisation", "recorded_by", "withdrawn_recorded_by"
         )
@@ -114,23 +125,30 @@ def consents_of_case(case) -> list[Consent]:
     )
 
 
-def legal_grounds_of_case(case) -> list[LegalGround]:
-    """Legal grounds covering the plan for the SIP's organisations."""
-    organisations = case.parties.values("organisation_id")
+def consent_in_force(consent_id: int, *, child_id: int, receivers: Iterable[int]) -> Consent | None:
+    """One of the child's consents to these organisations, locked for withdrawing it; None when
+    there is no such consent or it is withdrawn already."""
+    return (
+        Consent.objects.select_for_update(of=("self",))
+        .select_related("child", "guardian", "receiving_organisation")
+        .filter(
+            pk=consent_id, child_id=child_id, receiving_organisation_id__in=list(receivers),
+            withdrawn_at__isnull=True,
+        )
+        .first()
+    )  # fmt: skip
+
+
+def legal_grounds_of_child(
+    child_id: int, *, receivers: Iterable[int], category: str
+) -> list[LegalGround]:
+    """The legal grounds covering `category` for the given organisations, newest first."""
     return list(
         LegalGround.objects.filter(
-            child_id=case.child_id,
-            categories__contains=[Category.PLAN],
-            receiving_organisation_id__in=organisations,
+            child_id=child_id,
+            categories__contains=[category],
+            receiving_organisation_id__in=list(receivers),
         )
         .select_related("basis", "receiving_organisation", "recorded_by")
         .order_by("-recorded_at", "-pk")
-    )
-
-
-def latest_maturity(case) -> MaturityAssessment | None:
-    return (
-        MaturityAssessment.objects.filter(child_id=case.child_id)
-        .select_related("assessed_by")
-        .first()
     )

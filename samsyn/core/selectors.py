@@ -19,7 +19,7 @@ LIST_LIMIT = 50
 def children_count(actor: Actor) -> int:
     """How many children the actor may open now, for their role's default purpose."""
     purpose = rules.default_purpose(actor)
-    return rules.restrict_children(actor, Child.objects.all(), purpose=purpose).count()
+    return rules.restrict(actor, Child.objects.all(), purpose=purpose).count()
 
 
 def unit_staff(actor: Actor) -> QuerySet[Membership]:

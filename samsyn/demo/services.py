@@ -237,10 +237,12 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         progress,
         "legal grounds",
     )
-    _write_sips(county, children, guardians, staff, organisations, principals, progress)
+    _write_sips(county, children, guardians, staff, organisations, principals, units, progress)
 
 
-def _write_sips(county, children, guardians, staff, organisations, principals, progress) -> None:
+def _write_sips(
+    county, children, guardians, staff, organisations, principals, units, progress
+) -> None:
     """The SIPs and their parts, written straight to the models: a bulk load, not a person's
     act, so no service (and no audit row) is involved."""
     progress(f"Writing {len(county.sips):,} SIPs…")
@@ -269,7 +271,9 @@ def _write_sips(county, children, guardians, staff, organisations, principals, p
         Party,
         [
             Party(case_id=cases[row.sip].pk, organisation_id=organisations[row.organisation].pk,
-                  invited_by_id=staff[row.invited_by].pk, invited_at=row.invited_at)
+                  invited_by_id=staff[row.invited_by].pk, invited_at=row.invited_at,
+                  unit_id=units[row.unit].pk, accepted_at=row.invited_at,
+                  accepted_by_id=staff[row.accepted_by].pk)
             for row in county.sip_parties
         ],
         progress,
@@ -285,7 +289,7 @@ def _write_sips(county, children, guardians, staff, organisations, principals, p
                 categories=row.categories, purposes=row.purposes, form=row.form,
                 given_at=row.given_at, valid_until=row.valid_until,
                 withdrawn_at=row.withdrawn_at, recorded_by_id=staff[row.recorded_by].pk,
-                recorded_for_id=organisations[row.recorded_for].pk, case_id=cases[row.sip].pk,
+                recorded_for_id=organisations[row.recorded_for].pk,
                 withdrawn_recorded_by_id=staff[row.recorded_by].pk if row.withdrawn_at else None,
             )
             for row in county.sip_consents

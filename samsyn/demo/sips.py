@@ -58,6 +58,9 @@ class PartyRow:
     organisation: str
     invited_by: str
     invited_at: datetime
+    # The unit that accepted the invitation: its relationship with the child (SEK-4).
+    unit: str
+    accepted_by: str
 
 
 @dataclass
@@ -209,7 +212,9 @@ class _SipDrawer:
 
     def parties(self, sip: int, units: list[str], invited_by: str, at: datetime) -> None:
         for unit in units:
-            self.c.sip_parties.append(PartyRow(sip, self.org_of[unit], invited_by, at))
+            self.c.sip_parties.append(
+                PartyRow(sip, self.org_of[unit], invited_by, at, unit, self.staff_in(unit))
+            )
 
     def consents(self, sip: int, units: list[str], at: datetime, recorder: str,
                  withdrawn: datetime | None = None) -> None:  # fmt: skip

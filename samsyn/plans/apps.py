@@ -4,3 +4,31 @@ from django.apps import AppConfig
 class PlansConfig(AppConfig):
     name = "samsyn.plans"
     label = "plans"
+
+    def ready(self) -> None:
+        from django.db.models import Exists, OuterRef, Q
+
+        from samsyn.access import kinds
+        from samsyn.access.models import Category
+        from samsyn.plans.models import Case, Party
+        from samsyn.plans.selectors.cases import CaseNotFound
+
+        def organisation_takes_part(organisation_id: int) -> Q:
+            parties = Party.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id)
+            return Q(initiating_organisation_id=organisation_id) | Q(Exists(parties))
+
+        def unit_takes_part(unit_id: int) -> Q:
+            accepted = Party.objects.filter(
+                case=OuterRef("pk"), unit_id=unit_id, accepted_at__isnull=False
+            )
+            return Q(Exists(accepted))
+
+        # The SIP belongs to the organisation that initiated it; the organisations invited take
+        # part, and each one's unit that accepted has a relationship with the child.
+        kinds.register(
+            kinds.RecordKind(
+                model=Case, name="sip", child="child_id", category=Category.PLAN,
+                not_found=CaseNotFound, owner="initiating_organisation_id",
+                organisation_takes_part=organisation_takes_part, unit_takes_part=unit_takes_part,
+            )
+        )  # fmt: skip

@@ -1,8 +1,9 @@
 """Plans (SIP, samordnad individuell plan): the collaboration case, its parties, the coordinator
 relay, meetings with invitations, and the versioned plan with needs, goals and efforts.
 
-Rules (who may initiate, deadlines, whether both guardians must consent) are data: `SipSettings`
-per region and `DeadlineRule`, each with its legal reference, shown next to the rule in the UI.
+Rules (who may initiate, deadlines) are data: `SipSettings` per region and `DeadlineRule`, each
+with its legal reference, shown next to the rule in the UI. Whether both guardians must consent is
+the consent app's rule (`consent.ConsentSettings`).
 """
 
 import uuid
@@ -12,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.children.models import Child, Guardian
-from samsyn.directory.models import Organisation, Principal, Staff
+from samsyn.directory.models import Organisation, Principal, Staff, Unit
 
 
 class SipSettings(models.Model):
@@ -25,9 +26,6 @@ class SipSettings(models.Model):
         _("school staff may initiate a SIP"),
         default=True,
         help_text=_("Region Örebro's agreement makes preschool and school SIP parties."),
-    )
-    both_guardians_must_consent = models.BooleanField(
-        _("both guardians must consent"), default=True
     )
     follow_up_required = models.BooleanField(
         _("the plan must say how and when it is followed up"),
@@ -128,19 +126,34 @@ class Case(models.Model):
 
 
 class Party(models.Model):
-    """An organisation taking part in the SIP."""
+    """An organisation taking part in the SIP. The invitation goes to the organisation; the unit
+    that accepts it gets a relationship with the child (DOMAIN SEK-4), and with a consent or a
+    legal ground covering the organisation it reads the SIP. Other units of the organisation
+    do not."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="parties")
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     invited_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     invited_at = models.DateTimeField(_("invited at"), default=timezone.now)
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="sip_parties"
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = _("party")
         verbose_name_plural = _("parties")
         constraints = [
-            models.UniqueConstraint(fields=["case", "organisation"], name="party_unique")
+            models.UniqueConstraint(fields=["case", "organisation"], name="party_unique"),
+            models.CheckConstraint(
+                condition=models.Q(accepted_at__isnull=True) | models.Q(unit__isnull=False),
+                name="party_accepted_by_a_unit",
+            ),
         ]
+        indexes = [models.Index(fields=["unit", "case"], name="party_unit_case")]
 
     def __str__(self) -> str:
         return str(self.organisation)

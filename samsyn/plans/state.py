@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from samsyn.plans.models import Case
+from samsyn.plans.selectors.consents import sip_consent_status
 
 # Which actions each state allows, and the state the action leads to (None: unchanged).
 TRANSITIONS: dict[str, tuple[frozenset[str], str | None]] = {
@@ -35,8 +36,6 @@ class TransitionRefused(ValidationError):
 
 def check_transition(case: Case, action: str) -> str:
     """The state `action` leads to, or TransitionRefused naming what is missing."""
-    from samsyn.consent.selectors import sip_consent_status
-
     allowed, target = TRANSITIONS[action]
     if case.status not in allowed:
         raise TransitionRefused(

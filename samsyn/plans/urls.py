@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samsyn.plans.views import cases, deadlines, meetings, versions
+from samsyn.plans.views import cases, consents, deadlines, meetings, versions
 
 # Included at /sip/.
 app_name = "plans"
@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:case_id>/first-contact/", cases.first_contact, name="first_contact"),
     path("<int:case_id>/parties/new/", cases.invite_party, name="invite_party"),
     path("<int:case_id>/take-up/", cases.take_up, name="take_up"),
+    path("<int:case_id>/accept/", cases.accept_invitation, name="accept_invitation"),
     path("<int:case_id>/coordinator/offer/", cases.offer_handover, name="offer_handover"),
     path(
         "<int:case_id>/coordinator/<int:handover_id>/accept/",
@@ -24,6 +25,18 @@ urlpatterns = [
         name="decline_handover",
     ),
     path("<int:case_id>/close/", cases.close, name="close"),
+    path("<int:case_id>/consent/new/", consents.record_consent, name="consent_record"),
+    path("<int:case_id>/consent/maturity/", consents.record_maturity, name="consent_maturity"),
+    path(
+        "<int:case_id>/consent/legal-ground/",
+        consents.record_legal_ground,
+        name="consent_legal_ground",
+    ),
+    path(
+        "<int:case_id>/consent/<int:consent_id>/withdraw/",
+        consents.withdraw_consent,
+        name="consent_withdraw",
+    ),
     path("<int:case_id>/meetings/new/", meetings.meeting_book, name="meeting_book"),
     path("meetings/<int:meeting_id>/edit/", meetings.meeting_edit, name="meeting_edit"),
     path("meetings/<int:meeting_id>/cancel/", meetings.meeting_cancel, name="meeting_cancel"),

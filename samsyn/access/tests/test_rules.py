@@ -1,7 +1,7 @@
 """The access matrix: who sees a child, on which ground, and what the audit log says about it.
 
 One shared setup, one row per condition (STYLE: data-hub-api's permission matrix). Every row is
-checked three ways that must agree: the list filter (`restrict_children`), the single decision
+checked three ways that must agree: the list filter (`restrict`), the single decision
 (`decide`), and the selector a page uses (`child_for`), which also writes the audit row.
 Parameter ids carry the DOMAIN rule they prove, so `pytest -k sek_1` runs that rule's proof.
 """
@@ -33,6 +33,7 @@ from samsyn.directory.tests.factories import (
     UnitFactory,
     make_actor,
 )
+from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -97,6 +98,16 @@ class World:
     def actor(self, unit, role=Role.CASEWORKER) -> Actor:
         return make_actor(unit=unit, role=role)
 
+    def clinician_taking_part(self, unit=None, *, accepted: bool = True) -> Actor:
+        """A BUP clinician whose unit took part in a SIP about the child: the relationship a
+        ground needs inside the receiving organisation (SEK-4)."""
+        unit = unit or self.bup_unit
+        case = CaseFactory(child=self.child, initiating_organisation=self.social)
+        PartyFactory(
+            case=case, organisation=unit.organisation, accepted_for=unit if accepted else None
+        )
+        return self.actor(unit, Role.CLINICIAN)
+
 
 @pytest.fixture
 def world() -> World:
@@ -157,56 +168,78 @@ def other_org_no_ground(w: World) -> Actor:
 
 def other_org_with_consent(w: World) -> Actor:
     w.consent()
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_for_another_org(w: World) -> Actor:
     w.consent(receiving_organisation=OrganisationFactory(kind=Organisation.Kind.SCHOOL))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_wrong_purpose(w: World) -> Actor:
     w.consent(purposes=[Purpose.PLANNING])
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_wrong_category(w: World) -> Actor:
     w.consent(categories=[Category.HEALTH])
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_withdrawn(w: World) -> Actor:
     w.consent(withdrawn_at=timezone.now() - timedelta(minutes=1))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_expired(w: World) -> Actor:
     w.consent(valid_until=timezone.now() - timedelta(seconds=1))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def consent_not_yet_given(w: World) -> Actor:
     w.consent(given_at=timezone.now() + timedelta(hours=1))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def other_org_with_legal_ground(w: World) -> Actor:
     w.legal_ground()
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def legal_ground_ended(w: World) -> Actor:
     w.legal_ground(ended_at=timezone.now() - timedelta(minutes=1))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def legal_ground_expired(w: World) -> Actor:
     w.legal_ground(valid_until=timezone.now() - timedelta(seconds=1))
-    return w.actor(w.bup_unit, Role.CLINICIAN)
+    return w.clinician_taking_part()
 
 
 def legal_ground_wrong_purpose(w: World) -> Actor:
     w.legal_ground(purposes=[Purpose.FOLLOW_UP])
+    return w.clinician_taking_part()
+
+
+def consent_without_relationship(w: World) -> Actor:
+    # The organisation may receive, but this unit has no relationship with the child.
+    w.consent()
+    return w.actor(w.bup_unit, Role.CLINICIAN)
+
+
+def consent_another_unit_takes_part(w: World) -> Actor:
+    w.consent()
+    w.clinician_taking_part(UnitFactory(organisation=w.bup))
+    return w.actor(w.bup_unit, Role.CLINICIAN)
+
+
+def consent_invitation_not_accepted(w: World) -> Actor:
+    w.consent()
+    return w.clinician_taking_part(accepted=False)
+
+
+def legal_ground_without_relationship(w: World) -> Actor:
+    w.legal_ground()
     return w.actor(w.bup_unit, Role.CLINICIAN)
 
 
@@ -250,6 +283,10 @@ MATRIX = [
     Case("sek_1_legal_ground_ended_not", legal_ground_ended, None),
     Case("sek_1_legal_ground_expired_not", legal_ground_expired, None),
     Case("sek_1_legal_ground_wrong_purpose_not", legal_ground_wrong_purpose, None),
+    Case("sek_4_consent_without_relationship_not", consent_without_relationship, None),
+    Case("sek_4_consent_only_to_the_unit_taking_part", consent_another_unit_takes_part, None),
+    Case("sek_4_invited_but_not_accepted_not", consent_invitation_not_accepted, None),
+    Case("sek_4_legal_ground_without_relationship_not", legal_ground_without_relationship, None),
     Case("role_administrator_never_sees_a_child", administrator_with_involvement, None),
     Case("role_analyst_never_sees_a_child", analyst_with_involvement, None),
     Case("role_administrator_not_even_with_consent", administrator_with_consent, None),
@@ -268,7 +305,7 @@ def test_access_matrix(world, case):
     purpose = _purpose(actor)
     sees = case.basis is not None
 
-    listed = rules.restrict_children(actor, Child.objects.all(), purpose=purpose, category=BASIC)
+    listed = rules.restrict(actor, Child.objects.all(), purpose=purpose, category=BASIC)
     assert list(listed) == ([world.child] if sees else [])
 
     decision = rules.decide(actor, world.child, purpose=purpose, category=BASIC)
@@ -297,29 +334,32 @@ def test_access_matrix(world, case):
 
 def test_sek_1_legal_ground_decision_carries_the_reference(world):
     ground = world.legal_ground()
-    actor = world.actor(world.bup_unit, Role.CLINICIAN)
+    actor = world.clinician_taking_part()
     decision = rules.decide(actor, world.child, purpose=TREATMENT, category=BASIC)
     assert decision.detail == {"legal_ground_id": ground.pk, "reference": "OSL 25 kap. 12 §"}
     selectors.child_for(actor, child_id=world.child.pk, purpose=TREATMENT)
     entry = Entry.objects.filter(child_id=world.child.pk).order_by("-id").first()
+    sip = world.child.sip_cases.get()
     assert entry.basis == {
         "basis": "legal_ground",
         "legal_ground_id": ground.pk,
         "reference": "OSL 25 kap. 12 §",
+        # SEK-4: and the relationship inside the receiving organisation.
+        "relationship": {"record": "sip", "record_id": sip.pk},
     }
 
 
 def test_sek_1_consent_decision_names_the_consent(world):
     consent = world.consent()
-    actor = world.actor(world.bup_unit, Role.CLINICIAN)
+    actor = world.clinician_taking_part()
     decision = rules.decide(actor, world.child, purpose=TREATMENT, category=BASIC)
     assert decision.detail == {"consent_id": consent.pk}
 
 
 def test_sip_3_withdrawal_takes_effect_on_the_very_next_query(world):
     consent = world.consent()
-    actor = world.actor(world.bup_unit, Role.CLINICIAN)
-    visible = rules.restrict_children(actor, Child.objects.all(), purpose=TREATMENT)
+    actor = world.clinician_taking_part()
+    visible = rules.restrict(actor, Child.objects.all(), purpose=TREATMENT)
     assert visible.exists()
 
     Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
@@ -333,6 +373,7 @@ def test_sip_3_withdrawal_takes_effect_on_the_very_next_query(world):
 
 def test_sip_3_withdrawal_takes_effect_on_the_next_page(world, client):
     consent = world.consent()
+    world.clinician_taking_part()
     membership = MembershipFactory(unit=world.bup_unit, role=Role.CLINICIAN)
     sign_in_client(client, membership)
     url = f"/children/{world.child.pk}/?purpose={TREATMENT}"

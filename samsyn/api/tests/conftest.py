@@ -3,14 +3,10 @@ clinician; clients signed in by session or by token."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 from django.test import Client
-from django.utils import timezone
 
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, Purpose
 from samsyn.access.tests.helpers import sign_in_client
 from samsyn.accounts import token_services
 from samsyn.children.tests.factories import (
@@ -19,7 +15,6 @@ from samsyn.children.tests.factories import (
     GuardianshipFactory,
     InvolvementFactory,
 )
-from samsyn.consent.models import Consent
 from samsyn.directory.models import Membership, Organisation, Principal, Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
@@ -36,21 +31,6 @@ def actor_of(membership: Membership) -> Actor:
 def token_client(membership: Membership, *, days: int = 30) -> tuple[Client, str]:
     _, secret = token_services.create_token(actor=actor_of(membership), name="script", days=days)
     return Client(HTTP_AUTHORIZATION=f"Bearer {secret}"), secret
-
-
-def give_consent(child, organisation, *, categories=(Category.BASIC,), purposes=None) -> Consent:
-    recorder = MembershipFactory()
-    return Consent.objects.create(
-        child=child,
-        given_by=Consent.GivenBy.CHILD,
-        receiving_organisation=organisation,
-        categories=list(categories),
-        purposes=list(purposes or Purpose.values),
-        form=Consent.Form.WRITTEN,
-        valid_until=timezone.now() + datetime.timedelta(days=30),
-        recorded_by=recorder.staff,
-        recorded_for=recorder.unit.organisation,
-    )
 
 
 @pytest.fixture

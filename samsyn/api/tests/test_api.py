@@ -22,9 +22,10 @@ from samsyn.accounts import token_services
 from samsyn.accounts.models import ApiToken
 from samsyn.api.auth import SessionActor
 from samsyn.api.spec import COMMITTED, openapi_document
-from samsyn.api.tests.conftest import actor_of, give_consent, token_client
+from samsyn.api.tests.conftest import actor_of, token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.children.tests.helpers import give_consent
 from samsyn.directory.models import Role
 from samsyn.directory.tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
 
@@ -224,7 +225,7 @@ def test_other_organisation_without_ground_gets_404_and_is_audited(session_clien
 
 
 def test_withdrawn_consent_stops_api_access_at_once(session_client, bup, child):
-    consent = give_consent(child, bup.unit.organisation, purposes=[Purpose.TREATMENT])
+    consent = give_consent(child, bup.unit, purposes=[Purpose.TREATMENT])
     client = session_client(bup)
     response = client.get(f"{CHILDREN}/{child.pk}")
     assert response.status_code == 200
@@ -242,7 +243,7 @@ def test_withdrawn_consent_stops_api_access_at_once(session_client, bup, child):
 
 
 def test_consent_for_contact_details_shows_the_address(session_client, bup, child):
-    give_consent(child, bup.unit.organisation, categories=[Category.BASIC, Category.CONTACT])
+    give_consent(child, bup.unit, categories=[Category.BASIC, Category.CONTACT])
     body = session_client(bup).get(f"{CHILDREN}/{child.pk}").json()
     assert body["address"]["street_address"] == child.street_address
 

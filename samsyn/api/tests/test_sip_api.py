@@ -113,6 +113,7 @@ def _consent(client, case_id, child, bup) -> list[dict]:
 @pytest.fixture
 def consented(soc, child, bup) -> int:
     case_id = _propose(soc, child, bup)
+    _ok(_post(token_client(bup)[0], f"{SIP}/{case_id}/accept"))
     _consent(soc, case_id, child, bup)
     return case_id
 

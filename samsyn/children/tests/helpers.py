@@ -12,7 +12,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.consent.models import Consent
-from samsyn.directory.models import Membership
+from samsyn.directory.models import Membership, Unit
 from samsyn.directory.tests.factories import MembershipFactory
 
 
@@ -28,12 +28,22 @@ def signed_in_client(membership: Membership) -> Client:
     return client
 
 
-def give_consent(child, organisation, *, categories=(Category.BASIC,), purposes=None, **kwargs):
+def takes_part(child, unit: Unit) -> None:
+    """The unit took part in a SIP about the child: the relationship inside the receiving
+    organisation that a consent or legal ground needs (SEK-4)."""
+    from samsyn.plans.tests.factories import CaseFactory, PartyFactory
+
+    PartyFactory(case=CaseFactory(child=child), accepted_for=unit)
+
+
+def give_consent(child, unit: Unit, *, categories=(Category.BASIC,), purposes=None, **kwargs):
+    """A consent to the unit's organisation, and the unit's relationship with the child."""
+    takes_part(child, unit)
     recorder = MembershipFactory()
     return Consent.objects.create(
         child=child,
         given_by=Consent.GivenBy.CHILD,
-        receiving_organisation=organisation,
+        receiving_organisation=unit.organisation,
         categories=list(categories),
         purposes=list(purposes or Purpose.values),
         form=Consent.Form.WRITTEN,
@@ -44,7 +54,10 @@ def give_consent(child, organisation, *, categories=(Category.BASIC,), purposes=
     )
 
 
-def record_legal_ground(child, organisation, *, reference="OSL 25 kap. 12 §"):
+def record_legal_ground(child, unit: Unit, *, reference="OSL 25 kap. 12 §"):
+    """A legal ground for the unit's organisation, and the unit's relationship with the child."""
+    takes_part(child, unit)
+    organisation = unit.organisation
     basis = LegalBasis.objects.create(
         code=f"basis-{organisation.pk}-{child.pk}",
         reference=reference,

@@ -129,7 +129,7 @@ def test_bad_contact_input_is_explained_and_kept(
 
 
 def test_sek_1_a_consent_lets_another_organisation_read_but_not_edit(bup, child, client_for):
-    give_consent(child, bup.unit.organisation)
+    give_consent(child, bup.unit)
     client = client_for(bup)
     assert client.get(_contact_url(child)).status_code == 403
     assert client.post(_contact_url(child), _contact("1")).status_code == 403

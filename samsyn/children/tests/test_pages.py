@@ -59,7 +59,7 @@ def test_sek_1_other_organisation_without_ground_gets_404_and_the_attempt_is_aud
 
 
 def test_sek_1_consent_for_basic_data_shows_no_address(bup, child, client_for):
-    give_consent(child, bup.unit.organisation, categories=[Category.BASIC])
+    give_consent(child, bup.unit, categories=[Category.BASIC])
     response = _detail(client_for(bup), child)
     assert response.status_code == 200
     assert child.name in response.content.decode()
@@ -74,13 +74,13 @@ def test_sek_1_consent_for_basic_data_shows_no_address(bup, child, client_for):
 
 
 def test_sek_1_consent_covering_contact_details_shows_the_address(bup, child, client_for):
-    give_consent(child, bup.unit.organisation, categories=[Category.BASIC, Category.CONTACT])
+    give_consent(child, bup.unit, categories=[Category.BASIC, Category.CONTACT])
     response = _detail(client_for(bup), child)
     assert "Storgatan 1" in response.content.decode()
 
 
 def test_sek_1_withdrawn_consent_stops_access_at_once(bup, child, client_for):
-    consent = give_consent(child, bup.unit.organisation)
+    consent = give_consent(child, bup.unit)
     client = client_for(bup)
     assert _detail(client, child).status_code == 200
     consent.withdrawn_at = timezone.now()
@@ -90,14 +90,14 @@ def test_sek_1_withdrawn_consent_stops_access_at_once(bup, child, client_for):
 
 
 def test_sek_1_legal_ground_is_named_with_its_reference(bup, child, client_for):
-    record_legal_ground(child, bup.unit.organisation, reference="OSL 25 kap. 12 §")
+    record_legal_ground(child, bup.unit, reference="OSL 25 kap. 12 §")
     response = _detail(client_for(bup), child)
     assert response.status_code == 200
     assert "OSL 25 kap. 12 §" in response.content.decode()
 
 
 def test_purpose_selector_reads_again_for_the_chosen_purpose(bup, child, client_for):
-    give_consent(child, bup.unit.organisation, purposes=[Purpose.PLANNING])
+    give_consent(child, bup.unit, purposes=[Purpose.PLANNING])
     client = client_for(bup)
     # A clinician reads for treatment by default; the consent covers planning only.
     assert _detail(client, child).status_code == 404

@@ -124,9 +124,7 @@ def test_protected_identity_share(county, db):
 def test_each_demo_login_sees_children(county, db, username, role):
     membership = Membership.objects.get(staff__user__username=username, role=role)
     actor = Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
-    visible = rules.restrict_children(
-        actor, Child.objects.all(), purpose=rules.default_purpose(actor)
-    )
+    visible = rules.restrict(actor, Child.objects.all(), purpose=rules.default_purpose(actor))
     assert visible.count() >= 10
 
 
@@ -134,7 +132,7 @@ def test_each_demo_login_sees_children(county, db, username, role):
 def test_role_alone_opens_no_child(county, db, username):
     membership = Membership.objects.get(staff__user__username=username)
     actor = Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
-    assert not rules.restrict_children(actor, Child.objects.all(), purpose="follow_up").exists()
+    assert not rules.restrict(actor, Child.objects.all(), purpose="follow_up").exists()
 
 
 def test_one_demo_login_has_two_memberships(county, db):

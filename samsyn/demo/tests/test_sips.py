@@ -68,7 +68,10 @@ def test_sip_5_demo_has_overdue_sips_of_each_step(county, db):
 
 
 def test_sip_3_demo_has_sips_with_a_withdrawn_consent(county, db):
-    assert Consent.objects.filter(case__isnull=False, withdrawn_at__isnull=False).exists()
+    assert Consent.objects.filter(
+        child__sip_cases__isnull=False, categories__contains=[Category.PLAN],
+        withdrawn_at__isnull=False,
+    ).exists()  # fmt: skip
 
 
 def test_seed_case_the_child_who_waited(county, db):
@@ -90,14 +93,14 @@ def test_caseworker_and_bup_clinician_share_sips(county, db):
         clinician.values_list("pk", flat=True)
     )
     assert len(shared) >= 3
-    # Most on the guardians' consent for the plan, not only on BUP's own relationship (a SIP
-    # whose consent was withdrawn stays visible to BUP through its own patient relationship).
+    # On the guardians' consent for the plan: BUP's own patient relationship alone never opens
+    # social services' plan (SEK-1, SEK-4).
     bup = actor("behandlare").organisation
     on_consent = Case.objects.filter(
         pk__in=shared,
-        consents__receiving_organisation=bup,
-        consents__categories__contains=[Category.PLAN],
-        consents__withdrawn_at__isnull=True,
+        child__consents__receiving_organisation=bup,
+        child__consents__categories__contains=[Category.PLAN],
+        child__consents__withdrawn_at__isnull=True,
     ).distinct()
     assert on_consent.count() >= 3
 

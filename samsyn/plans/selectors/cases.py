@@ -7,14 +7,16 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.access.kinds import NotFound
+from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
-from samsyn.directory.models import Principal
+from samsyn.directory.models import Organisation, Principal
 from samsyn.plans.models import Case, Handover, Party, PlanVersion, SipSettings
 
 
@@ -28,12 +30,12 @@ def settings_for(case: Case) -> SipSettings:
     return settings or SipSettings()
 
 
-class CaseNotFound(rules.NotFound):
+class CaseNotFound(NotFound):
     """The same for "no such SIP" and "not yours": ids cannot be probed."""
 
 
 def cases_visible_to(actor: Actor, *, purpose: str) -> QuerySet[Case]:
-    return rules.restrict_cases(
+    return rules.restrict(
         actor,
         Case.objects.select_related(
             "child", "initiating_organisation", "coordinator", "coordinator_organisation"
@@ -55,7 +57,7 @@ def case_for(
         .filter(pk=case_id)
         .first()
     )  # fmt: skip
-    decision = rules.decide_case(actor, case, purpose=purpose) if case else rules.DENIED
+    decision = rules.decide(actor, case, purpose=purpose) if case else rules.DENIED
     if not decision.allowed:
         audit.record_denied(
             actor=actor, child_id=case.child_id if case else None, obj=obj, obj_id=case_id,
@@ -70,6 +72,37 @@ def case_for(
     return case, decision
 
 
+def case_for_change(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
+    """The one door to change a SIP: the row locked, and why the actor may act on it; otherwise
+    CaseNotFound, the same for missing and forbidden. Call inside the change's transaction: the
+    lock serialises the SIP's changes, so two finalises or two bookings cannot both pass."""
+    return rules.open_for_change(
+        actor,
+        Case.objects.select_related("child__municipality", "initiating_organisation"),
+        pk=case_id,
+        purpose=Purpose.PLANNING,
+    )
+
+
+def holds_case(actor: Actor, case: Case) -> bool:
+    """The initiating organisation and the coordinator's organisation run the SIP."""
+    running = {case.initiating_organisation_id, case.coordinator_organisation_id}
+    return actor.organisation.pk in running
+
+
+def organisations_taking_part(case: Case) -> QuerySet[Organisation]:
+    """The initiating organisation and every invited party, by name."""
+    return Organisation.objects.filter(
+        Q(pk=case.initiating_organisation_id) | Q(pk__in=case.parties.values("organisation_id"))
+    ).order_by("name")
+
+
+def receiving_organisations(case: Case) -> QuerySet[Organisation]:
+    """The parties other than the initiating organisation: those the plan is shared with, each
+    needing a consent or a legal ground (SIP-3)."""
+    return organisations_taking_part(case).exclude(pk=case.initiating_organisation_id)
+
+
 # --- The SIP list, the relay and who takes part (added for the case pages). ---
 
 PAGE_SIZE = 25
@@ -78,8 +111,6 @@ PAGE_SIZE = 25
 def case_page_for(actor: Actor, *, status: str = "", mine: bool = False, page: object = 1) -> Page:
     """One page of the SIPs the actor may see, optionally of one status or coordinated by the
     actor. The page is a read of each child on it: one audit row names them all."""
-    from samsyn.access.models import Purpose
-
     cases = cases_visible_to(actor, purpose=Purpose.PLANNING)
     if status in Case.Status.values:
         cases = cases.filter(status=status)
@@ -97,10 +128,26 @@ def case_page_for(actor: Actor, *, status: str = "", mine: bool = False, page: o
     return result
 
 
+def invitations_for(actor: Actor) -> list[Party]:
+    """SIP invitations to the actor's organisation that no unit has accepted yet. They name no
+    child: the inviting organisation, who invited and when, and the SIP's number are all a unit
+    learns before it accepts and a ground covers its organisation (SEK-4)."""
+    if actor.role not in rules.CHILD_ROLES:
+        return []
+    return list(
+        Party.objects.filter(organisation_id=actor.organisation.pk, accepted_at__isnull=True)
+        .exclude(case__status=Case.Status.CLOSED)
+        .select_related("case__initiating_organisation", "invited_by")
+        .only(
+            "case__id", "case__status", "case__initiating_organisation__name",
+            "invited_by__name", "invited_at", "organisation_id",
+        )
+        .order_by("-invited_at", "pk")[:50]
+    )  # fmt: skip
+
+
 def pending_offers_for(actor: Actor) -> list[Handover]:
     """Coordinator offers waiting for the actor's answer, on SIPs the actor may see."""
-    from samsyn.access.models import Purpose
-
     visible = cases_visible_to(actor, purpose=Purpose.PLANNING).values("pk")
     return list(
         Handover.objects.filter(
@@ -133,8 +180,6 @@ class ChildSip:
 def parties_of_child(actor: Actor, child) -> list[ChildSip]:
     """Who has a part in this child's SIPs (issue 4, item 7): the organisations taking part,
     the coordinator and anyone offered the role, for the SIPs the actor may see."""
-    from samsyn.access.models import Purpose
-
     cases = list(
         cases_visible_to(actor, purpose=Purpose.PLANNING)
         .filter(child=child)

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision
 from samsyn.directory.models import Organisation, Principal
@@ -30,7 +30,7 @@ ITEM_FIELDS = (
 )  # fmt: skip
 
 
-class VersionNotFound(rules.NotFound):
+class VersionNotFound(NotFound):
     """No such version of a SIP the actor may read (or none yet)."""
 
 

@@ -11,6 +11,7 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,10 +19,10 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Involvement
 from samsyn.directory.models import HEALTH_CARE_KINDS, Membership, Organisation
 from samsyn.plans.models import Case, Handover, Party
-from samsyn.plans.selectors.cases import CaseNotFound, settings_for
+from samsyn.plans.selectors.cases import CaseNotFound, case_for_change, holds_case, settings_for
 from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = Purpose.PLANNING
@@ -79,27 +80,6 @@ def _require_child(actor: Actor, child_id: int) -> tuple[Child, rules.Decision]:
     if not decision.allowed:
         raise rules.AccessDenied("plans.propose")
     return child, decision
-
-
-def _case_for_change(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
-    """The SIP locked for the change, if the actor may read it; otherwise CaseNotFound, the same
-    for missing and forbidden."""
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("child__municipality", "initiating_organisation")
-        .filter(pk=case_id)
-        .first()
-    )
-    decision = rules.decide_case(actor, case, purpose=PURPOSE) if case else rules.DENIED
-    if not decision.allowed:
-        raise CaseNotFound(case_id)
-    return case, decision
-
-
-def _holds_case(actor: Actor, case: Case) -> bool:
-    """The initiating organisation and the coordinator's organisation run the SIP."""
-    running = {case.initiating_organisation_id, case.coordinator_organisation_id}
-    return actor.organisation.pk in running
 
 
 def _change(actor: Actor, case: Case, decision: rules.Decision, event: str, **detail) -> None:
@@ -168,10 +148,10 @@ def propose_case(
 
 @transaction.atomic
 def invite_party(*, actor: Actor, case_id: int, organisation_id: int) -> Party:
-    case, decision = _case_for_change(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     if case.status == Case.Status.CLOSED:
         raise TransitionRefused(_("The SIP is closed."))
-    if not _holds_case(actor, case):
+    if not holds_case(actor, case):
         raise rules.AccessDenied("plans.invite")
     organisation = area_organisations(case.child).filter(pk=organisation_id).first()
     if organisation is None:
@@ -189,10 +169,41 @@ def invite_party(*, actor: Actor, case_id: int, organisation_id: int) -> Party:
 
 
 @transaction.atomic
+def accept_invitation(*, actor: Actor, case_id: int) -> Party:
+    """A unit of an invited organisation takes part: it gets a relationship with the child
+    (DOMAIN SEK-4), and reads the SIP once a consent or a legal ground covers its organisation.
+    Only the unit that accepts does; the organisation's other units still see nothing."""
+    party = (
+        Party.objects.select_for_update(of=("self",))
+        .select_related("case")
+        .filter(case_id=case_id, organisation_id=actor.organisation.pk)
+        .first()
+    )
+    # Whoever is not invited learns nothing, not even that the SIP exists.
+    if party is None or actor.role not in rules.CHILD_ROLES:
+        raise CaseNotFound(case_id)
+    if party.accepted_at is not None:
+        if party.unit_id == actor.unit.pk:
+            return party
+        raise TransitionRefused(
+            _("%(unit)s has already accepted the invitation for your organisation.")
+            % {"unit": party.unit}
+        )
+    if party.case.status == Case.Status.CLOSED:
+        raise TransitionRefused(_("The SIP is closed."))
+    party.unit, party.accepted_by, party.accepted_at = actor.unit, actor.staff, timezone.now()
+    party.full_clean()
+    party.save(update_fields=["unit", "accepted_by", "accepted_at"])
+    invitation = rules.Decision(True, "invitation", {"party_id": party.pk})
+    _change(actor, party.case, invitation, "sip_invitation_accepted", party_id=party.pk)
+    return party
+
+
+@transaction.atomic
 def record_first_contact(*, actor: Actor, case_id: int, contacted_on: datetime.date) -> Case:
     """SIP-5: the date of the first contact with the child or the family."""
-    case, decision = _case_for_change(actor, case_id)
-    if not _holds_case(actor, case):
+    case, decision = case_for_change(actor, case_id)
+    if not holds_case(actor, case):
         raise rules.AccessDenied("plans.first_contact")
     if case.status == Case.Status.CLOSED:
         raise TransitionRefused(_("The SIP is closed."))
@@ -223,7 +234,7 @@ def advance_after_consent(*, actor: Actor, case: Case, decision: rules.Decision)
     except TransitionRefused:
         return False
     fields = ["status", "version"]
-    if case.coordinator_id is None and _initiator_belongs(case):
+    if case.coordinator_id is None and initiator_belongs(case):
         case.coordinator_id = case.initiated_by_id
         case.coordinator_organisation_id = case.initiating_organisation_id
         fields += ["coordinator", "coordinator_organisation"]
@@ -239,7 +250,7 @@ def advance_after_consent(*, actor: Actor, case: Case, decision: rules.Decision)
     return True
 
 
-def _initiator_belongs(case: Case) -> bool:
+def initiator_belongs(case: Case) -> bool:
     # A proposal by police or a school lands with another organisation: the proposer is not
     # that organisation's staff and cannot hold the role; someone there takes the proposal up.
     return Membership.objects.filter(
@@ -252,8 +263,8 @@ def _initiator_belongs(case: Case) -> bool:
 def take_up_proposal(*, actor: Actor, case_id: int) -> Case:
     """A staff member of the organisation a proposal landed with takes it up: they become the
     initiator, and the first coordinator once the consent is there."""
-    case, decision = _case_for_change(actor, case_id)
-    if actor.organisation.pk != case.initiating_organisation_id or _initiator_belongs(case):
+    case, decision = case_for_change(actor, case_id)
+    if actor.organisation.pk != case.initiating_organisation_id or initiator_belongs(case):
         raise rules.AccessDenied("plans.take_up")
     if case.status == Case.Status.CLOSED:
         raise TransitionRefused(_("The SIP is closed."))
@@ -275,26 +286,31 @@ def take_up_proposal(*, actor: Actor, case_id: int) -> Case:
 
 
 def handover_candidates(case: Case):
-    """Staff of the SIP's organisations who could take over the coordinator role."""
-    organisations = [
-        case.initiating_organisation_id,
-        *case.parties.values_list("organisation_id", flat=True),
-    ]
+    """Staff who could take over the coordinator role: of the initiating organisation, and of
+    the parties' units with a relationship with the child (SEK-4): the unit that accepted the
+    invitation, or one that has the child as client, patient or pupil."""
+    accepted = case.parties.filter(accepted_at__isnull=False).values("unit_id")
+    involved = Involvement.objects.filter(
+        child_id=case.child_id, ended_on__isnull=True,
+        unit__organisation_id__in=case.parties.values("organisation_id"),
+    ).values("unit_id")  # fmt: skip
     return (
         Membership.objects.filter(
-            unit__organisation_id__in=organisations, active=True, role__in=rules.CHILD_ROLES
+            Q(unit__organisation_id=case.initiating_organisation_id)
+            | Q(unit_id__in=accepted) | Q(unit_id__in=involved),
+            active=True, role__in=rules.CHILD_ROLES,
         )
         .exclude(staff_id=case.coordinator_id)
         .select_related("staff", "unit__organisation")
         .order_by("unit__organisation__name", "staff__name", "pk")
-    )
+    )  # fmt: skip
 
 
 @transaction.atomic
 def offer_handover(*, actor: Actor, case_id: int, membership_id: int, note: str = "") -> Handover:
     """The coordinator offers the role to a named staff member of a party organisation. The role
     stays with the coordinator until the other accepts."""
-    case, decision = _case_for_change(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     if case.status == Case.Status.CLOSED:
         raise TransitionRefused(_("The SIP is closed."))
     if case.coordinator_id != actor.staff.pk:
@@ -340,7 +356,7 @@ def _pending_handover(actor: Actor, case: Case, handover_id: int) -> Handover:
 @transaction.atomic
 def accept_handover(*, actor: Actor, case_id: int, handover_id: int) -> Case:
     """The offered person accepts: only now does the role pass (BTI-2, the relay)."""
-    case, decision = _case_for_change(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     handover = _pending_handover(actor, case, handover_id)
     if case.status == Case.Status.CLOSED:
         raise TransitionRefused(_("The SIP is closed."))
@@ -358,7 +374,7 @@ def accept_handover(*, actor: Actor, case_id: int, handover_id: int) -> Case:
 @transaction.atomic
 def decline_handover(*, actor: Actor, case_id: int, handover_id: int) -> Handover:
     """The offered person declines: the role stays where it was."""
-    case, decision = _case_for_change(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     handover = _pending_handover(actor, case, handover_id)
     handover.declined_at = timezone.now()
     handover.save(update_fields=["declined_at"])
@@ -378,8 +394,8 @@ class StaleCase(Exception):
 def close_case(*, actor: Actor, case_id: int, reason: str, version: int) -> Case:
     """Close the SIP with a reason. Closed, never deleted (DESIGN invariant 5): it stays
     readable to those who took part."""
-    case, decision = _case_for_change(actor, case_id)
-    if not _holds_case(actor, case):
+    case, decision = case_for_change(actor, case_id)
+    if not holds_case(actor, case):
         raise rules.AccessDenied("plans.close")
     if case.version != version:
         raise StaleCase(case)

@@ -28,11 +28,12 @@ from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Invitation, Meeting
-from samsyn.plans.selectors.cases import CaseNotFound, case_for
+from samsyn.plans.selectors.cases import CaseNotFound, case_for, case_for_change
 from samsyn.plans.services import ics
 from samsyn.plans.state import check_transition
 
@@ -45,11 +46,11 @@ MAIL_LANGUAGE = "sv"
 STOCKHOLM = ZoneInfo("Europe/Stockholm")
 
 
-class MeetingNotFound(rules.NotFound):
+class MeetingNotFound(NotFound):
     """The same for "no such meeting" and "not yours"."""
 
 
-class InvitationNotFound(rules.NotFound):
+class InvitationNotFound(NotFound):
     """No invitation has this reply token."""
 
 
@@ -107,7 +108,7 @@ def meeting_for(
 def meetings_of_case(actor: Actor, case: Case, *, limit: int = 20) -> list[Meeting]:
     """The SIP's latest meetings with their invitations, in a fixed number of queries. The
     case page has audited its read of the SIP; this only re-checks that the actor may read it."""
-    visible = rules.restrict_cases(actor, Case.objects.filter(pk=case.pk), purpose=PURPOSE)
+    visible = rules.restrict(actor, Case.objects.filter(pk=case.pk), purpose=PURPOSE)
     if not visible.exists():
         return []
     # Prefetch, not a join: one query for all invitations of the page's meetings.
@@ -151,21 +152,6 @@ def minutes_fingerprint(meeting: Meeting) -> str:
 # --- writes -------------------------------------------------------------------------------
 
 
-def _locked_case(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
-    """The SIP, row-locked so two bookings cannot both move its status; and why the actor may
-    act on it (a party's staff with a ground), or CaseNotFound."""
-    case = (
-        Case.objects.select_for_update(of=("self",))
-        .select_related("child__municipality")
-        .filter(pk=case_id)
-        .first()
-    )
-    decision = rules.decide_case(actor, case, purpose=PURPOSE) if case else rules.DENIED
-    if not decision.allowed:
-        raise CaseNotFound(case_id)
-    return case, decision
-
-
 def _validate_time_and_place(meeting: Meeting) -> None:
     errors: dict[str, list[str]] = {}
     if meeting.ends_at <= meeting.starts_at:
@@ -194,7 +180,7 @@ def book_meeting(
 ) -> Meeting:
     """Book a SIP meeting and invite people. The first meeting moves the SIP from "consent
     recorded" to "meeting booked"; a later one leaves the status as it is."""
-    case, decision = _locked_case(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     check_transition(case, "book_meeting")
     meeting = Meeting(
         case=case, starts_at=starts_at, ends_at=ends_at, place=place.strip(),
@@ -277,7 +263,7 @@ def _locked_meeting(actor: Actor, meeting_id: int) -> tuple[Meeting, Case, rules
     if case_id is None:
         raise MeetingNotFound(meeting_id)
     try:
-        case, decision = _locked_case(actor, case_id)
+        case, decision = case_for_change(actor, case_id)
     except CaseNotFound:
         raise MeetingNotFound(meeting_id) from None
     meeting = Meeting.objects.select_for_update().get(pk=meeting_id)

@@ -18,12 +18,11 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import settings_for
+from samsyn.plans.selectors.cases import case_for_change, settings_for
 from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = plan_selectors.PURPOSE
@@ -64,15 +63,6 @@ class ItemInput:
     hidden_from_guardians: bool = False
 
 
-def _locked_case(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
-    # The row lock serialises the SIP's state changes: two finalises cannot both pass.
-    case = Case.objects.select_for_update().select_related("child__municipality").get(pk=case_id)
-    decision = rules.decide_case(actor, case, purpose=PURPOSE)
-    if not decision.allowed:
-        raise rules.AccessDenied("plans.plan")
-    return case, decision
-
-
 def _draft(case: Case) -> PlanVersion:
     draft = (
         PlanVersion.objects.select_for_update()
@@ -103,7 +93,7 @@ def start_plan(*, actor: Actor, case_id: int) -> PlanVersion:
     """The draft: version 1, or at a follow-up the next version as a copy of the last final one
     (items keep their key, so the diff can say what changed). A draft that already exists is
     returned as it is, so a double submit starts nothing twice."""
-    case, decision = _locked_case(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     existing = PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
     if existing is not None:
         return existing
@@ -216,7 +206,7 @@ def save_draft(
 ) -> PlanVersion:
     """Save the draft if nobody saved it since `lock_version`; else StalePlan. A repeat of a
     save that already went through (a double submit) changes nothing."""
-    case, decision = _locked_case(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     draft = _draft(case)
     values = {
         "child_view": child_view, "child_view_missing_reason": child_view_missing_reason,
@@ -264,7 +254,7 @@ def save_draft(
 def finalise_plan(*, actor: Actor, case_id: int, lock_version: int) -> PlanVersion:
     """Finalise the draft the actor looked at (`lock_version`), once SIP-6 and SIP-7 hold and the
     state machine (consent included) allows it. From then on the version never changes."""
-    case, decision = _locked_case(actor, case_id)
+    case, decision = case_for_change(actor, case_id)
     draft = _draft(case)
     if draft.lock_version != lock_version:
         raise StalePlan(draft, list(draft.items.all()))

@@ -1,4 +1,5 @@
 import factory
+from django.utils import timezone
 
 from samsyn.children.tests.factories import ChildFactory
 from samsyn.directory.tests.factories import OrganisationFactory, StaffFactory
@@ -16,9 +17,23 @@ class CaseFactory(factory.django.DjangoModelFactory):
 
 
 class PartyFactory(factory.django.DjangoModelFactory):
+    """An invited organisation; `accepted_for=unit` has that unit accept the invitation, which
+    gives the unit its relationship with the child (SEK-4)."""
+
     class Meta:
         model = Party
 
+    class Params:
+        accepted_for = None
+
     case = factory.SubFactory(CaseFactory)
-    organisation = factory.SubFactory(OrganisationFactory)
+    organisation = factory.LazyAttribute(
+        lambda party: (
+            party.accepted_for.organisation if party.accepted_for else OrganisationFactory()
+        )
+    )
     invited_by = factory.SubFactory(StaffFactory)
+    unit = factory.SelfAttribute("accepted_for")
+    accepted_at = factory.LazyAttribute(
+        lambda party: timezone.now() if party.accepted_for else None
+    )

@@ -38,7 +38,7 @@ def _consent(case, actor, given_by=Consent.GivenBy.CHILD, **kwargs):
         child=case.child, given_by=given_by, receiving_organisation=actor.organisation,
         categories=[Category.BASIC, Category.PLAN], purposes=[PURPOSE], form=Consent.Form.WRITTEN,
         valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
-        recorded_for=case.initiating_organisation, case=case, **kwargs,
+        recorded_for=case.initiating_organisation, **kwargs,
     )  # fmt: skip
 
 
@@ -51,7 +51,7 @@ def test_sip_3_initiating_unit_sees_its_sip(social, case):
 
 
 def test_sip_3_a_party_without_consent_sees_nothing(bup, case):
-    PartyFactory(case=case, organisation=bup.organisation)
+    PartyFactory(case=case, accepted_for=bup.unit)
     assert _visible(bup) == []
     with pytest.raises(selectors.CaseNotFound):
         selectors.case_for(bup, case_id=case.pk, purpose=PURPOSE)
@@ -60,7 +60,7 @@ def test_sip_3_a_party_without_consent_sees_nothing(bup, case):
 
 
 def test_sip_3_a_party_with_consent_sees_it_until_withdrawn(bup, case):
-    PartyFactory(case=case, organisation=bup.organisation)
+    PartyFactory(case=case, accepted_for=bup.unit)
     consent = _consent(case, bup)
     assert _visible(bup) == [case]
     found, decision = selectors.case_for(bup, case_id=case.pk, purpose=PURPOSE)
@@ -87,7 +87,7 @@ def two_guardians(case):
 
 
 def test_sip_4_both_guardians_needed_and_one_withdrawal_stops_sharing(bup, case, two_guardians):
-    PartyFactory(case=case, organisation=bup.organisation)
+    PartyFactory(case=case, accepted_for=bup.unit)
     first = _guardian_consent(case, bup, two_guardians[0])
     assert _visible(bup) == []
     _guardian_consent(case, bup, two_guardians[1])
@@ -98,14 +98,14 @@ def test_sip_4_both_guardians_needed_and_one_withdrawal_stops_sharing(bup, case,
 
 
 def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardians):
+    from samsyn.consent.models import ConsentSettings
     from samsyn.directory.models import Principal
-    from samsyn.plans.models import SipSettings
 
     region = Principal.objects.create(kind="region", name="Region X", code="77")
-    SipSettings.objects.create(region=region, both_guardians_must_consent=False)
+    ConsentSettings.objects.create(region=region, both_guardians_must_consent=False)
     bup.organisation.principal.code = "77"
     bup.organisation.principal.save()
-    PartyFactory(case=case, organisation=bup.organisation)
+    PartyFactory(case=case, accepted_for=bup.unit)
     _guardian_consent(case, bup, two_guardians[0])
     assert _visible(bup) == [case]
 

@@ -18,13 +18,14 @@ from samsyn.children.tests.factories import (
     GuardianshipFactory,
     InvolvementFactory,
 )
-from samsyn.consent import services as consent
-from samsyn.consent.selectors import sip_consent_status
+from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Handover, Party, SipSettings
 from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
+from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TransitionRefused
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +92,7 @@ def _guardian_consents(actor, case, organisations, guardians=None):
     guardians = guardians or [g.guardian_id for g in case.child.guardianships.all()]
     today = timezone.localdate()
     for guardian_id in guardians:
-        consent.record_consent(
+        consent.record_sip_consent(
             actor=actor, case_id=case.pk, given_by="guardian", guardian_id=guardian_id,
             receiving_organisation_ids=[o.pk for o in organisations],
             categories=[Category.BASIC], form="written", given_on=today,
@@ -211,7 +212,7 @@ def test_sip_4_child_consents_only_when_assessed_mature(social, bup, case):
     today = timezone.localdate()
 
     def child_consent():
-        consent.record_consent(
+        consent.record_sip_consent(
             actor=social, case_id=case.pk, given_by="child", guardian_id=None,
             receiving_organisation_ids=[bup.organisation.pk], categories=[], form="oral",
             given_on=today, valid_until=today + datetime.timedelta(days=90),
@@ -219,14 +220,14 @@ def test_sip_4_child_consents_only_when_assessed_mature(social, bup, case):
 
     with pytest.raises(ValidationError):
         child_consent()
-    consent.record_maturity(actor=social, case_id=case.pk, mature=True, reasoning="16 år.")
+    consent.record_sip_maturity(actor=social, case_id=case.pk, mature=True, reasoning="16 år.")
     child_consent()
     case.refresh_from_db()
     assert case.status == Case.Status.CONSENTED
 
 
 def test_sip_4_one_guardian_is_enough_where_the_region_says_so(region, social, bup, case):
-    SipSettings.objects.create(region=region, both_guardians_must_consent=False)
+    ConsentSettings.objects.create(region=region, both_guardians_must_consent=False)
     first = case.child.guardianships.first().guardian_id
     assert _guardian_consents(social, case, [bup.organisation], [first]).status == "consented"
 
@@ -245,16 +246,17 @@ def test_sip_3_only_the_running_organisation_records_consent(bup, case):
 def test_sip_3_withdrawal_stops_the_other_organisation_at_once(social, bup, case):
     # BUP sees the SIP only through the consent, not an involvement of its own.
     case.child.involvements.filter(unit=bup.unit).delete()
+    cases.accept_invitation(actor=bup, case_id=case.pk)
     _guardian_consents(social, case, [bup.organisation])
     assert list(selectors.cases_visible_to(bup, purpose=Purpose.PLANNING)) == [case]
-    first, second = case.consents.order_by("pk")
-    consent.withdraw_consent(actor=social, case_id=case.pk, consent_id=first.pk)
+    first, second = Consent.objects.filter(child=case.child).order_by("pk")
+    consent.withdraw_sip_consent(actor=social, case_id=case.pk, consent_id=first.pk)
     first.refresh_from_db()
     assert first.withdrawn_recorded_by == social.staff
     # One guardian's withdrawal: the SIP's consent is incomplete at once (the gate of every
     # further step); the other guardian's consent alone still opens it in access.rules.
     assert not sip_consent_status(case).complete
-    consent.withdraw_consent(actor=social, case_id=case.pk, consent_id=second.pk)
+    consent.withdraw_sip_consent(actor=social, case_id=case.pk, consent_id=second.pk)
     assert list(selectors.cases_visible_to(bup, purpose=Purpose.PLANNING)) == []
 
 
@@ -272,7 +274,7 @@ def _basis(**kwargs):
 
 
 def _ground(actor, case, basis, organisation):
-    return consent.record_legal_ground(
+    return consent.record_sip_legal_ground(
         actor=actor, case_id=case.pk, basis_id=basis.pk, receiving_organisation_id=organisation.pk,
         reason="Nödvändig vård.", valid_until=timezone.localdate() + datetime.timedelta(days=90),
     )  # fmt: skip
@@ -473,14 +475,15 @@ def test_http_detail_404_for_an_organisation_not_taking_part(actor_client, schoo
 
 def test_sip_3_http_withdrawal_stops_access_on_the_next_request(actor_client, social, bup, case):
     case.child.involvements.filter(unit=bup.unit).delete()
+    cases.accept_invitation(actor=bup, case_id=case.pk)
     _guardian_consents(social, case, [bup.organisation])
     bup_client, social_client = actor_client(bup), actor_client(social)
     sip_url = reverse("plans:detail", args=[case.pk])
     child_url = reverse("children:detail", args=[case.child_id]) + "?purpose=planning"
     assert bup_client.get(sip_url).status_code == 200
     assert bup_client.get(child_url).status_code == 200
-    for given in case.consents.all():
-        url = reverse("consent:withdraw", args=[case.pk, given.pk])
+    for given in Consent.objects.filter(child=case.child).all():
+        url = reverse("plans:consent_withdraw", args=[case.pk, given.pk])
         token = social_client.get(url).context["form_token"]
         assert social_client.post(url, {"form_token": token}).status_code == 302
     # BUP's next request finds neither the SIP nor the child.

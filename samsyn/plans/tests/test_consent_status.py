@@ -5,11 +5,10 @@ from django.utils import timezone
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import GuardianshipFactory
-from samsyn.consent.models import Consent, MaturityAssessment
-from samsyn.consent.selectors import sip_consent_status
+from samsyn.consent.models import Consent, ConsentSettings, MaturityAssessment
 from samsyn.directory.models import Organisation, Principal
 from samsyn.directory.tests.factories import OrganisationFactory, PrincipalFactory
-from samsyn.plans.models import SipSettings
+from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.state import TransitionRefused, check_transition
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
@@ -59,7 +58,7 @@ def test_sip_4_sek_3_each_guardian_consents_separately_both_by_default(case, bup
 
 
 def test_sip_4_one_guardian_is_enough_where_the_region_says_so(case, bup):
-    SipSettings.objects.create(
+    ConsentSettings.objects.create(
         region=Principal.objects.create(kind="region", name="Region Örebro län", code="18"),
         both_guardians_must_consent=False,
     )

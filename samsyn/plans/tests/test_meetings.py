@@ -51,7 +51,7 @@ def case(social, bup):
         status=Case.Status.CONSENTED,
     )  # fmt: skip
     InvolvementFactory(child=case.child, unit=social.unit)
-    PartyFactory(case=case, organisation=bup.organisation, invited_by=social.staff)
+    PartyFactory(case=case, accepted_for=bup.unit, invited_by=social.staff)
     GuardianshipFactory(child=case.child, guardian__email="vh@example.org")
     for guardianship in case.child.guardianships.all():
         _consent(case, bup, guardianship.guardian)
@@ -64,7 +64,7 @@ def _consent(case, actor, guardian):
         receiving_organisation=actor.organisation, categories=[Category.BASIC, Category.PLAN],
         purposes=[Purpose.PLANNING], form=Consent.Form.WRITTEN,
         valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
-        recorded_for=case.initiating_organisation, case=case,
+        recorded_for=case.initiating_organisation,
     )  # fmt: skip
 
 
@@ -123,7 +123,7 @@ def test_sip_3_booking_refused_before_consent(social, case, actor_client):
 
 
 def test_sip_3_booking_refused_when_consent_withdrawn(social, case):
-    Consent.objects.filter(case=case).update(withdrawn_at=timezone.now())
+    Consent.objects.filter(child=case.child).update(withdrawn_at=timezone.now())
     with pytest.raises(TransitionRefused):
         _book(social, case)
     case.refresh_from_db()
@@ -540,7 +540,7 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
 
 
 def test_sek_1_a_party_without_consent_gets_404(social, bup, case, actor_client):
-    Consent.objects.filter(case=case).update(withdrawn_at=timezone.now())
+    Consent.objects.filter(child=case.child).update(withdrawn_at=timezone.now())
     meeting = MeetingFactory(case=case)
     client = actor_client(bup)
     assert client.get(reverse("plans:meeting_minutes", args=[meeting.pk])).status_code == 404

@@ -11,13 +11,13 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
-from samsyn.consent import services as consent
 from samsyn.consent.models import Consent
-from samsyn.consent.selectors import sip_consent_status
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
+from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
+from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TRANSITIONS, TransitionRefused, check_transition
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_sip_3_no_step_but_close_without_complete_consent(status, action, allowe
     if with_consent:
         today = timezone.localdate()
         for guardianship in [GuardianshipFactory(child=child) for _ in range(2)]:
-            consent.record_consent(
+            consent.record_sip_consent(
                 actor=social, case_id=case.pk, given_by="guardian",
                 guardian_id=guardianship.guardian_id,
                 receiving_organisation_ids=[bup.organisation.pk], categories=[], form="oral",
@@ -97,7 +97,7 @@ class SipMachine(RuleBasedStateMachine):
         if self.case.status == Case.Status.CLOSED:
             return
         today = timezone.localdate()
-        consent.record_consent(
+        consent.record_sip_consent(
             actor=self.social, case_id=self.case.pk, given_by="guardian",
             guardian_id=self.guardians[guardian],
             receiving_organisation_ids=[self.bup.organisation.pk], categories=[], form="oral",
@@ -108,13 +108,13 @@ class SipMachine(RuleBasedStateMachine):
     @rule(data=st.data())
     def withdraw(self, data):
         live = list(
-            Consent.objects.filter(case=self.case, withdrawn_at__isnull=True).values_list(
+            Consent.objects.filter(child=self.case.child, withdrawn_at__isnull=True).values_list(
                 "pk", flat=True
             )
         )
         if not live:
             return
-        consent.withdraw_consent(
+        consent.withdraw_sip_consent(
             actor=self.social, case_id=self.case.pk, consent_id=data.draw(st.sampled_from(live))
         )
         self.case.refresh_from_db()
@@ -145,7 +145,7 @@ class SipMachine(RuleBasedStateMachine):
             # Leaving "proposed" wrote the consent rows first: at least one guardian's per
             # required guardian was once recorded.
             given = set(
-                Consent.objects.filter(case=self.case).values_list("guardian_id", flat=True)
+                Consent.objects.filter(child=self.case.child).values_list("guardian_id", flat=True)
             )
             assert given >= set(self.guardians)
 

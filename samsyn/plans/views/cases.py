@@ -17,12 +17,12 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import selectors as children
-from samsyn.consent import selectors as consent
 from samsyn.core import form_tokens
 from samsyn.core.forms import add_validation_errors
 from samsyn.plans.forms import cases as forms
 from samsyn.plans.models import Case
 from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors import consents as consent
 from samsyn.plans.services import cases
 from samsyn.plans.state import TRANSITIONS, TransitionRefused
 
@@ -108,6 +108,8 @@ def case_list(request):
             "page": page,
             "filters": filters,
             "offers": selectors.pending_offers_for(request.actor),
+            "invitations": selectors.invitations_for(request.actor),
+            "token": form_tokens.issue(request),
         },
     )
 
@@ -125,7 +127,7 @@ def case_detail(request, case_id: int):
         .order_by("organisation__name")
     )
     relay = selectors.relay_of(case)
-    holds = cases._holds_case(actor, case)
+    holds = selectors.holds_case(actor, case)
     pending = [h for h in relay if h.accepted_at is None and h.declined_at is None]
     return render(
         request,
@@ -149,7 +151,7 @@ def case_detail(request, case_id: int):
             and case.status != Case.Status.CLOSED,
             "may_take_up": case.status != Case.Status.CLOSED
             and actor.organisation.pk == case.initiating_organisation_id
-            and not cases._initiator_belongs(case),
+            and not cases.initiator_belongs(case),
             "may_close": holds
             and actor.organisation.pk
             in {case.initiating_organisation_id, case.coordinator_organisation_id}
@@ -311,10 +313,10 @@ def close(request, case_id: int):
     )  # fmt: skip
 
 
-def _answer(request, case_id: int, handover_id: int, answer) -> HttpResponse:
+def _answer(request, case_id: int, handover_id: int, answer, url: str = "") -> HttpResponse:
     token = request.POST.get("form_token", "")
     state = form_tokens.state(request, token)
-    url = _detail_url(case_id)
+    url = url or _detail_url(case_id)
     if isinstance(state, str):
         return form_tokens.already_saved(request, state)
     if state is form_tokens.UNKNOWN:
@@ -362,3 +364,17 @@ def take_up(request, case_id: int):
         return _("You have taken up the proposal.")
 
     return _answer(request, case_id, 0, answer)
+
+
+@actor_required(PERMISSION)
+@require_POST
+def accept_invitation(request, case_id: int):
+    def answer(_pk):
+        cases.accept_invitation(actor=request.actor, case_id=case_id)
+        return _(
+            "Your unit takes part in the SIP. It is on your list once a consent or a legal "
+            "ground covers your organisation."
+        )
+
+    # Back to the list: the SIP itself opens only once a ground covers the organisation.
+    return _answer(request, case_id, 0, answer, url=reverse("plans:list"))

@@ -1,5 +1,5 @@
-"""Consent pages of a SIP: record consent, withdraw it, assess maturity, record a legal ground.
-Thin: parse, call one service, render; the form handling is the SIP pages' own."""
+"""The consent pages of a SIP: record consent, withdraw it, assess maturity, record a legal
+ground. Thin: parse, call one service, render; the form handling is the SIP pages' own."""
 
 from __future__ import annotations
 
@@ -10,9 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required
-from samsyn.consent import forms, services
-from samsyn.consent.models import Consent
-from samsyn.plans.selectors.cases import CaseNotFound, case_for, cases_visible_to
+from samsyn.consent import forms
+from samsyn.plans.selectors import consents as selectors
+from samsyn.plans.selectors.cases import (
+    CaseNotFound,
+    case_for,
+    cases_visible_to,
+    receiving_organisations,
+)
+from samsyn.plans.services import consents as services
 from samsyn.plans.views import cases as case_views
 
 PERMISSION = case_views.PERMISSION
@@ -25,17 +31,9 @@ def _case(request, case_id: int):
         raise Http404 from None
 
 
-def _receivers(case):
-    from samsyn.directory.models import Organisation
-
-    return Organisation.objects.filter(pk__in=case.parties.values("organisation_id")).order_by(
-        "name"
-    )
-
-
 def _page(request, case, form, save, *, title, intro, submit, success):
     return case_views.handle_form(
-        request, form, save, success=success, template="consent/form.html",
+        request, form, save, success=success, template="plans/consents/form.html",
         context={"case": case, "title": title, "intro": intro, "submit": submit},
     )  # fmt: skip
 
@@ -52,11 +50,11 @@ def record_consent(request, case_id: int):
         request.POST if request.method == "POST" else None,
         child=case.child,
         guardians=list(case.child.guardians.order_by("last_name", "first_name")),
-        receivers=_receivers(case),
+        receivers=receiving_organisations(case),
     )
 
     def save(data: dict) -> str:
-        services.record_consent(
+        services.record_sip_consent(
             actor=request.actor, case_id=case.pk, given_by=data["given_by"],
             guardian_id=data["guardian_id"],
             receiving_organisation_ids=[o.pk for o in data["receiving_organisations"]],
@@ -79,16 +77,12 @@ def record_consent(request, case_id: int):
 @require_http_methods(["GET", "POST"])
 def withdraw_consent(request, case_id: int, consent_id: int):
     case = _case(request, case_id)
-    consent = (
-        Consent.objects.filter(pk=consent_id, case=case)
-        .select_related("guardian", "receiving_organisation")
-        .first()
-    )
+    consent = next((c for c in selectors.consents_of_case(case) if c.pk == consent_id), None)
     if consent is None:
         raise Http404
 
     def save(_data: dict) -> str:
-        services.withdraw_consent(actor=request.actor, case_id=case.pk, consent_id=consent.pk)
+        services.withdraw_sip_consent(actor=request.actor, case_id=case.pk, consent_id=consent.pk)
         # The withdrawal may end the actor's own ground for the SIP: go where they can read.
         visible = cases_visible_to(request.actor, purpose=case_views.PURPOSE)
         if not visible.filter(pk=case.pk).exists():
@@ -114,7 +108,7 @@ def record_maturity(request, case_id: int):
     case = _case(request, case_id)
 
     def save(data: dict) -> str:
-        services.record_maturity(
+        services.record_sip_maturity(
             actor=request.actor, case_id=case.pk, mature=data["mature"],
             reasoning=data["reasoning"],
         )  # fmt: skip
@@ -137,11 +131,11 @@ def record_legal_ground(request, case_id: int):
     case = _case(request, case_id)
     form = forms.LegalGroundForm(
         request.POST if request.method == "POST" else None,
-        bases=forms.plan_bases(), receivers=_receivers(case),
+        bases=forms.plan_bases(), receivers=receiving_organisations(case),
     )  # fmt: skip
 
     def save(data: dict) -> str:
-        services.record_legal_ground(
+        services.record_sip_legal_ground(
             actor=request.actor, case_id=case.pk, basis_id=data["basis"].pk,
             receiving_organisation_id=data["receiving_organisation"].pk,
             reason=data["reason"], valid_until=data["valid_until"],

@@ -1,0 +1,143 @@
+"""The consent a SIP stands on (DOMAIN SIP-3, SIP-4, SEK-1, SEK-3): recorded by the
+organisations that run the SIP (they met the family), for the SIP's parties, through the consent
+app's services, which work on the child. After each change the SIP moves from "proposed" to
+"consent recorded" when, and only when, `sip_consent_status` says the consent is complete.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from samsyn.access import rules
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.consent import selectors as consent_selectors
+from samsyn.consent import services as consent
+from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.plans.models import Case
+from samsyn.plans.selectors.cases import (
+    case_for_change,
+    holds_case,
+    organisations_taking_part,
+    receiving_organisations,
+)
+from samsyn.plans.services.cases import advance_after_consent
+from samsyn.plans.state import TransitionRefused
+
+PURPOSE = Purpose.PLANNING
+# A SIP's consent is for planning and following the plan up, and always covers the plan.
+SIP_PURPOSES = [Purpose.PLANNING, Purpose.FOLLOW_UP]
+
+
+def _case_run_by_actor(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
+    case, decision = case_for_change(actor, case_id)
+    # The organisations that run the SIP record its consent: they met the family.
+    if not holds_case(actor, case):
+        raise rules.AccessDenied("consent.record")
+    if case.status == Case.Status.CLOSED:
+        raise TransitionRefused(_("The SIP is closed."))
+    return case, decision
+
+
+def _receivers(case: Case, organisation_ids) -> list[int]:
+    parties = set(receiving_organisations(case).values_list("pk", flat=True))
+    chosen = set(organisation_ids)
+    if not chosen <= parties:
+        raise ValidationError(
+            {
+                "receiving_organisations": _(
+                    "Consent can be recorded only for organisations taking part in the SIP."
+                )
+            }
+        )
+    return sorted(chosen)
+
+
+@transaction.atomic
+def record_sip_consent(
+    *,
+    actor: Actor,
+    case_id: int,
+    given_by: str,
+    guardian_id: int | None,
+    receiving_organisation_ids: list[int],
+    categories: list[str],
+    form: str,
+    given_on: datetime.date,
+    valid_until: datetime.date,
+) -> list[Consent]:
+    """One person's consent for the SIP's parties: the plan and what else the person allows."""
+    case, decision = _case_run_by_actor(actor, case_id)
+    chosen = set(categories)
+    covered = [Category.PLAN, *[c for c in consent.OPTIONAL_CATEGORIES if c in chosen]]
+    consents = consent.record_consent(
+        actor=actor, child=case.child, decision=decision, purpose=PURPOSE, given_by=given_by,
+        guardian_id=guardian_id,
+        receiving_organisation_ids=_receivers(case, receiving_organisation_ids),
+        categories=covered, purposes=SIP_PURPOSES, form=form, given_on=given_on,
+        valid_until=valid_until,
+    )  # fmt: skip
+    advance_after_consent(actor=actor, case=case, decision=decision)
+    return consents
+
+
+@transaction.atomic
+def withdraw_sip_consent(*, actor: Actor, case_id: int, consent_id: int) -> Consent:
+    """A consent covering the SIP, withdrawn by the organisations running the SIP or by the
+    receiving organisation itself: both hear it from the family."""
+    case, decision = case_for_change(actor, case_id)
+    taking_part = organisations_taking_part(case).values_list("pk", flat=True)
+    withdrawn = consent_selectors.consent_in_force(
+        consent_id, child_id=case.child_id, receivers=taking_part
+    )
+    if withdrawn is None:
+        raise ValidationError(_("This consent is already withdrawn."))
+    if not (
+        holds_case(actor, case) or withdrawn.receiving_organisation_id == actor.organisation.pk
+    ):
+        raise rules.AccessDenied("consent.withdraw")
+    return consent.withdraw_consent(
+        actor=actor, consent=withdrawn, decision=decision, purpose=PURPOSE
+    )
+
+
+@transaction.atomic
+def record_sip_maturity(
+    *, actor: Actor, case_id: int, mature: bool, reasoning: str
+) -> MaturityAssessment:
+    """SIP-4, SEK-3: whether the child is mature enough to consent, with the reasoning."""
+    case, decision = _case_run_by_actor(actor, case_id)
+    assessment = consent.record_maturity(
+        actor=actor, child=case.child, decision=decision, purpose=PURPOSE, mature=mature,
+        reasoning=reasoning,
+    )  # fmt: skip
+    advance_after_consent(actor=actor, case=case, decision=decision)
+    return assessment
+
+
+@transaction.atomic
+def record_sip_legal_ground(
+    *,
+    actor: Actor,
+    case_id: int,
+    basis_id: int,
+    receiving_organisation_id: int,
+    reason: str,
+    valid_until: datetime.date,
+) -> LegalGround:
+    """Where the law allows disclosure without consent (SEK-1), the ground with its reference
+    for one of the SIP's parties, covering the plan."""
+    case, decision = _case_run_by_actor(actor, case_id)
+    [receiver_id] = _receivers(case, [receiving_organisation_id])
+    receiver = receiving_organisations(case).select_related("principal").get(pk=receiver_id)
+    ground = consent.record_legal_ground(
+        actor=actor, child=case.child, decision=decision, purpose=PURPOSE, basis_id=basis_id,
+        receiver=receiver, category=Category.PLAN, purposes=SIP_PURPOSES, reason=reason,
+        valid_until=valid_until,
+    )  # fmt: skip
+    advance_after_consent(actor=actor, case=case, decision=decision)
+    return ground

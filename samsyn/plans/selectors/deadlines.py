@@ -2,9 +2,9 @@
 computed from the `DeadlineRule` rows and the plan's follow-up date, so lateness is a query.
 
 A step's due date is the last day it may be done on; it is late from the day after. Working days
-follow the Swedish calendar: not Saturday or Sunday, not a public holiday (`holidays.Sweden`), and
-not midsommarafton, julafton or nyårsafton, which Lag (1930:173) om beräkning av lagstadgad tid
-treats as holidays although they are not public holidays.
+follow the Swedish calendar: not Saturday or Sunday, not a public holiday, and not midsommarafton,
+julafton or nyårsafton, which Lag (1930:173) om beräkning av lagstadgad tid treats as holidays
+although they are not public holidays (the `holidays` package's `DE_FACTO` category for Sweden).
 
 `overdue_cases` filters in SQL. Because a due date only grows with the proposal date, "due before
 today" is the same as "proposed before a cutoff date", and the cutoff is computed once per
@@ -53,11 +53,7 @@ PAGE_SIZE = 25
 
 @functools.cache
 def _holidays(year: int) -> frozenset[date]:
-    days = set(holidays.Sweden(years=year))
-    # The eves: Midsommarafton is the Friday between 19 and 25 June.
-    midsummer_eve = next(date(year, 6, d) for d in range(19, 26) if date(year, 6, d).weekday() == 4)
-    days.update({midsummer_eve, date(year, 12, 24), date(year, 12, 31)})
-    return frozenset(days)
+    return frozenset(holidays.Sweden(years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO)))
 
 
 def is_working_day(day: date) -> bool:

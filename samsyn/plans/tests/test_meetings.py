@@ -1,6 +1,7 @@
 import datetime
 import re
 
+import icalendar
 import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
@@ -278,8 +279,8 @@ def test_ics_lines_end_in_crlf_and_fold_at_75_octets():
     unfolded = text.replace("\r\n ", "")
     assert "DESCRIPTION:" + "Åäö " * 60 + "slut\r\n" in unfolded
     # Each part is valid UTF-8 on its own: no letter split across a fold.
-    for line in lines:
-        line.encode().decode("utf-8")
+    for line in text.encode().split(b"\r\n"):
+        line.decode("utf-8")
 
 
 def test_ics_escapes_commas_semicolons_backslashes_and_newlines():
@@ -295,10 +296,31 @@ def test_ics_cancellation():
     assert "SEQUENCE:5" in text
 
 
-def test_fold_never_splits_a_letter():
-    line = "X" * 74 + "ö" + "y"
-    folded = ics.fold(line)
-    assert folded == "X" * 74 + "\r\n ö" + "y"
+def test_ics_folding_never_splits_a_letter():
+    # "SUMMARY:" and 66 letters fill 74 octets: the two octets of "ö" would cross the 75th.
+    text = ics.calendar(_event(summary="X" * 66 + "öy"))
+    assert "\r\nSUMMARY:" + "X" * 66 + "\r\n öy\r\n" in text
+
+
+def test_ics_in_the_mail_parses_back_to_the_meeting(
+    social, case, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting = _book(social, case)
+    (message,) = mail.outbox
+    calendar = icalendar.Calendar.from_ical(message.attachments[0][1])
+    (event,) = calendar.events
+    assert calendar["METHOD"] == "REQUEST"
+    assert (event.start, event.end) == (meeting.starts_at, meeting.ends_at)
+    local_start = timezone.localtime(event.start, meetings.STOCKHOLM)
+    assert local_start.hour == 9
+    with translation.override("sv"):
+        summary = gettext("SIP meeting %(date)s") % {"date": local_start.date().isoformat()}
+    assert event["SUMMARY"] == summary
+    assert event["LOCATION"] == "Storgatan 1"
+    assert event["ORGANIZER"] == "mailto:handlaggare@example.org"
+    assert event["ORGANIZER"].params["CN"] == social.staff.name
+    assert [str(attendee) for attendee in event.attendees] == ["mailto:handlaggare@example.org"]
 
 
 # --- replies ------------------------------------------------------------------------------

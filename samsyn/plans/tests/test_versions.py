@@ -1,4 +1,5 @@
 import datetime
+import io
 import uuid
 
 import pytest
@@ -6,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from pypdf import PdfReader
 
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
@@ -386,6 +388,21 @@ def test_sip_8_document_marked_with_version_and_date_in_both_languages(
     assert pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF")
     assert pdf["Cache-Control"] == "no-store"
+
+
+def test_sip_8_pdf_prints_every_name_a_register_holds(complete_draft, case, social, actor_client):
+    # In PDF's built-in Latin-1 fonts these printed as "?ukasz ?ahin" and "????".
+    case.child.first_name, case.child.last_name = "Łukasz", "Şahin"
+    case.child.save()
+    items = _complete_items(case, social)
+    items[2] = ItemInput(**{**items[2].__dict__, "text": "Stödsamtal med morbror محمد"})
+    _save(social, case, items=items)
+    url = reverse("plans:plan_pdf", args=[case.pk, 1]) + "?lang=en"
+    response = actor_client(social).get(url)
+    assert response.status_code == 200
+    text = PdfReader(io.BytesIO(response.content)).pages[0].extract_text()
+    assert "Child: Łukasz Şahin" in text
+    assert "Stödsamtal med morbror محمد" in text
 
 
 def test_access_a_non_party_organisation_gets_404_and_is_audited(

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import formats, timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -279,113 +279,18 @@ def plan_print(request, case_id: int, number: int):
         )  # fmt: skip
 
 
-# PDF's core fonts speak Latin-1 (å, ä, ö, é, § included); typographic marks outside it are
-# mapped to their plain forms rather than embedding a font file every server must carry.
-_PLAIN = str.maketrans({"–": "-", "—": "-", "‘": "'", "’": "'", "“": '"', "”": '"', "…": "...",
-                        "•": "-", "\u00a0": " "})  # fmt: skip
-
-
-def _latin1(text: object) -> str:
-    return str(text).translate(_PLAIN).encode("latin-1", "replace").decode("latin-1")
-
-
-def _render_pdf(*, case, view, parties, for_guardians: bool) -> bytes:
-    """The plan as a PDF with fpdf2 (pure Python): the same content as the print page."""
-    from fpdf import FPDF
-    from fpdf.enums import XPos, YPos
-
-    version = view.version
-
-    class Document(FPDF):
-        def footer(self):
-            # On every page: a loose page still says which version it belongs to.
-            self.set_y(-12)
-            self.set_font("helvetica", "", 8)
-            self.cell(0, 5, f"{marking} - {self.page_no()}/{{nb}}", align="C")
-
-    marking = _latin1(_document_marking(version))
-    pdf = Document(format="A4")
-    pdf.set_title(_latin1(_("Coordinated individual plan (SIP)")))
-    pdf.set_creator("Samsyn")
-    pdf.set_auto_page_break(auto=True, margin=18)
-    pdf.add_page()
-
-    def line(text, *, size=10, style="", gap=1.5):
-        pdf.set_font("helvetica", style, size)
-        pdf.multi_cell(0, size * 0.5, _latin1(text), align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        pdf.ln(gap)
-
-    line(_("Coordinated individual plan (SIP)"), size=16, style="B")
-    line(marking, style="B")
-    if for_guardians:
-        line(_("Copy for the child and the guardians."))
-    line(_("Child: %(name)s") % {"name": case.child.name})
-    if case.coordinator_organisation:
-        line(
-            _("Overall responsibility: %(organisation)s")
-            % {"organisation": case.coordinator_organisation}
-        )
-    line(_("Taking part: %(parties)s") % {"parties": ", ".join(str(p) for p in parties)}, gap=4)
-    sections = [
-        (_("Needs"), view.needs), (_("Goals"), view.goals), (_("Efforts (insatser)"), view.efforts),
-        (_("Measures by others (school, police …)"), view.measures),
-    ]  # fmt: skip
-    for title, items in sections:
-        line(title, size=13, style="B")
-        if not items:
-            line(_("None recorded."))
-        for item in items:
-            text = f"- {item.text}"
-            details = []
-            if getattr(item, "need", None):
-                details.append(_("Need: %(need)s") % {"need": item.need.text})
-            if item.responsible_principal or item.responsible_organisation:
-                details.append(
-                    _("Responsible: %(who)s")
-                    % {
-                        "who": " / ".join(
-                            str(x)
-                            for x in (item.responsible_organisation, item.responsible_principal)
-                            if x
-                        )
-                    }
-                )
-            if item.responsible_other:
-                details.append(_("Responsible: %(who)s") % {"who": item.responsible_other})
-            if item.hidden_from_guardians:
-                details.append(_("Hidden from guardians (OSL 12 kap. 3 §)"))
-            line(text + ("\n  " + "; ".join(details) if details else ""), gap=2)
-        if items is view.measures and version.no_measures_by_others:
-            line(_("No measures by others than the municipality and the region."))
-        pdf.ln(2)
-    line(_("The child's own view"), size=13, style="B")
-    line(
-        version.child_view
-        or _("Not obtained: %(reason)s") % {"reason": version.child_view_missing_reason or "-"},
-        gap=4,
-    )
-    line(_("Follow-up"), size=13, style="B")
-    line(_("Date: %(date)s") % {"date": version.follow_up_on or "-"})
-    line(_("How: %(how)s") % {"how": version.follow_up_how or "-"})
-    return bytes(pdf.output())
-
-
-def _document_marking(version: PlanVersion) -> str:
-    """Every copy says which version it is and whether, and when, it was finalised."""
-    if version.finalised_at:
-        return _("Version %(number)d, finalised %(date)s") % {
-            "number": version.number,
-            "date": formats.date_format(timezone.localtime(version.finalised_at), "Y-m-d"),
-        }
-    return _("Version %(number)d, draft - not finalised") % {"number": version.number}
-
-
 @actor_required(PERMISSION)
 @require_GET
 def plan_pdf(request, case_id: int, number: int):
     case, version, view, lang, for_guardians, parties = _document(request, case_id, number)
+    # Imported here, not at the top: fpdf2 and fontTools take 0.2 s to import, which every
+    # process would otherwise pay at start, though few ever print.
+    from samsyn.plans.views import pdf
+
     with translation.override(lang):
-        content = _render_pdf(case=case, view=view, parties=parties, for_guardians=for_guardians)
+        content = pdf.render_plan(
+            case=case, view=view, parties=parties, for_guardians=for_guardians
+        )
     response = HttpResponse(content, content_type="application/pdf")
     name = f"sip-{case.pk}-v{version.number}{'-vardnadshavare' if for_guardians else ''}.pdf"
     response["Content-Disposition"] = f'inline; filename="{name}"'

@@ -5,8 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from samsyn.access.http import actor_required
+from samsyn.access.rules import NotFound
 from samsyn.audit import selectors
-from samsyn.children.selectors import ChildNotFound
 
 
 class LogFilterForm(forms.Form):
@@ -53,7 +53,7 @@ def child_log(request, child_id: int):
     cursor = selectors.Cursor.decode(request.GET.get("before"))
     try:
         log = selectors.child_log_for(request.actor, child_id=child_id, cursor=cursor)
-    except ChildNotFound:
+    except NotFound:
         raise Http404 from None
     return render(request, "audit/child_log.html", {"child": log.child, "log": log.page})
 

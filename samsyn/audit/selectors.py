@@ -79,23 +79,23 @@ class Row:
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.entry.role, self.entry.role)
+        return str(ROLES.get(self.entry.role, self.entry.role))
 
     @property
     def action_label(self) -> str:
-        return ACTIONS.get(self.entry.action, self.entry.action)
+        return str(ACTIONS.get(self.entry.action, self.entry.action))
 
     @property
     def object_label(self) -> str:
-        return OBJECTS.get(self.entry.object_type, self.entry.object_type)
+        return str(OBJECTS.get(self.entry.object_type, self.entry.object_type))
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOMES.get(self.entry.outcome, self.entry.outcome)
+        return str(OUTCOMES.get(self.entry.outcome, self.entry.outcome))
 
     @property
     def purpose_label(self) -> str:
-        return PURPOSES.get(self.entry.purpose, self.entry.purpose)
+        return str(PURPOSES.get(self.entry.purpose, self.entry.purpose))
 
     @property
     def ground_label(self) -> str:

@@ -26,8 +26,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.kinds import RecordKind
 from samsyn.access.models import Category, LegalGround, Purpose
 from samsyn.children.models import Child, Guardianship, Involvement, ProtectedIdentityNeed
-from samsyn.consent.models import Consent
-from samsyn.consent.selectors import both_guardians_must_consent
+from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Role
 
 # Which category each kind of organisation's information falls in.
@@ -46,7 +45,7 @@ CATEGORY_OF_KIND = {
 }
 
 # The purpose a role reads for unless it names another.
-DEFAULT_PURPOSE = {
+DEFAULT_PURPOSE: dict[str, str] = {
     Role.CASEWORKER: Purpose.INVESTIGATION,
     Role.CLINICIAN: Purpose.TREATMENT,
     Role.SCHOOL_NURSE: Purpose.SUPPORT,
@@ -142,9 +141,17 @@ def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
     )
 
 
+def both_guardians_must_consent(region_code: str) -> bool:
+    """The region's setting (DOMAIN SIP-4), both by default until the region records its own."""
+    setting = ConsentSettings.objects.filter(region__code=region_code).values_list(
+        "both_guardians_must_consent", flat=True
+    )
+    return setting.first() is not False
+
+
 def all_guardians_must_consent(actor: Actor) -> bool:
-    """The region's setting (DOMAIN SIP-4), read for the actor's county once per check: a
-    child's data is shared within the county whose agreement sets the rule."""
+    """The setting read for the actor's county once per check: a child's data is shared within
+    the county whose agreement sets the rule."""
     return both_guardians_must_consent(actor.organisation.principal.code[:2])
 
 
@@ -185,7 +192,7 @@ def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
     for kind in kinds.registered():
         if kind.unit_takes_part is not None:
             records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
-            related |= Exists(records.filter(**{kind.child: child_ref}))
+            related = related | Q(Exists(records.filter(**{kind.child: child_ref})))
     return related
 
 

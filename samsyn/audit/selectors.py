@@ -1,5 +1,6 @@
-"""Reads of the audit log (logg): a child's log as one organisation wrote it, and an
-organisation's whole log for log follow-up (logguppföljning, DOMAIN LOG-1).
+"""Reads of the audit log (logg): a child's log as one organisation wrote it, an
+organisation's whole log for log follow-up (logguppföljning, DOMAIN LOG-1), and the staff
+accesses to a child that the family portal shows the child's guardians.
 
 Reading the log is itself logged, with the purpose log review. Pages are keyset-paginated on
 (at, id), newest first: no COUNT over a table that grows by millions of rows a day, and the
@@ -78,23 +79,23 @@ class Row:
 
     @property
     def role_label(self) -> str:
-        return ROLES.get(self.entry.role, self.entry.role)
+        return str(ROLES.get(self.entry.role, self.entry.role))
 
     @property
     def action_label(self) -> str:
-        return ACTIONS.get(self.entry.action, self.entry.action)
+        return str(ACTIONS.get(self.entry.action, self.entry.action))
 
     @property
     def object_label(self) -> str:
-        return OBJECTS.get(self.entry.object_type, self.entry.object_type)
+        return str(OBJECTS.get(self.entry.object_type, self.entry.object_type))
 
     @property
     def outcome_label(self) -> str:
-        return OUTCOMES.get(self.entry.outcome, self.entry.outcome)
+        return str(OUTCOMES.get(self.entry.outcome, self.entry.outcome))
 
     @property
     def purpose_label(self) -> str:
-        return PURPOSES.get(self.entry.purpose, self.entry.purpose)
+        return str(PURPOSES.get(self.entry.purpose, self.entry.purpose))
 
     @property
     def ground_label(self) -> str:
@@ -111,9 +112,14 @@ class LogPage:
     is_first: bool
 
 
+def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
+    if cursor is None:
+        return entries
+    return entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
+
+
 def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE) -> LogPage:
-    if cursor is not None:
-        entries = entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
+    entries = _older_than(entries, cursor)
     fetched = list(entries.order_by("-at", "-id")[: size + 1])
     rows = [Row(entry) for entry in fetched[:size]]
     more = len(fetched) > size
@@ -186,6 +192,67 @@ def organisation_staff(actor: Actor) -> QuerySet[Staff]:
         .distinct()
         .only("pk", "name")
         .order_by("name", "pk")
+    )
+
+
+@dataclass(frozen=True)
+class StaffAccess:
+    """One allowed read or change of a child's data by an organisation's staff. Values, not an
+    Entry: only this app reads audit rows."""
+
+    id: int
+    at: dt.datetime
+    action: str
+    object_type: str
+    purpose: str
+    organisation_name: str
+    unit_name: str
+    staff_name: str
+
+
+@dataclass(frozen=True)
+class StaffAccessPage:
+    rows: list[StaffAccess]
+    next_cursor: str | None  # None on the last page
+
+
+def staff_accesses_to_child(
+    *, child_id: int, cursor: Cursor | None = None, size: int = PAGE_SIZE
+) -> StaffAccessPage:
+    """Which organisations and units read or changed the child's data, and when: newest first,
+    keyset-paginated on (at, id). Two queries of at most size + 1 rows each, merged: the rows
+    naming the child (index audit_entry_child_at) and the list reads that showed the child
+    (detail.child_ids). Only staff's allowed accesses: the family's own reads and refused
+    attempts (nothing was read) are not listed.
+
+    For the family portal's extract: the caller has checked that its reader may know this (a
+    guardian of the child) and audits the read in the same transaction."""
+    staff_rows = Entry.objects.filter(outcome="allowed", organisation_id__isnull=False)
+    direct = _older_than(staff_rows.filter(child_id=child_id), cursor)
+    listed = _older_than(
+        staff_rows.filter(object_type="child_list", detail__child_ids__contains=[child_id]),
+        cursor,
+    )
+    fetched = list(direct.order_by("-at", "-id")[: size + 1]) + list(
+        listed.order_by("-at", "-id")[: size + 1]
+    )
+    fetched.sort(key=lambda entry: (entry.at, entry.id), reverse=True)
+    rows = [_staff_access(entry) for entry in fetched[:size]]
+    more = len(fetched) > size
+    next_cursor = Cursor(rows[-1].at, rows[-1].id).encode() if more else None
+    return StaffAccessPage(rows, next_cursor)
+
+
+def _staff_access(entry: Entry) -> StaffAccess:
+    return StaffAccess(
+        id=entry.id,
+        at=entry.at,
+        action=entry.action,
+        object_type=entry.object_type,
+        purpose=entry.purpose,
+        organisation_name=entry.organisation_name,
+        unit_name=entry.unit_name,
+        staff_name=entry.staff_name,
     )
 
 

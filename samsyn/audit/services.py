@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -78,7 +79,7 @@ def _append(
     at = timezone.now()
     _ensure_partition(at)
     organisation = actor.organisation if actor else None
-    row = {
+    row: dict[str, Any] = {
         "at": at,
         "chain": chain_of(organisation.pk if organisation else None),
         "user_id": actor.user_id if actor else None,

@@ -77,7 +77,7 @@ def verify() -> Report:
         elif link_hash(prev_hash, hashed_fields(row)) != row["hash"]:
             reason = "its content does not match its hash (the row was altered)"
         if reason:
-            breaks.append(Break(chain, row["seq"], row["id"], reason))
+            breaks.append(Break(row["chain"], row["seq"], row["id"], reason))
             broken = True
             continue
         expected_seq, prev_hash = expected_seq + 1, row["hash"]

@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 from django.http import Http404
 from django.shortcuts import render
@@ -5,8 +7,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from samsyn.access.http import actor_required
+from samsyn.access.kinds import NotFound
 from samsyn.audit import selectors
-from samsyn.children.selectors import ChildNotFound
+from samsyn.directory.models import Staff
 
 
 class LogFilterForm(forms.Form):
@@ -14,7 +17,10 @@ class LogFilterForm(forms.Form):
     (Kept here because it only parses this one view's query string.)"""
 
     staff = forms.ModelChoiceField(
-        label=_("Staff member"), queryset=None, required=False, empty_label=_("All staff")
+        label=_("Staff member"),
+        queryset=Staff.objects.none(),  # the organisation's staff, set per request
+        required=False,
+        empty_label=_("All staff"),
     )
     date_from = forms.DateField(
         label=_("From date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
@@ -30,10 +36,11 @@ class LogFilterForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["staff"].queryset = staff
+        cast(forms.ModelChoiceField, self.fields["staff"]).queryset = staff
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", _("The end date is before the start date."))
@@ -53,7 +60,7 @@ def child_log(request, child_id: int):
     cursor = selectors.Cursor.decode(request.GET.get("before"))
     try:
         log = selectors.child_log_for(request.actor, child_id=child_id, cursor=cursor)
-    except ChildNotFound:
+    except NotFound:
         raise Http404 from None
     return render(request, "audit/child_log.html", {"child": log.child, "log": log.page})
 

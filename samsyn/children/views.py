@@ -15,8 +15,8 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import forms, selectors, services
-from samsyn.core import form_tokens
-from samsyn.core.forms import WithoutSummary, add_validation_errors
+from samsyn.common import form_tokens
+from samsyn.common.forms import WithoutSummary, add_validation_errors
 from samsyn.plans.selectors import cases as plan_selectors
 
 

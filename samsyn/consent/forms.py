@@ -4,6 +4,7 @@ ground on a SIP."""
 from __future__ import annotations
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -56,11 +57,11 @@ class ConsentForm(forms.Form):
 
     def __init__(self, *args, child, guardians, receivers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].choices = [
+        cast(forms.ChoiceField, self.fields["person"]).choices = [
             ("child", _("The child: %(name)s") % {"name": child.name}),
             *[(f"guardian:{g.pk}", _("Guardian: %(name)s") % {"name": g.name}) for g in guardians],
         ]
-        self.fields["receiving_organisations"].queryset = receivers
+        cast(OrganisationsField, self.fields["receiving_organisations"]).queryset = receivers
         self.fields["valid_until"].initial = timezone.localdate() + datetime.timedelta(days=365)
 
     def clean_given_on(self):
@@ -70,7 +71,7 @@ class ConsentForm(forms.Form):
         return day
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         given, until = data.get("given_on"), data.get("valid_until")
         if given and until and until <= given:
             self.add_error("valid_until", _("The date must be after the day it was given."))
@@ -103,7 +104,7 @@ class BasisField(forms.ModelChoiceField):
 
 class LegalGroundForm(forms.Form):
     basis = BasisField(label=_("Legal basis"), queryset=None)
-    receiving_organisation = forms.ModelChoiceField(
+    receiving_organisation: forms.ModelChoiceField = forms.ModelChoiceField(
         label=_("Receiving organisation"), queryset=None
     )
     reason = forms.CharField(
@@ -116,8 +117,8 @@ class LegalGroundForm(forms.Form):
 
     def __init__(self, *args, bases, receivers, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["basis"].queryset = bases
-        self.fields["receiving_organisation"].queryset = receivers
+        cast(BasisField, self.fields["basis"]).queryset = bases
+        cast(forms.ModelChoiceField, self.fields["receiving_organisation"]).queryset = receivers
 
 
 def plan_bases():

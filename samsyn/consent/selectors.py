@@ -10,9 +10,10 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from samsyn.access import rules
 from samsyn.access.models import LegalGround
 from samsyn.children.models import Child
-from samsyn.consent.models import Consent, ConsentSettings, MaturityAssessment
+from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.directory.models import Organisation
 
 
@@ -26,14 +27,6 @@ class ConsentStatus:
     @property
     def complete(self) -> bool:
         return not self.missing
-
-
-def both_guardians_must_consent(region_code: str) -> bool:
-    """The region's setting (SIP-4), both by default until the region records its own."""
-    setting = ConsentSettings.objects.filter(region__code=region_code).values_list(
-        "both_guardians_must_consent", flat=True
-    )
-    return setting.first() is not False
 
 
 def latest_maturity(child_id: int) -> MaturityAssessment | None:
@@ -83,7 +76,7 @@ def missing_consent(
 
     mature = child_is_mature(child.pk)
     guardians = set(child.guardianships.values_list("guardian_id", flat=True))
-    both = both_guardians_must_consent(child.municipality.code[:2])
+    both = rules.both_guardians_must_consent(child.municipality.code[:2])
     needed = len(guardians) if both else min(1, len(guardians))
     missing = []
     for organisation in receivers:

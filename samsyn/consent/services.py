@@ -78,7 +78,7 @@ def record_consent(
                     )
                 }
             )
-    elif not child.guardianships.filter(guardian_id=guardian_id).exists():
+    elif guardian_id is None or not child.guardianships.filter(guardian_id=guardian_id).exists():
         raise ValidationError({"person": _("Choose one of the child's guardians.")})
     if not receiving_organisation_ids:
         raise ValidationError(

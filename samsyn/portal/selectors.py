@@ -15,17 +15,14 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.access.models import Purpose
+from samsyn.audit import selectors as audit_selectors
 from samsyn.audit import services as audit
-
-# The family extract reads audit rows directly: the audit app has no selector for a child's rows
-# across every organisation yet (reported; it belongs in audit.selectors).
-from samsyn.audit.models import Entry
-from samsyn.audit.selectors import PURPOSES, Cursor
+from samsyn.audit.selectors import PURPOSES, Cursor, StaffAccess
 from samsyn.children.models import Child
 from samsyn.plans.models import Case, Invitation, Meeting, PlanItem, PlanVersion
 from samsyn.portal.models import Citizen
@@ -231,7 +228,7 @@ CHANGE = _("wrote or changed the child's details")
 
 @dataclass(frozen=True)
 class ExtractRow:
-    entry: Entry
+    entry: StaffAccess
 
     @property
     def at(self) -> dt.datetime:
@@ -273,34 +270,14 @@ def show_staff_names() -> bool:
     return settings.SAMSYN_FAMILY_EXTRACT_NAMES
 
 
-def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
-    if cursor is None:
-        return entries
-    return entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
-
-
 def family_extract(
     citizen: Citizen, *, child_id: int, cursor: Cursor | None = None,
     size: int = EXTRACT_PAGE_SIZE,
 ) -> Extract:  # fmt: skip
-    """Which organisations and units read or changed the child's data, and when: newest first,
-    keyset-paginated on (at, id). Two queries of at most size + 1 rows each, merged: the rows
-    naming the child (index audit_entry_child_at) and the list reads that showed the child
-    (detail.child_ids). Only staff's allowed accesses: the family's own reads and refused
-    attempts (nothing was read) are not listed."""
+    """Which organisations and units read or changed the child's data, and when, newest first
+    (audit.selectors.staff_accesses_to_child); the guardian's look is itself audited."""
     with transaction.atomic():
         child = child_for(citizen, child_id=child_id, obj="family_extract")
-        staff_rows = Entry.objects.filter(outcome="allowed", organisation_id__isnull=False)
-        direct = _older_than(staff_rows.filter(child_id=child.pk), cursor)
-        listed = _older_than(
-            staff_rows.filter(object_type="child_list", detail__child_ids__contains=[child.pk]),
-            cursor,
-        )
-        fetched = list(direct.order_by("-at", "-id")[: size + 1]) + list(
-            listed.order_by("-at", "-id")[: size + 1]
-        )
-    fetched.sort(key=lambda entry: (entry.at, entry.id), reverse=True)
-    rows = [ExtractRow(entry) for entry in fetched[:size]]
-    more = len(fetched) > size
-    next_cursor = Cursor(rows[-1].at, rows[-1].entry.id).encode() if more else None
-    return Extract(child, rows, next_cursor, cursor is None, show_staff_names())
+        page = audit_selectors.staff_accesses_to_child(child_id=child.pk, cursor=cursor, size=size)
+    rows = [ExtractRow(access) for access in page.rows]
+    return Extract(child, rows, page.next_cursor, cursor is None, show_staff_names())

@@ -77,6 +77,7 @@ def test_log_1_child_log_shows_own_organisation_rows_only(
 def test_log_1_viewing_the_child_log_is_itself_audited(actor_client, caseworker, child):
     actor_client(caseworker).get(reverse("audit:child", args=[child.pk]))
     entry = Entry.objects.filter(child_id=child.pk).order_by("-at", "-id").first()
+    assert entry is not None
     assert entry.staff_id == caseworker.staff.pk
     assert entry.purpose == Purpose.LOG_REVIEW
     assert entry.object_type == "audit_log"

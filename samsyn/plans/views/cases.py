@@ -17,8 +17,8 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import selectors as children
-from samsyn.core import form_tokens
-from samsyn.core.forms import add_validation_errors
+from samsyn.common import form_tokens
+from samsyn.common.forms import add_validation_errors
 from samsyn.plans.forms import cases as forms
 from samsyn.plans.models import Case
 from samsyn.plans.selectors import cases as selectors

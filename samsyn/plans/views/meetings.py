@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required, public
-from samsyn.core import form_tokens
-from samsyn.core.forms import add_validation_errors
+from samsyn.common import form_tokens
+from samsyn.common.forms import add_validation_errors
 from samsyn.plans.forms import meetings as forms
 from samsyn.plans.selectors.cases import CaseNotFound, case_for
 from samsyn.plans.services import meetings

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from samsyn.access import rules
 from samsyn.access.http import actor_required
-from samsyn.core.forms import WithoutSummary, add_validation_errors
+from samsyn.common.forms import WithoutSummary, add_validation_errors
 from samsyn.plans.forms import versions as plan_forms
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors

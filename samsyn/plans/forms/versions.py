@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import versions as plan_selectors
+from samsyn.plans.selectors.cases import organisations_taking_part
 from samsyn.plans.services.versions import ItemInput
 
 OSL_NOTE = _(
@@ -167,7 +168,7 @@ class EffortForm(ItemForm):
         self.fields["need"] = _need_field(False, need_choices)
         self.fields["responsible_organisation"] = forms.ModelChoiceField(
             label=_("Responsible organisation"), required=False,
-            queryset=plan_selectors.party_organisations(case), empty_label=gettext("– choose –"),
+            queryset=organisations_taking_part(case), empty_label=gettext("– choose –"),
         )  # fmt: skip
         self.fields["responsible_principal"] = forms.ModelChoiceField(
             label=_("Responsible principal"), required=False,

@@ -92,9 +92,13 @@ def holds_case(actor: Actor, case: Case) -> bool:
 
 def organisations_taking_part(case: Case) -> QuerySet[Organisation]:
     """The initiating organisation and every invited party, by name."""
-    return Organisation.objects.filter(
-        Q(pk=case.initiating_organisation_id) | Q(pk__in=case.parties.values("organisation_id"))
-    ).order_by("name")
+    return (
+        Organisation.objects.filter(
+            Q(pk=case.initiating_organisation_id) | Q(pk__in=case.parties.values("organisation_id"))
+        )
+        .select_related("principal")
+        .order_by("name")
+    )
 
 
 def receiving_organisations(case: Case) -> QuerySet[Organisation]:

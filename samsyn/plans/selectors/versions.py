@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from samsyn.access.actor import Actor
 from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision
-from samsyn.directory.models import Organisation, Principal
+from samsyn.directory.models import Principal
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
 
@@ -75,20 +75,9 @@ def items_of(version: PlanVersion, *, for_guardians: bool = False) -> QuerySet[P
     return items.order_by("kind", "position", "pk")
 
 
-def party_organisations(case: Case) -> QuerySet[Organisation]:
-    """The organisations taking part: the initiating one and every party."""
-    return (
-        Organisation.objects.filter(
-            Q(pk__in=case.parties.values("organisation_id")) | Q(pk=case.initiating_organisation_id)
-        )
-        .select_related("principal")
-        .order_by("name")
-    )
-
-
 def party_principals(case: Case) -> QuerySet[Principal]:
     return Principal.objects.filter(
-        pk__in=party_organisations(case).values("principal_id")
+        pk__in=selectors.organisations_taking_part(case).values("principal_id")
     ).order_by("name")
 
 

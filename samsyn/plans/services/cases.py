@@ -22,7 +22,13 @@ from samsyn.audit import services as audit
 from samsyn.children.models import Child, Involvement
 from samsyn.directory.models import HEALTH_CARE_KINDS, Membership, Organisation
 from samsyn.plans.models import Case, Handover, Party
-from samsyn.plans.selectors.cases import CaseNotFound, case_for_change, holds_case, settings_for
+from samsyn.plans.selectors.cases import (
+    CaseNotFound,
+    case_for_change,
+    holds_case,
+    receiving_organisations,
+    settings_for,
+)
 from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = Purpose.PLANNING
@@ -56,7 +62,7 @@ def _school_may_initiate(child: Child) -> bool:
     return settings_for(Case(child=child)).school_may_initiate
 
 
-def receiving_organisations(child: Child):
+def proposal_receivers(child: Child):
     """Where a proposal may land: social services and health care of the child's area."""
     return area_organisations(child).filter(kind__in=INITIATING_KINDS)
 
@@ -112,7 +118,7 @@ def propose_case(
     if mode == Mode.INITIATE:
         initiating = actor.organisation
     else:
-        initiating = receiving_organisations(child).filter(pk=receiving_organisation_id).first()
+        initiating = proposal_receivers(child).filter(pk=receiving_organisation_id).first()
         if initiating is None:
             raise ValidationError(
                 {
@@ -292,7 +298,7 @@ def handover_candidates(case: Case):
     accepted = case.parties.filter(accepted_at__isnull=False).values("unit_id")
     involved = Involvement.objects.filter(
         child_id=case.child_id, ended_on__isnull=True,
-        unit__organisation_id__in=case.parties.values("organisation_id"),
+        unit__organisation_id__in=receiving_organisations(case).values("pk"),
     ).values("unit_id")  # fmt: skip
     return (
         Membership.objects.filter(

@@ -33,7 +33,12 @@ from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Invitation, Meeting
-from samsyn.plans.selectors.cases import CaseNotFound, case_for, case_for_change
+from samsyn.plans.selectors.cases import (
+    CaseNotFound,
+    case_for,
+    case_for_change,
+    organisations_taking_part,
+)
 from samsyn.plans.services import ics
 from samsyn.plans.state import check_transition
 
@@ -71,17 +76,11 @@ class OtherInvitee:
 # --- reads --------------------------------------------------------------------------------
 
 
-def party_organisation_ids(case: Case) -> list[int]:
-    """The organisations taking part: the initiating one and every invited party."""
-    parties = case.parties.values_list("organisation_id", flat=True)
-    return [case.initiating_organisation_id, *parties]
-
-
 def invitable_memberships(case: Case) -> QuerySet[Membership]:
     """Staff who may be invited: active members of the parties' units (directory data)."""
     return (
         Membership.objects.filter(
-            unit__organisation_id__in=party_organisation_ids(case), active=True
+            unit__organisation_id__in=organisations_taking_part(case).values("pk"), active=True
         )
         .select_related("staff", "unit__organisation")
         .order_by("staff__name", "unit__organisation__name", "unit__name")

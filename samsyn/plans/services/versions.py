@@ -22,7 +22,7 @@ from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import case_for_change, settings_for
+from samsyn.plans.selectors.cases import case_for_change, organisations_taking_part, settings_for
 from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = plan_selectors.PURPOSE
@@ -150,7 +150,7 @@ def _check_items(case: Case, items: list[ItemInput], no_measures_by_others: bool
     if len(set(keys)) != len(keys):
         errors.append(_("Two rows of the plan carry the same key. Reload the page and try again."))
     needs = {i.key for i in items if i.kind == PlanItem.Kind.NEED}
-    organisations = {o.pk: o for o in plan_selectors.party_organisations(case)}
+    organisations = {o.pk: o for o in organisations_taking_part(case)}
     principals = {o.principal_id for o in organisations.values()}
     checked = []
     for item in items:

@@ -177,7 +177,7 @@ def propose(request):
     form = forms.ProposeForm(
         request.POST if request.method == "POST" else None,
         organisations=cases.area_organisations(child).exclude(pk=actor.organisation.pk),
-        receivers=cases.receiving_organisations(child),
+        receivers=cases.proposal_receivers(child),
         may_initiate=mode == cases.Mode.INITIATE,
     )
 
@@ -238,10 +238,7 @@ def invite_party(request, case_id: int):
     actor = request.actor
 
     def make(case, data):
-        taken = [
-            case.initiating_organisation_id,
-            *case.parties.values_list("organisation_id", flat=True),
-        ]
+        taken = selectors.organisations_taking_part(case).values("pk")
         return forms.InvitePartyForm(
             data, organisations=cases.area_organisations(case.child).exclude(pk__in=taken)
         )

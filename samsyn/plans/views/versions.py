@@ -261,7 +261,7 @@ def _document(request: HttpRequest, case_id: int, number: int):
     lang = lang if lang in LANGUAGES else translation.get_language()
     for_guardians = request.GET.get("for") == "guardians"
     view = plan_selectors.plan_view(version, for_guardians=for_guardians)
-    parties = list(plan_selectors.party_organisations(case))
+    parties = list(selectors.organisations_taking_part(case))
     return case, version, view, lang, for_guardians, parties
 
 

@@ -168,6 +168,11 @@ def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decisi
     return ChildView(child, purpose, decision, address, guardians, involvements, contact_ids)
 
 
+def guardians_of(child: Child) -> QuerySet[Guardian]:
+    """The child's guardians by name (read after the child was opened through access)."""
+    return child.guardians.order_by("last_name", "first_name", "pk")
+
+
 def unit_is_involved(actor: Actor, child: Child) -> bool:
     """The actor's unit has the child as client, patient or pupil today, whoever is assigned."""
     today = timezone.localdate()

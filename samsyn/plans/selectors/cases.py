@@ -101,6 +101,16 @@ def organisations_taking_part(case: Case) -> QuerySet[Organisation]:
     )
 
 
+def invited_parties(case: Case) -> list[Party]:
+    """The invited organisations, each with the unit that accepted, by name (the initiating
+    organisation is shown as such, not a second time as an invited party)."""
+    return list(
+        case.parties.exclude(organisation_id=case.initiating_organisation_id)
+        .select_related("organisation", "unit")
+        .order_by("organisation__name")
+    )
+
+
 def receiving_organisations(case: Case) -> QuerySet[Organisation]:
     """The parties other than the initiating organisation: those the plan is shared with, each
     needing a consent or a legal ground (SIP-3)."""

@@ -64,6 +64,10 @@ def current_version(case: Case) -> PlanVersion | None:
     return PlanVersion.objects.filter(case=case).order_by("-number").first()
 
 
+def draft_of(case: Case) -> PlanVersion | None:
+    return PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
+
+
 def items_of(version: PlanVersion, *, for_guardians: bool = False) -> QuerySet[PlanItem]:
     """The version's items; a copy for the guardians leaves out what is hidden from them
     (SEK-2) and says nothing about it."""

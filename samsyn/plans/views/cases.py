@@ -120,12 +120,7 @@ def case_detail(request, case_id: int):
     actor = request.actor
     case, decision = _case(request, case_id)
     status = consent.sip_consent_status(case)
-    # The initiating organisation is shown as such, not a second time as an invited party.
-    parties = list(
-        case.parties.exclude(organisation_id=case.initiating_organisation_id)
-        .select_related("organisation")
-        .order_by("organisation__name")
-    )
+    parties = selectors.invited_parties(case)
     relay = selectors.relay_of(case)
     holds = selectors.holds_case(actor, case)
     pending = [h for h in relay if h.accepted_at is None and h.declined_at is None]

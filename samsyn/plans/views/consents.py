@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required
+from samsyn.children import selectors as children
 from samsyn.consent import forms
 from samsyn.plans.selectors import consents as selectors
 from samsyn.plans.selectors.cases import (
@@ -49,7 +50,7 @@ def record_consent(request, case_id: int):
     form = forms.ConsentForm(
         request.POST if request.method == "POST" else None,
         child=case.child,
-        guardians=list(case.child.guardians.order_by("last_name", "first_name")),
+        guardians=list(children.guardians_of(case.child)),
         receivers=receiving_organisations(case),
     )
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required, public
+from samsyn.children import selectors as children
 from samsyn.common import form_tokens
 from samsyn.common.forms import add_validation_errors
 from samsyn.plans.forms import meetings as forms
@@ -57,7 +58,7 @@ def meeting_book(request, case_id: int):
     form = forms.MeetingBookingForm(
         data,
         memberships=meetings.invitable_memberships(case),
-        guardians=case.child.guardians.order_by("last_name", "first_name", "pk"),
+        guardians=children.guardians_of(case.child),
     )
     token = request.POST.get("form_token", "")
     if request.method == "POST":

@@ -103,7 +103,7 @@ def _conflict(forms_by_kind, fields_form, stale: plan_services.StalePlan) -> dic
 @require_http_methods(["GET", "POST"])
 def plan_edit(request, case_id: int):
     case = _open(request, case_id)
-    draft = PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
+    draft = plan_selectors.draft_of(case)
     if draft is None:
         messages.info(request, _("There is no draft to edit. A finalised plan is never changed."))
         return redirect("plans:plan_versions", case_id=case_id)
@@ -175,7 +175,7 @@ def plan_edit(request, case_id: int):
 @require_http_methods(["GET", "POST"])
 def plan_finalise(request, case_id: int):
     case = _open(request, case_id)
-    draft = PlanVersion.objects.filter(case=case, status=PlanVersion.Status.DRAFT).first()
+    draft = plan_selectors.draft_of(case)
     if draft is None:
         messages.info(request, _("There is no draft to finalise."))
         return redirect("plans:plan_versions", case_id=case_id)

@@ -11,13 +11,14 @@ from collections import Counter
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import LegalBasis, LegalGround
+from samsyn.access.models import LegalBasis, LegalGround, Purpose
 from samsyn.children.identity import parse_identity_number
 from samsyn.children.models import Child, Guardian, Involvement
 from samsyn.consent.models import Consent
@@ -126,6 +127,31 @@ def test_each_demo_login_sees_children(county, db, username, role):
     actor = Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
     visible = rules.restrict(actor, Child.objects.all(), purpose=rules.default_purpose(actor))
     assert visible.count() >= 10
+
+
+def test_sek_4_bup_lindesberg_sees_none_of_bup_orebros_patients(county, db):
+    """A consent to BUP opens a child only to BUP's units with a relationship with the child."""
+    memberships = {
+        login: Membership.objects.get(staff__user__username=login, role=Role.CLINICIAN)
+        for login in ("behandlare", "bup.lindesberg")
+    }
+    actors = {
+        login: Actor.for_membership(m.pk, user_id=m.staff.user_id)
+        for login, m in memberships.items()
+    }
+    lindesberg, orebro = actors["bup.lindesberg"], actors["behandlare"]
+    assert lindesberg.organisation == orebro.organisation
+    visible = rules.restrict(lindesberg, Child.objects.all(), purpose=Purpose.TREATMENT)
+    related = Q(involvements__unit=lindesberg.unit) | Q(sip_cases__parties__unit=lindesberg.unit)
+    assert not visible.exclude(related).exists()
+    # Örebro's patients under a consent to BUP: Lindesberg sees none of them.
+    orebros = Child.objects.filter(
+        involvements__unit=orebro.unit,
+        consents__receiving_organisation=orebro.organisation,
+        consents__withdrawn_at__isnull=True,
+    ).exclude(involvements__unit=lindesberg.unit)
+    assert orebros.exists()
+    assert not visible.filter(pk__in=orebros).exists()
 
 
 @pytest.mark.parametrize("username", ["admin", "analytiker"])

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, Model, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    Model,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -232,13 +244,13 @@ def _unit_takes_part(kind: RecordKind, actor: Actor) -> Q:
     return kind.unit_takes_part(actor.unit.pk)
 
 
-def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str, int]:
+def _consented_categories(actor: Actor, child_id: int, purpose: str) -> dict[str, int]:
     """For one child: the categories a holding consent covers, each with one consent's id (the
     same rule as `_with_consent`, in Python over the child's few consent rows)."""
     now = timezone.now()
     valid = list(
         Consent.objects.filter(
-            child=child,
+            child_id=child_id,
             receiving_organisation_id=actor.organisation.pk,
             purposes__contains=[purpose],
             given_at__lte=now,
@@ -248,7 +260,9 @@ def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str,
         .order_by("pk")
         .values_list("pk", "given_by", "guardian_id", "categories")
     )
-    guardians = set(child.guardianships.values_list("guardian_id", flat=True))
+    guardians = set(
+        Guardianship.objects.filter(child_id=child_id).values_list("guardian_id", flat=True)
+    )
     needed = len(guardians) if all_guardians_must_consent(actor) else min(1, len(guardians))
     covered: dict[str, int] = {}
     for category in Category.values:
@@ -262,38 +276,56 @@ def _consented_categories(actor: Actor, child: Child, purpose: str) -> dict[str,
     return covered
 
 
-def _relationship_detail(actor: Actor, kind: RecordKind, record: Model) -> dict | None:
-    """Which relationship the actor's unit has with the record's child, for the decision: the
-    involvement, taking part in this record, or taking part in another record about the child."""
+def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None:
+    """In one query: whether the actor's organisation takes part in the record (None when it
+    does not), and which relationship its unit has with the record's child — the involvement,
+    taking part in this record, or taking part in another record about the child."""
     child_id = getattr(record, kind.child)
-    involvement = _active_involvements(actor).filter(child_id=child_id)
-    if (involvement_id := involvement.values_list("pk", flat=True).first()) is not None:
-        return {"involvement_id": involvement_id}
-    if kind.unit_takes_part is not None and _in_record(kind, actor, record):
-        return {"record": kind.name, "record_id": record.pk}
+    child = OuterRef("pk")
+    found: dict = {
+        "involvement_id": Subquery(
+            _active_involvements(actor).filter(child=child).values("pk")[:1]
+        ),
+    }
+    if kind.organisation_takes_part is not None:
+        records = kind.model._default_manager.filter(pk=record.pk)
+        found["takes_part"] = Exists(
+            records.filter(kind.organisation_takes_part(actor.organisation.pk))
+        )
     for other in kinds.registered():
         if other.unit_takes_part is None:
             continue
         records = other.model._default_manager.filter(other.unit_takes_part(actor.unit.pk))
-        record_id = records.filter(**{other.child: child_id}).values_list("pk", flat=True).first()
+        records = records.filter(**{other.child: child})
+        if other is kind:
+            # This record first: taking part in it is the closest relationship after involvement.
+            records = records.order_by(Case(When(pk=record.pk, then=Value(0)), default=Value(1)))
+        found[f"record_{other.name}"] = Subquery(records.values("pk")[:1])
+    row = Child.objects.filter(pk=child_id).annotate(**found).values(*found).first()
+    if row is None or row.pop("takes_part", True) is False:
+        return None
+    return row
+
+
+def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
+    if row["involvement_id"] is not None:
+        return {"involvement_id": row["involvement_id"]}
+    if row.get(f"record_{kind.name}") == record.pk:
+        return {"record": kind.name, "record_id": record.pk}
+    for other in kinds.registered():
+        record_id = row.get(f"record_{other.name}")
         if record_id is not None:
             return {"record": other.name, "record_id": record_id}
     return None
 
 
-def _in_record(kind: RecordKind, actor: Actor, record: Model) -> bool:
-    assert kind.unit_takes_part is not None
-    records = kind.model._default_manager.filter(pk=record.pk)
-    return records.filter(kind.unit_takes_part(actor.unit.pk)).exists()
-
-
-def _ground(actor: Actor, child: Child, *, purpose: str, category: str) -> Decision:
-    consent_id = _consented_categories(actor, child, purpose).get(category)
+def _ground(actor: Actor, child_id: int, *, purpose: str, category: str) -> Decision:
+    consent_id = _consented_categories(actor, child_id, purpose).get(category)
     if consent_id is not None:
         return Decision(True, "consent", {"consent_id": consent_id})
     ground = (
         _valid_legal_grounds(actor, category, purpose)
-        .filter(child=child)
+        .filter(child_id=child_id)
         .select_related("basis")
         .first()
     )
@@ -314,11 +346,8 @@ def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = 
     kind = kinds.kind_of(type(record))
     category = category or kind.category
     organisation = actor.organisation.pk
-    if kind.organisation_takes_part is not None:
-        taking_part = kind.model._default_manager.filter(pk=record.pk)
-        if not taking_part.filter(kind.organisation_takes_part(organisation)).exists():
-            return DENIED
-    relationship = _relationship_detail(actor, kind, record)
+    row = _relationships(actor, kind, record)
+    relationship = _relationship_of(kind, record, row) if row is not None else None
     if relationship is None:
         return DENIED
     owned = not kind.owner or getattr(record, kind.owner) == organisation
@@ -326,10 +355,7 @@ def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = 
         return Decision(True, "involvement", relationship)
     if owned and relationship.get("record_id") == record.pk and kind.unit_takes_part:
         return Decision(True, "participation", relationship)
-    child = (
-        record if isinstance(record, Child) else Child.objects.get(pk=getattr(record, kind.child))
-    )
-    ground = _ground(actor, child, purpose=purpose, category=category)
+    ground = _ground(actor, getattr(record, kind.child), purpose=purpose, category=category)
     if not ground.allowed:
         return DENIED
     return Decision(True, ground.basis, ground.detail, relationship)
@@ -364,7 +390,7 @@ def may_see_address(actor: Actor, child: Child, *, purpose: str) -> Decision:
 def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:
     """Which units are involved with the child, as far as the actor may know: its own
     organisation's, and others' only where a ground covers that organisation's category."""
-    consented = _consented_categories(actor, child, purpose)
+    consented = _consented_categories(actor, child.pk, purpose)
     allowed = Q(unit__organisation_id=actor.organisation.pk)
     for category in set(CATEGORY_OF_KIND.values()):
         kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]

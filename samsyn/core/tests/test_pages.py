@@ -1,67 +1,19 @@
 """The page pattern (`core.pages`) on real pages: closing a SIP (one form with a one-time token)
 and answering a coordinator offer (a one-step button)."""
 
-import datetime
-
 import pytest
 from django.contrib.messages import get_messages
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from samsyn.access.models import Category
 from samsyn.audit.models import Entry
-from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
 from samsyn.children.tests.helpers import says
-from samsyn.consent import services as consent
-from samsyn.directory.models import Organisation, Principal, Role
-from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
 from samsyn.plans.services import cases
 
 pytestmark = pytest.mark.django_db
 
 REASON = "Familjen har flyttat till Västerås."
-
-
-def _actor(principal, kind, role, name):
-    organisation = Organisation.objects.create(principal=principal, kind=kind, name=name)
-    return make_actor(unit__organisation=organisation, role=role)
-
-
-@pytest.fixture
-def municipality():
-    Principal.objects.create(kind=Principal.Kind.REGION, name="Region Test", code="18")
-    return Principal.objects.create(
-        kind=Principal.Kind.MUNICIPALITY, name="Testkommun", code="1880"
-    )
-
-
-@pytest.fixture
-def social(municipality):
-    return _actor(municipality, Organisation.Kind.SOCIAL_SERVICES, Role.CASEWORKER, "Soc Test")
-
-
-@pytest.fixture
-def bup(municipality):
-    region = Principal.objects.get(code="18")
-    return _actor(region, Organisation.Kind.BUP, Role.CLINICIAN, "BUP Test")
-
-
-@pytest.fixture
-def school(municipality):
-    return _actor(municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola Test")
-
-
-@pytest.fixture
-def case(municipality, social, bup, school):
-    """A SIP social services run, BUP takes part in; all three are involved with the child."""
-    child = ChildFactory(municipality=municipality)
-    GuardianshipFactory(child=child)
-    for actor in (social, bup, school):
-        InvolvementFactory(child=child, unit=actor.unit)
-    return cases.propose_case(
-        actor=social, child_id=child.pk, reason="Oro.", party_ids=[bup.organisation.pk]
-    )
 
 
 def _close_url(case) -> str:
@@ -165,20 +117,6 @@ def test_a_state_machine_refusal_goes_in_the_error_summary(actor_client, social,
 
 
 # A one-step button: answering the coordinator role's offer.
-
-
-@pytest.fixture
-def consented(social, bup, case):
-    """The guardian consents: the SIP starts and social services' caseworker coordinates it."""
-    today = timezone.localdate()
-    consent.record_consent(
-        actor=social, case_id=case.pk, given_by="guardian",
-        guardian_id=case.child.guardianships.get().guardian_id,
-        receiving_organisation_ids=[bup.organisation.pk], categories=[Category.BASIC],
-        form="written", given_on=today, valid_until=today + datetime.timedelta(days=365),
-    )  # fmt: skip
-    case.refresh_from_db()
-    return case
 
 
 @pytest.fixture

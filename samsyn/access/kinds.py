@@ -13,10 +13,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q
 
-
-class NotFound(Exception):
-    """The same for "no such record" and "not yours", so ids cannot be probed: a 404 on every
-    page and in the API. Each kind's own not-found error is one of these."""
+from samsyn.common.errors import NotFound
 
 
 @dataclass(frozen=True)

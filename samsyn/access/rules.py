@@ -38,6 +38,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.kinds import RecordKind
 from samsyn.access.models import Category, LegalGround, Purpose
 from samsyn.children.models import Child, Guardianship, Involvement, ProtectedIdentityNeed
+from samsyn.common.errors import AccessDenied
 from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Role
 
@@ -80,10 +81,6 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }
-
-
-class AccessDenied(Exception):
-    """The actor may see the record but not take this step: a 403 on every page and in the API."""
 
 
 @dataclass(frozen=True)

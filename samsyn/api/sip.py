@@ -26,6 +26,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
 from samsyn.children import selectors as children
+from samsyn.common.errors import NotFound
 from samsyn.consent.models import Consent
 from samsyn.consent.services import OPTIONAL_CATEGORIES
 from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
@@ -96,10 +97,7 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except (
-            selectors.CaseNotFound, children.ChildNotFound, meetings.MeetingNotFound,
-            plan_selectors.VersionNotFound,
-        ):  # fmt: skip
+        except NotFound:
             return _not_found()
         except rules.AccessDenied:
             return Status(403, {"detail": _("Your organisation may not do this in this SIP.")})

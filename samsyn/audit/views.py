@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from samsyn.access.http import actor_required
-from samsyn.access.kinds import NotFound
 from samsyn.audit import selectors
+from samsyn.common.errors import NotFound
 from samsyn.directory.models import Staff
 
 

@@ -12,11 +12,11 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.kinds import NotFound
 from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
 from samsyn.children.models import Child, Guardian, Involvement, ProtectedIdentityNeed
+from samsyn.common.errors import NotFound
 from samsyn.directory.models import Role
 
 PAGE_SIZE = 25

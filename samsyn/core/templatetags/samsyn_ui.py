@@ -6,7 +6,7 @@ these helpers only add the design system's class names.
 """
 
 from django import template
-from django.forms import BoundField
+from django.forms import BaseFormSet, BoundField
 
 register = template.Library()
 
@@ -31,6 +31,15 @@ def first_input_id(field: BoundField) -> str:
     if field.field.widget.use_fieldset:
         return f"{field.auto_id}_0"
     return field.id_for_label
+
+
+@register.filter
+def any_errors(forms) -> bool:
+    """Whether any of a page's forms or formsets (their rows included) has an error. Read when
+    the page renders, so errors the step added after validation count too."""
+    return any(
+        form.total_error_count() if isinstance(form, BaseFormSet) else form.errors for form in forms
+    )
 
 
 @register.simple_tag

@@ -13,9 +13,9 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
+from samsyn.common.errors import NotFound
 from samsyn.directory.models import Organisation, Principal
 from samsyn.plans.models import Case, Handover, Party, PlanVersion, SipSettings
 

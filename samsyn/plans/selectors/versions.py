@@ -11,9 +11,9 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from samsyn.access.actor import Actor
-from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision
+from samsyn.common.errors import NotFound
 from samsyn.directory.models import Principal
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors

@@ -28,9 +28,9 @@ from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.kinds import NotFound
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
+from samsyn.common.errors import NotFound
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.selectors.cases import (

@@ -3,12 +3,9 @@ Thin: parse, call one selector or service, render."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.http import Http404, HttpRequest
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -18,73 +15,21 @@ from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import selectors as children
 from samsyn.common import form_tokens
-from samsyn.common.forms import add_validation_errors
+from samsyn.common.pages import handle_action, handle_form, refusals
 from samsyn.plans.forms import cases as forms
 from samsyn.plans.models import Case
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors import consents as consent
 from samsyn.plans.services import cases
-from samsyn.plans.state import TRANSITIONS, TransitionRefused
+from samsyn.plans.state import TRANSITIONS
 
 PURPOSE = Purpose.PLANNING
 # Every role that works with children reaches the SIP pages; what each sees is the selectors'.
 PERMISSION = "plans.work"
 
-# One-time form tokens against double submit, as on the children pages.
-
-
-def forbidden(request: HttpRequest, message: str = "") -> HttpResponse:
-    return render(request, "plans/cases/forbidden.html", {"message": message}, status=403)
-
-
-def handle_form(
-    request: HttpRequest,
-    form,
-    save: Callable[[dict], str],
-    *,
-    success: str,
-    template: str,
-    context: dict,
-) -> HttpResponse:
-    """The house pattern for a one-form page: a one-time token against double submit, an
-    expired form kept and refused with a reason, a refused action shown in the error summary
-    with what the user typed. `save(cleaned_data)` returns the URL to go to."""
-    token = request.POST.get("form_token", "")
-    if request.method == "POST":
-        state = form_tokens.state(request, token)
-        if isinstance(state, str):
-            return form_tokens.already_saved(request, state)
-        if state is form_tokens.UNKNOWN:
-            token = form_tokens.issue(request)
-            if form.is_valid():
-                form.add_error(
-                    None, _("The form had expired. Check what you typed and submit it again.")
-                )
-        elif form.is_valid():
-            try:
-                url = save(form.cleaned_data)
-            except (selectors.CaseNotFound, children.ChildNotFound):
-                raise Http404 from None
-            except rules.AccessDenied:
-                return forbidden(request)
-            except TransitionRefused as refused:
-                form.add_error(None, refused.messages)
-            except ValidationError as error:
-                add_validation_errors(form, error)
-            else:
-                form_tokens.spend(request, token, url)
-                messages.success(request, success)
-                return redirect(url)
-    else:
-        token = form_tokens.issue(request)
-    return render(request, template, {**context, "form": form, "form_token": token})
-
 
 def _case(request: HttpRequest, case_id: int) -> tuple[Case, rules.Decision]:
-    try:
-        return selectors.case_for(request.actor, case_id=case_id, purpose=PURPOSE)
-    except selectors.CaseNotFound:
-        raise Http404 from None
+    return selectors.case_for(request.actor, case_id=case_id, purpose=PURPOSE)
 
 
 def _detail_url(case_id: int) -> str:
@@ -116,6 +61,7 @@ def case_list(request):
 
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def case_detail(request, case_id: int):
     actor = request.actor
     case, decision = _case(request, case_id)
@@ -159,15 +105,16 @@ def case_detail(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def propose(request):
     actor = request.actor
     try:
         child_id = int(request.GET.get("child", ""))
-        child, _decision = children.opened_child(
-            actor, child_id=child_id, purpose=rules.default_purpose(actor), obj="child"
-        )
-    except (ValueError, children.ChildNotFound):
+    except ValueError:
         raise Http404 from None
+    child, _decision = children.opened_child(
+        actor, child_id=child_id, purpose=rules.default_purpose(actor), obj="child"
+    )
     mode = cases.initiation_mode(actor, child)
     form = forms.ProposeForm(
         request.POST if request.method == "POST" else None,
@@ -210,6 +157,7 @@ def _case_form_page(request, case_id: int, make_form, save, *, title, intro, sub
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def first_contact(request, case_id: int):
     actor = request.actor
     return _case_form_page(
@@ -229,6 +177,7 @@ def first_contact(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def invite_party(request, case_id: int):
     actor = request.actor
 
@@ -254,6 +203,7 @@ def invite_party(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def offer_handover(request, case_id: int):
     actor = request.actor
     return _case_form_page(
@@ -271,6 +221,7 @@ def offer_handover(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def close(request, case_id: int):
     actor = request.actor
     case, _decision = _case(request, case_id)
@@ -305,68 +256,56 @@ def close(request, case_id: int):
     )  # fmt: skip
 
 
-def _answer(request, case_id: int, handover_id: int, answer, url: str = "") -> HttpResponse:
-    token = request.POST.get("form_token", "")
-    state = form_tokens.state(request, token)
-    url = url or _detail_url(case_id)
-    if isinstance(state, str):
-        return form_tokens.already_saved(request, state)
-    if state is form_tokens.UNKNOWN:
-        messages.error(request, _("The form had expired. Please try again."))
-        return redirect(url)
-    try:
-        message = answer(handover_id)
-    except selectors.CaseNotFound:
-        raise Http404 from None
-    except rules.AccessDenied:
-        return forbidden(request)
-    except ValidationError as refused:
-        messages.error(request, " ".join(refused.messages))
-        return redirect(url)
-    form_tokens.spend(request, token, url)
-    messages.success(request, message)
-    return redirect(url)
-
-
 @actor_required(PERMISSION)
 @require_POST
 def accept_handover(request, case_id: int, handover_id: int):
-    def answer(pk):
-        cases.accept_handover(actor=request.actor, case_id=case_id, handover_id=pk)
-        return _("You are now the coordinator of this SIP.")
+    def accept() -> str:
+        cases.accept_handover(actor=request.actor, case_id=case_id, handover_id=handover_id)
+        return _detail_url(case_id)
 
-    return _answer(request, case_id, handover_id, answer)
+    return handle_action(
+        request, accept, success=_("You are now the coordinator of this SIP."),
+        back=_detail_url(case_id),
+    )  # fmt: skip
 
 
 @actor_required(PERMISSION)
 @require_POST
 def decline_handover(request, case_id: int, handover_id: int):
-    def answer(pk):
-        cases.decline_handover(actor=request.actor, case_id=case_id, handover_id=pk)
-        return _("You declined. The role stays with the current coordinator.")
+    def decline() -> str:
+        cases.decline_handover(actor=request.actor, case_id=case_id, handover_id=handover_id)
+        return _detail_url(case_id)
 
-    return _answer(request, case_id, handover_id, answer)
+    return handle_action(
+        request, decline, success=_("You declined. The role stays with the current coordinator."),
+        back=_detail_url(case_id),
+    )  # fmt: skip
 
 
 @actor_required(PERMISSION)
 @require_POST
 def take_up(request, case_id: int):
-    def answer(_pk):
+    def take() -> str:
         cases.take_up_proposal(actor=request.actor, case_id=case_id)
-        return _("You have taken up the proposal.")
+        return _detail_url(case_id)
 
-    return _answer(request, case_id, 0, answer)
+    return handle_action(
+        request, take, success=_("You have taken up the proposal."), back=_detail_url(case_id)
+    )
 
 
 @actor_required(PERMISSION)
 @require_POST
 def accept_invitation(request, case_id: int):
-    def answer(_pk):
+    def accept() -> str:
         cases.accept_invitation(actor=request.actor, case_id=case_id)
-        return _(
+        # Back to the list: the SIP opens only once a ground covers the organisation.
+        return reverse("plans:list")
+
+    return handle_action(
+        request, accept, back=reverse("plans:list"),
+        success=_(
             "Your unit takes part in the SIP. It is on your list once a consent or a legal "
             "ground covers your organisation."
-        )
-
-    # Back to the list: the SIP itself opens only once a ground covers the organisation.
-    return _answer(request, case_id, 0, answer, url=reverse("plans:list"))
+        ),
+    )  # fmt: skip

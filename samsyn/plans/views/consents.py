@@ -1,5 +1,5 @@
 """The consent pages of a SIP: record consent, withdraw it, assess maturity, record a legal
-ground. Thin: parse, call one service, render; the form handling is the SIP pages' own."""
+ground. Thin: parse, call one service, render, through the house's one-form page pattern."""
 
 from __future__ import annotations
 
@@ -11,14 +11,10 @@ from django.views.decorators.http import require_http_methods
 
 from samsyn.access.http import actor_required
 from samsyn.children import selectors as children
+from samsyn.common.pages import handle_form, refusals
 from samsyn.consent import forms
 from samsyn.plans.selectors import consents as selectors
-from samsyn.plans.selectors.cases import (
-    CaseNotFound,
-    case_for,
-    cases_visible_to,
-    receiving_organisations,
-)
+from samsyn.plans.selectors.cases import case_for, cases_visible_to, receiving_organisations
 from samsyn.plans.services import consents as services
 from samsyn.plans.views import cases as case_views
 
@@ -26,14 +22,11 @@ PERMISSION = case_views.PERMISSION
 
 
 def _case(request, case_id: int):
-    try:
-        return case_for(request.actor, case_id=case_id, purpose=case_views.PURPOSE)[0]
-    except CaseNotFound:
-        raise Http404 from None
+    return case_for(request.actor, case_id=case_id, purpose=case_views.PURPOSE)[0]
 
 
 def _page(request, case, form, save, *, title, intro, submit, success):
-    return case_views.handle_form(
+    return handle_form(
         request, form, save, success=success, template="plans/consents/form.html",
         context={"case": case, "title": title, "intro": intro, "submit": submit},
     )  # fmt: skip
@@ -45,6 +38,7 @@ def _detail(case) -> str:
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def record_consent(request, case_id: int):
     case = _case(request, case_id)
     form = forms.ConsentForm(
@@ -76,6 +70,7 @@ def record_consent(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def withdraw_consent(request, case_id: int, consent_id: int):
     case = _case(request, case_id)
     consent = next((c for c in selectors.consents_of_case(case) if c.pk == consent_id), None)
@@ -105,6 +100,7 @@ def withdraw_consent(request, case_id: int, consent_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def record_maturity(request, case_id: int):
     case = _case(request, case_id)
 
@@ -128,6 +124,7 @@ def record_maturity(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def record_legal_ground(request, case_id: int):
     case = _case(request, case_id)
     form = forms.LegalGroundForm(

@@ -5,17 +5,19 @@ checks access and writes the audit row; "missing" and "not yours" are the same 4
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from samsyn.access import rules
 from samsyn.access.http import actor_required
-from samsyn.common.forms import WithoutSummary, add_validation_errors
+from samsyn.common.forms import WithoutSummary
+from samsyn.common.pages import Conflict, handle_action, handle_form, refusals
 from samsyn.plans.forms import versions as plan_forms
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
@@ -29,18 +31,8 @@ LANGUAGES = ("sv", "en")
 
 
 def _open(request: HttpRequest, case_id: int, obj: str = "sip_plan"):
-    try:
-        case, _decision = plan_selectors.plan_case_for(request.actor, case_id=case_id, obj=obj)
-    except selectors.CaseNotFound:
-        raise Http404 from None
+    case, _decision = plan_selectors.plan_case_for(request.actor, case_id=case_id, obj=obj)
     return case
-
-
-def _version(case, number: int) -> PlanVersion:
-    try:
-        return plan_selectors.version_of(case, number)
-    except plan_selectors.VersionNotFound:
-        raise Http404 from None
 
 
 def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
@@ -52,8 +44,14 @@ def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
     )
 
 
+def _lock(lock_form) -> int:
+    # A missing or tampered lock cannot prove the page is fresh: 0 never matches.
+    return lock_form.cleaned_data["lock_version"] if lock_form.is_valid() else 0
+
+
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def plan_versions(request, case_id: int):
     case = _open(request, case_id)
     versions = plan_selectors.versions_of(case)
@@ -68,18 +66,19 @@ def plan_versions(request, case_id: int):
 
 @actor_required(PERMISSION)
 @require_POST
+@refusals
 def plan_start(request, case_id: int):
     _open(request, case_id)
-    try:
+
+    def start() -> str:
         plan_services.start_plan(actor=request.actor, case_id=case_id)
-    except rules.AccessDenied:
-        raise Http404 from None
-    except plan_services.TransitionRefused as refused:
-        for message in refused.messages:
-            messages.error(request, message)
-        return redirect("plans:plan_versions", case_id=case_id)
-    messages.success(request, _("The draft plan is ready to edit."))
-    return redirect("plans:plan_edit", case_id=case_id)
+        return reverse("plans:plan_edit", args=[case_id])
+
+    # A draft that exists already is returned as it is: a double submit starts nothing twice.
+    return handle_action(
+        request, start, success=_("The draft plan is ready to edit."),
+        back=reverse("plans:plan_versions", args=[case_id]), token=False,
+    )  # fmt: skip
 
 
 def _conflict(forms_by_kind, fields_form, stale: plan_services.StalePlan) -> dict:
@@ -101,125 +100,112 @@ def _conflict(forms_by_kind, fields_form, stale: plan_services.StalePlan) -> dic
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def plan_edit(request, case_id: int):
     case = _open(request, case_id)
     draft = plan_selectors.draft_of(case)
     if draft is None:
         messages.info(request, _("There is no draft to edit. A finalised plan is never changed."))
         return redirect("plans:plan_versions", case_id=case_id)
-    items = list(plan_selectors.items_of(draft))
-    conflict = None
-    if request.method == "POST":
-        fields_form = plan_forms.PlanFieldsForm(
-            request.POST, stored_follow_up_on=draft.follow_up_on
-        )
-        lock_form = plan_forms.LockForm(request.POST)
-        # A missing or tampered lock cannot prove the page is fresh: 0 never matches.
-        lock = lock_form.cleaned_data["lock_version"] if lock_form.is_valid() else 0
-        formsets = plan_forms.item_formsets(request.POST, case=case, items=items)
-        valid = all([fields_form.is_valid()] + [f.is_valid() for f in formsets.values()])
-        if valid:
-            try:
-                plan_services.save_draft(
-                    actor=request.actor, case_id=case.pk, lock_version=lock,
-                    items=plan_forms.items_from(formsets), **fields_form.cleaned_data,
-                )  # fmt: skip
-            except rules.AccessDenied:
-                raise Http404 from None
-            except plan_services.NoDraft:
-                messages.error(request, _("The plan was finalised meanwhile and cannot change."))
-                return redirect("plans:plan_versions", case_id=case_id)
-            except plan_services.StalePlan as stale:
-                fields_form.add_error(
-                    None,
-                    _(
-                        "Someone else saved the plan while you were editing. Their version is "
-                        "shown next to yours below, and your text is kept in the form. Check, "
-                        "change if needed, and save again."
-                    ),
-                )
-                conflict = _conflict(formsets, fields_form, stale)
-                # Saving again now overwrites knowingly: the user has seen the other version.
-                lock = stale.current.lock_version
-            except ValidationError as error:
-                add_validation_errors(fields_form, error)
-            else:
-                messages.success(request, _("The draft plan is saved."))
-                return redirect("plans:plan_edit", case_id=case_id)
-    else:
-        fields_form = plan_forms.PlanFieldsForm(initial=plan_forms.fields_initial(draft))
-        formsets = plan_forms.item_formsets(None, case=case, items=items)
-        lock = draft.lock_version
-    all_forms = [fields_form] + [form for f in formsets.values() for form in f.forms]
-    return render(
-        request,
-        "plans/plan/edit.html",
-        {
+    data = request.POST if request.method == "POST" else None
+    fields_form = plan_forms.PlanFieldsForm(
+        data, initial=plan_forms.fields_initial(draft), stored_follow_up_on=draft.follow_up_on
+    )
+    lock_form = plan_forms.LockForm(data, initial={"lock_version": draft.lock_version})
+    formsets = plan_forms.item_formsets(data, case=case, items=list(plan_selectors.items_of(draft)))
+
+    def valid() -> bool:
+        # Every form validated, not only up to the first invalid one: all errors at once.
+        return all([fields_form.is_valid()] + [f.is_valid() for f in formsets.values()])
+
+    def save(cleaned: dict) -> str:
+        try:
+            plan_services.save_draft(
+                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form),
+                items=plan_forms.items_from(formsets), **cleaned,
+            )  # fmt: skip
+        except plan_services.NoDraft:
+            raise ValidationError(
+                _("The plan was finalised meanwhile and cannot change.")
+            ) from None
+        except plan_services.StalePlan as stale:
+            # Saving again now overwrites knowingly: the user has seen the other version.
+            raise Conflict(
+                _(
+                    "Someone else saved the plan while you were editing. Their version is "
+                    "shown next to yours below, and your text is kept in the form. Check, "
+                    "change if needed, and save again."
+                ),
+                conflict=_conflict(formsets, fields_form, stale),
+                lock_form=plan_forms.LockForm(initial={"lock_version": stale.current.lock_version}),
+            ) from None
+        return reverse("plans:plan_edit", args=[case_id])
+
+    # The lock guards against a double submit: the service takes a repeat as a no-op.
+    return handle_form(
+        request, fields_form, save, success=_("The draft plan is saved."),
+        template="plans/plan/edit.html",
+        context={
             "case": case, "draft": draft, "fields_form": WithoutSummary(fields_form),
-            "lock_form": plan_forms.LockForm(initial={"lock_version": lock}),
+            "lock_form": lock_form,
             "sections": [
                 (prefix, plan_forms.TITLES[prefix], formset,
                  [WithoutSummary(form) for form in formset.forms])
                 for prefix, formset in formsets.items()
             ],
-            "forms": all_forms,
-            "formset_errors": [e for f in formsets.values() for e in f.non_form_errors()],
-            "has_errors": any(f.errors for f in all_forms)
-            or any(f.non_form_errors() for f in formsets.values()),
-            "conflict": conflict,
+            "forms": [fields_form] + [form for f in formsets.values() for form in f.forms],
+            "formsets": list(formsets.values()),
         },
+        token=False, valid=valid,
     )  # fmt: skip
 
 
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
+@refusals
 def plan_finalise(request, case_id: int):
     case = _open(request, case_id)
     draft = plan_selectors.draft_of(case)
     if draft is None:
         messages.info(request, _("There is no draft to finalise."))
         return redirect("plans:plan_versions", case_id=case_id)
-    errors: list[str] = []
-    if request.method == "POST":
-        lock_form = plan_forms.LockForm(request.POST)
-        lock = lock_form.cleaned_data["lock_version"] if lock_form.is_valid() else 0
+    data = request.POST if request.method == "POST" else None
+    lock_form = plan_forms.LockForm(data)
+
+    def finalise(_data: dict) -> str:
         try:
-            version = plan_services.finalise_plan(
-                actor=request.actor, case_id=case.pk, lock_version=lock
+            plan_services.finalise_plan(
+                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form)
             )
-        except rules.AccessDenied:
-            raise Http404 from None
         except plan_services.NoDraft:
-            messages.info(request, _("The plan is already finalised."))
-            return redirect("plans:plan_versions", case_id=case_id)
+            raise ValidationError(_("The plan is already finalised.")) from None
         except plan_services.StalePlan:
-            errors = [
+            raise ValidationError(
                 _("Someone changed the draft after you opened this page. Check it and try again.")
-            ]
-        except ValidationError as refused:  # PlanIncomplete and TransitionRefused alike
-            errors = refused.messages
-        else:
-            messages.success(
-                request,
-                _("Version %(number)d of the plan is finalised.") % {"number": version.number},
-            )
-            return redirect("plans:plan_version", case_id=case_id, number=version.number)
-        draft.refresh_from_db()
+            ) from None
+        return reverse("plans:plan_version", args=[case_id, draft.number])
+
     view = plan_selectors.plan_view(draft)
-    return render(
-        request,
-        "plans/plan/finalise.html",
-        {"case": case, "draft": draft, "view": view, "errors": errors,
-         "missing": _missing(case, draft, view),
-         "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version})},
+    # The lock guards against a double submit: a repeat finds the draft finalised. A refusal
+    # (PlanIncomplete, TransitionRefused) lists its reasons above the draft as it is now.
+    return handle_form(
+        request, forms.Form(data), finalise,
+        success=_("Version %(number)d of the plan is finalised.") % {"number": draft.number},
+        template="plans/plan/finalise.html",
+        context={
+            "case": case, "draft": draft, "view": view, "missing": _missing(case, draft, view),
+            "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version}),
+        },
+        token=False,
     )  # fmt: skip
 
 
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def plan_version(request, case_id: int, number: int):
     case = _open(request, case_id)
-    version = _version(case, number)
+    version = plan_selectors.version_of(case, number)
     view = plan_selectors.plan_view(version)
     return render(
         request,
@@ -235,6 +221,7 @@ def _number(value: str | None) -> int | None:
 
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def plan_diff(request, case_id: int):
     case = _open(request, case_id)
     versions = plan_selectors.versions_of(case)
@@ -256,7 +243,7 @@ def _document(request: HttpRequest, case_id: int, number: int):
     """What the document shows: the language asked for and whose copy it is. The guardians'
     copy leaves out what is hidden from them (SEK-2); the staff copy marks it."""
     case = _open(request, case_id, obj="sip_plan_document")
-    version = _version(case, number)
+    version = plan_selectors.version_of(case, number)
     lang = request.GET.get("lang")
     lang = lang if lang in LANGUAGES else translation.get_language()
     for_guardians = request.GET.get("for") == "guardians"
@@ -267,6 +254,7 @@ def _document(request: HttpRequest, case_id: int, number: int):
 
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def plan_print(request, case_id: int, number: int):
     case, version, view, lang, for_guardians, parties = _document(request, case_id, number)
     with translation.override(lang):
@@ -281,6 +269,7 @@ def plan_print(request, case_id: int, number: int):
 
 @actor_required(PERMISSION)
 @require_GET
+@refusals
 def plan_pdf(request, case_id: int, number: int):
     case, version, view, lang, for_guardians, parties = _document(request, case_id, number)
     # Imported here, not at the top: fpdf2 and fontTools take 0.2 s to import, which every

@@ -33,6 +33,7 @@ from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors import consents as sip_consents
 from samsyn.plans.selectors import deadlines
+from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.selectors import versions as plan_selectors
 from samsyn.plans.selectors.cases import settings_for
 from samsyn.plans.services import cases, meetings
@@ -421,7 +422,7 @@ def _sip_out(actor: Actor, case: Case) -> dict:
         "consents": [_consent_out(c) for c in sip_consents.consents_of_case(case)],
         "relay": [_handover_out(h) for h in selectors.relay_of(case)],
         "steps": [step.__dict__ for step in deadlines.case_steps(case)],
-        "meetings": [_meeting_out(m) for m in meetings.meetings_of_case(actor, case)],
+        "meetings": [_meeting_out(m) for m in meeting_selectors.meetings_of_case(actor, case)],
         "versions": plan_selectors.versions_of(case),
     }  # fmt: skip
 

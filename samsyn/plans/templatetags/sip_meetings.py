@@ -7,7 +7,7 @@ from __future__ import annotations
 from django import template
 
 from samsyn.plans.models import Case
-from samsyn.plans.services import meetings
+from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.state import TRANSITIONS
 
 register = template.Library()
@@ -18,7 +18,7 @@ SECTION_LIMIT = 20
 @register.inclusion_tag("plans/meetings/_section.html", takes_context=True)
 def sip_meetings(context, case: Case) -> dict:
     actor = context.get("actor") or getattr(context.get("request"), "actor", None)
-    rows = meetings.meetings_of_case(actor, case, limit=SECTION_LIMIT + 1) if actor else []
+    rows = meeting_selectors.meetings_of_case(actor, case, limit=SECTION_LIMIT + 1) if actor else []
     return {
         "case": case,
         "meetings": rows[:SECTION_LIMIT],

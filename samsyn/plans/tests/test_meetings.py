@@ -19,6 +19,7 @@ from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Invitation, Meeting
+from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.services import ics, meetings
 from samsyn.plans.state import TransitionRefused
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
@@ -378,7 +379,8 @@ def test_reschedule_tells_the_invited_and_asks_again(
     invitation = InvitationFactory(meeting=meeting, reply=Invitation.Reply.ACCEPTED)
     with django_capture_on_commit_callbacks(execute=True):
         meetings.reschedule_meeting(
-            actor=social, meeting_id=meeting.pk, version=meetings.time_fingerprint(meeting),
+            actor=social, meeting_id=meeting.pk,
+            version=meeting_selectors.time_fingerprint(meeting),
             starts_at=_start(days=9), ends_at=_start(days=9) + datetime.timedelta(hours=2),
             place="Annat rum", video_link="", base_url=BASE_URL,
         )  # fmt: skip
@@ -557,7 +559,7 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
         assert outsider.post(url, {"minutes": "x", "version": "x"}).status_code == 404
     meeting.refresh_from_db()
     assert (meeting.cancelled_at, meeting.minutes) == (None, "")
-    with pytest.raises(meetings.MeetingNotFound):
+    with pytest.raises(meeting_selectors.MeetingNotFound):
         meetings.cancel_meeting(actor=outsider.actor, meeting_id=meeting.pk, base_url=BASE_URL)
 
 

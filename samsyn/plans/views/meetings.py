@@ -17,6 +17,7 @@ from samsyn.access.http import actor_required, public
 from samsyn.children import selectors as children
 from samsyn.common.pages import Conflict, handle_form, refusals
 from samsyn.plans.forms import meetings as forms
+from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.selectors.cases import case_for
 from samsyn.plans.services import meetings
 
@@ -46,10 +47,10 @@ def _version(version_form) -> str:
 @refusals
 def meeting_book(request, case_id: int):
     actor = request.actor
-    case, _decision = case_for(actor, case_id=case_id, purpose=meetings.PURPOSE)
+    case, _decision = case_for(actor, case_id=case_id, purpose=meeting_selectors.PURPOSE)
     form = forms.MeetingBookingForm(
         request.POST if request.method == "POST" else None,
-        memberships=meetings.invitable_memberships(case),
+        memberships=meeting_selectors.invitable_memberships(case),
         guardians=children.guardians_of(case.child),
     )
 
@@ -75,13 +76,15 @@ def meeting_book(request, case_id: int):
 @refusals
 def meeting_edit(request, meeting_id: int):
     actor = request.actor
-    meeting, _decision = meetings.meeting_for(actor, meeting_id=meeting_id)
+    meeting, _decision = meeting_selectors.meeting_for(actor, meeting_id=meeting_id)
     if meeting.cancelled_at:
         messages.info(request, _("The meeting is cancelled and cannot be changed."))
         return redirect(case_url(meeting.case))
     data = request.POST if request.method == "POST" else None
     form = forms.MeetingTimeForm(data, initial=forms.MeetingTimeForm.initial_for(meeting))
-    version_form = forms.VersionForm(data, initial={"version": meetings.time_fingerprint(meeting)})
+    version_form = forms.VersionForm(
+        data, initial={"version": meeting_selectors.time_fingerprint(meeting)}
+    )
 
     def save(cleaned: dict) -> str:
         try:
@@ -104,7 +107,7 @@ def meeting_edit(request, meeting_id: int):
                     for name in ("date", "start_time", "end_time", "place", "video_link")
                 ],
                 version_form=forms.VersionForm(
-                    initial={"version": meetings.time_fingerprint(stale.current)}
+                    initial={"version": meeting_selectors.time_fingerprint(stale.current)}
                 ),
             ) from None
         return case_url(meeting.case)
@@ -126,7 +129,7 @@ def meeting_edit(request, meeting_id: int):
 @refusals
 def meeting_cancel(request, meeting_id: int):
     actor = request.actor
-    meeting, _decision = meetings.meeting_for(actor, meeting_id=meeting_id)
+    meeting, _decision = meeting_selectors.meeting_for(actor, meeting_id=meeting_id)
 
     def save(_data: dict) -> str:
         meetings.cancel_meeting(actor=actor, meeting_id=meeting.pk, base_url=_base_url(request))
@@ -147,11 +150,11 @@ def meeting_cancel(request, meeting_id: int):
 @refusals
 def meeting_minutes(request, meeting_id: int):
     actor = request.actor
-    meeting, _decision = meetings.meeting_for(actor, meeting_id=meeting_id)
+    meeting, _decision = meeting_selectors.meeting_for(actor, meeting_id=meeting_id)
     data = request.POST if request.method == "POST" else None
     form = forms.MinutesForm(data, initial={"minutes": meeting.minutes})
     version_form = forms.VersionForm(
-        data, initial={"version": meetings.minutes_fingerprint(meeting)}
+        data, initial={"version": meeting_selectors.minutes_fingerprint(meeting)}
     )
 
     def save(cleaned: dict) -> str:
@@ -168,7 +171,7 @@ def meeting_minutes(request, meeting_id: int):
                 ),
                 conflict=stale.current.minutes,
                 version_form=forms.VersionForm(
-                    initial={"version": meetings.minutes_fingerprint(stale.current)}
+                    initial={"version": meeting_selectors.minutes_fingerprint(stale.current)}
                 ),
             ) from None
         return case_url(meeting.case)
@@ -191,7 +194,7 @@ def meeting_minutes(request, meeting_id: int):
 def meeting_reply(request, token: UUID):
     """The reply link in the invitation: no sign-in, and nothing about the child — only the
     meeting's time and place and the person's own answer."""
-    invitation = meetings.invitation_by_token(token)
+    invitation = meeting_selectors.invitation_by_token(token)
 
     def save(data: dict) -> str:
         meetings.record_reply(token=token, reply=data["reply"])

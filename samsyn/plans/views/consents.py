@@ -27,7 +27,7 @@ def _case(request, case_id: int):
 
 def _page(request, case, form, save, *, title, intro, submit, success):
     return handle_form(
-        request, form, save, success=success, template="plans/consents/form.html",
+        request, form, save, success=success, template="plans/cases/form.html",
         context={"case": case, "title": title, "intro": intro, "submit": submit},
     )  # fmt: skip
 

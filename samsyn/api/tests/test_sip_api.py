@@ -311,6 +311,29 @@ def test_non_party_gets_404_like_a_missing_sip_and_is_audited(consented, school)
     assert _ok(client.get(SIP))["items"] == []
 
 
+def test_sek_4_api_only_the_unit_that_accepted_reads_the_sip(soc, child, bup):
+    case_id = _propose(soc, child, bup)
+    invited = token_client(bup)[0]
+    other_unit = MembershipFactory(
+        unit=UnitFactory(organisation=bup.unit.organisation), role=Role.CLINICIAN
+    )
+    other = token_client(other_unit)[0]
+    # The invitation names no child, and either unit may accept it for the organisation.
+    [invitation] = _ok(other.get(f"{SIP}/invitations"))
+    assert invitation["sip_id"] == case_id
+    assert "child" not in invitation
+    accepted = _ok(_post(invited, f"{SIP}/{case_id}/accept"))
+    assert accepted["unit"]["id"] == bup.unit_id
+    assert _ok(other.get(f"{SIP}/invitations")) == []
+    assert _post(other, f"{SIP}/{case_id}/accept").status_code == 409
+    _consent(soc, case_id, child, bup)
+    # The same consent to the organisation: the unit that accepted reads, the other does not.
+    assert _ok(invited.get(f"{SIP}/{case_id}"))["id"] == case_id
+    assert other.get(f"{SIP}/{case_id}").status_code == 404
+    assert _ok(other.get(SIP))["items"] == []
+    assert other.get(f"/api/children/{child.pk}?purpose=planning").status_code == 404
+
+
 def test_sip_3_withdrawn_consent_stops_the_other_organisations_api_access_at_once(
     soc, consented, bup
 ):

@@ -206,7 +206,14 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     staff.get_by_label(sv("Starts at"), exact=True).fill("13:00")
     staff.get_by_label(sv("Ends at"), exact=True).fill("14:30")
     staff.get_by_label(sv("Place"), exact=False).first.fill("Familjens hus, rum 2")
+    # Staff come by organisation and unit, the child's units first; the search narrows the list
+    # and keeps what is ticked (issue 8, item 9).
+    search = sv("Search: %(label)s") % {"label": sv("Staff of the organisations taking part")}
+    staff.get_by_label(search).fill("bup")
+    expect(staff.get_by_label(caseworker.staff.name, exact=True)).to_be_hidden()
     staff.get_by_label(clinician.staff.name, exact=False).check()
+    check(staff)
+    staff.get_by_label(search).fill("")
     for guardian in guardians:
         staff.get_by_label(f"{guardian.name} ({guardian.email})", exact=True).check()
     staff.get_by_role("button", name=sv("Book and send the invitations"), exact=True).click()

@@ -26,6 +26,20 @@ def ds_choices(field: BoundField):
 
 
 @register.filter
+def ds_groups(field: BoundField) -> list[tuple[str, list]]:
+    """A grouped checkbox field's options as (group, options) pairs; one unnamed group for a
+    field whose choices are not grouped."""
+    group_of = {}
+    for value, label in field.field.choices:
+        if isinstance(label, list | tuple):
+            group_of.update({str(option): value for option, _ in label})
+    groups: dict[str, list] = {}
+    for option in ds_choices(field):
+        groups.setdefault(group_of.get(str(option.data["value"]), ""), []).append(option)
+    return list(groups.items())
+
+
+@register.filter
 def first_input_id(field: BoundField) -> str:
     """The id an error summary links to: a group's first option, otherwise the field itself."""
     if field.field.widget.use_fieldset:

@@ -102,9 +102,13 @@ class MeetingBookingForm(MeetingTimeForm):
 
     staff = forms.TypedMultipleChoiceField(
         label=_("Staff of the organisations taking part"),
+        help_text=_(
+            "By organisation and unit; the units working with the child come first. Search by "
+            "name, unit or organisation."
+        ),
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"data-searchable": ""}),
     )
     guardians = forms.TypedMultipleChoiceField(
         label=_("Guardians"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
@@ -124,15 +128,21 @@ class MeetingBookingForm(MeetingTimeForm):
     def __init__(self, *args, memberships=(), guardians=(), **kwargs):
         super().__init__(*args, **kwargs)
         no_address = gettext("no e-mail address: no invitation is sent")
-        staff_choices: dict[int, str] = {}
+        # Grouped by unit, in the order given (the units working with the child first). A
+        # person in several units is invited once: the first unit lists them.
+        groups: dict[str, list[tuple[int, str]]] = {}
+        listed: set[int] = set()
         for membership in memberships:
+            if membership.staff_id in listed:
+                continue
+            listed.add(membership.staff_id)
             unit = membership.unit
-            label = f"{membership.staff.name}, {unit.name} ({unit.organisation.name})"
+            label = membership.staff.name
             if not membership.staff.email:
                 label += f" – {no_address}"
-            # A person in several units is invited once: the first unit names them.
-            staff_choices.setdefault(membership.staff_id, label)
-        self.fields["staff"].choices = list(staff_choices.items())
+            group = f"{unit.organisation.name} · {unit.name}"
+            groups.setdefault(group, []).append((membership.staff_id, label))
+        self.fields["staff"].choices = list(groups.items())
         self.fields["guardians"].choices = [
             (g.pk, f"{g.name} ({g.email})" if g.email else f"{g.name} – {no_address}")
             for g in guardians

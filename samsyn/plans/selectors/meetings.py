@@ -6,11 +6,12 @@ from __future__ import annotations
 import hashlib
 from uuid import UUID
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
+from samsyn.children.models import Involvement
 from samsyn.common.errors import NotFound
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Invitation, Meeting
@@ -28,13 +29,23 @@ class InvitationNotFound(NotFound):
 
 
 def invitable_memberships(case: Case) -> QuerySet[Membership]:
-    """Staff who may be invited: active members of the parties' units (directory data)."""
+    """Staff who may be invited: active members of the units of the organisations taking part
+    (directory data), the units that work with the child first — those that accepted the SIP's
+    invitation or are involved with the child — then by organisation, unit and name."""
+    working = Q(unit__in=case.parties.filter(accepted_at__isnull=False).values("unit_id")) | Q(
+        unit__in=Involvement.objects.filter(child_id=case.child_id, ended_on__isnull=True).values(
+            "unit_id"
+        )
+    )
     return (
         Membership.objects.filter(
             unit__organisation_id__in=organisations_taking_part(case).values("pk"), active=True
         )
+        .annotate(works_with_child=ExpressionWrapper(working, output_field=BooleanField()))
         .select_related("staff", "unit__organisation")
-        .order_by("staff__name", "unit__organisation__name", "unit__name")
+        .order_by(
+            "-works_with_child", "unit__organisation__name", "unit__name", "staff__name", "pk"
+        )
     )
 
 

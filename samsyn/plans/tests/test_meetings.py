@@ -17,7 +17,7 @@ from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
-from samsyn.directory.tests.factories import make_actor
+from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, make_actor
 from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.services import ics, meetings
@@ -150,6 +150,25 @@ def test_a_follow_up_meeting_leaves_the_status(social, case):
     _book(social, case)
     case.refresh_from_db()
     assert case.status == Case.Status.FINALISED
+
+
+def test_staff_picker_groups_by_unit_the_units_working_with_the_child_first(
+    social, bup, case, actor_client
+):
+    # Another unit of BUP takes no part with the child: it is listed, after the working units.
+    other = MembershipFactory(
+        unit=UnitFactory(organisation=bup.organisation, name="Ö Annan enhet"),
+        role=Role.CLINICIAN,
+    )
+    form = actor_client(social).get(reverse("plans:meeting_book", args=[case.pk])).context["form"]
+    groups = [group for group, _options in form.fields["staff"].choices]
+    working = {
+        f"{actor.organisation.name} · {actor.unit.name}" for actor in (social, bup)
+    }  # fmt: skip
+    assert set(groups[:2]) == working
+    assert groups[-1] == f"{bup.organisation.name} · Ö Annan enhet"
+    [(staff_id, label)] = dict(form.fields["staff"].choices)[groups[-1]]
+    assert (staff_id, label.startswith(other.staff.name)) == (other.staff_id, True)
 
 
 def test_booking_through_the_page(social, bup, case, actor_client):

@@ -4,13 +4,29 @@ asks whether it covers every party. Read after `case_for` audited the SIP."""
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.access.models import Category, LegalGround
+from samsyn.access import rules
+from samsyn.access.actor import Actor
+from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.audit import services as audit
 from samsyn.consent import selectors as consent
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.plans.models import Case
-from samsyn.plans.selectors.cases import organisations_taking_part, receiving_organisations
+from samsyn.plans.selectors.cases import (
+    cases_visible_to,
+    organisations_taking_part,
+    receiving_organisations,
+)
+
+# How far ahead a coordinator is told of a consent running out, and how long a withdrawal shows.
+ALERT_DAYS = 30
 
 
 def sip_consent_status(case: Case) -> consent.ConsentStatus:
@@ -21,6 +37,11 @@ def sip_consent_status(case: Case) -> consent.ConsentStatus:
     if not receivers:
         return consent.ConsentStatus([_("Invite at least one other organisation to the SIP.")])
     return consent.missing_consent(case.child, receivers, category=Category.PLAN)
+
+
+def _taking_part_ids(case: Case) -> set[int]:
+    # From the prefetched parties: one query for all the SIPs on a list.
+    return {case.initiating_organisation_id, *(p.organisation_id for p in case.parties.all())}
 
 
 def _taking_part(case: Case) -> list[int]:
@@ -41,3 +62,56 @@ def legal_grounds_of_case(case: Case) -> list[LegalGround]:
 
 def latest_maturity(case: Case) -> MaturityAssessment | None:
     return consent.latest_maturity(case.child_id)
+
+
+@dataclass(frozen=True)
+class ConsentAlert:
+    """A consent that the coordinator must act on: withdrawn lately, or running out soon."""
+
+    case: Case
+    consent: Consent
+
+    @property
+    def withdrawn(self) -> bool:
+        return self.consent.withdrawn_at is not None
+
+
+def consent_alerts_for(actor: Actor, *, limit: int = 20) -> list[ConsentAlert]:
+    """Consents covering the open SIPs the actor coordinates that were withdrawn in the last
+    ALERT_DAYS days or run out within them: the coordinator asks the family again
+    or records what the withdrawal means for the plan. One audit row names the children."""
+    now = timezone.now()
+    window = datetime.timedelta(days=ALERT_DAYS)
+    cases = {
+        case.child_id: case
+        for case in cases_visible_to(actor, purpose=Purpose.PLANNING)
+        .filter(coordinator_id=actor.staff.pk)
+        .exclude(status=Case.Status.CLOSED)
+        .prefetch_related("parties")[:100]
+    }
+    if not cases:
+        return []
+    consents = list(
+        Consent.objects.filter(child_id__in=cases)
+        .filter(
+            Q(withdrawn_at__gte=now - window)
+            | Q(withdrawn_at__isnull=True, valid_until__gt=now, valid_until__lte=now + window)
+        )
+        .select_related("child", "guardian", "receiving_organisation")
+        # The withdrawals first, the newest on top; then what runs out soonest.
+        .order_by(F("withdrawn_at").desc(nulls_last=True), "valid_until", "pk")[:limit]
+    )
+    alerts = [
+        ConsentAlert(cases[consent.child_id], consent)
+        for consent in consents
+        if consent.receiving_organisation_id in _taking_part_ids(cases[consent.child_id])
+    ]
+    if alerts:
+        with transaction.atomic():
+            audit.record_read(
+                actor=actor, child_id=None, obj="sip_consent_alerts", obj_id=actor.staff.pk,
+                purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
+                detail={"child_ids": sorted({a.case.child_id for a in alerts}),
+                        "consent_ids": [a.consent.pk for a in alerts]},
+            )  # fmt: skip
+    return alerts

@@ -7,9 +7,12 @@ app's services, which work on the child. After each change the SIP moves from "p
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.core.exceptions import ValidationError
+from django.core.mail import EmailMessage
 from django.db import transaction
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from samsyn.access import rules
@@ -26,6 +29,7 @@ from samsyn.plans.selectors.cases import (
     receiving_organisations,
 )
 from samsyn.plans.services.cases import advance_after_consent
+from samsyn.plans.services.meetings import MAIL_LANGUAGE
 from samsyn.plans.state import TransitionRefused
 
 PURPOSE = Purpose.PLANNING
@@ -100,9 +104,30 @@ def withdraw_sip_consent(*, actor: Actor, case_id: int, consent_id: int) -> Cons
         holds_case(actor, case) or withdrawn.receiving_organisation_id == actor.organisation.pk
     ):
         raise rules.AccessDenied("consent.withdraw")
-    return consent.withdraw_consent(
-        actor=actor, consent=withdrawn, decision=decision, purpose=PURPOSE
-    )
+    consent.withdraw_consent(actor=actor, consent=withdrawn, decision=decision, purpose=PURPOSE)
+    if case.coordinator_id not in (None, actor.staff.pk):
+        # After commit: a rolled-back withdrawal tells nobody.
+        transaction.on_commit(partial(tell_coordinator_of_withdrawal, case_id=case.pk))
+    return withdrawn
+
+
+def tell_coordinator_of_withdrawal(*, case_id: int) -> bool:
+    """E-mail the coordinator that a consent in the SIP was withdrawn. Mail is not a secure
+    channel: it names the SIP's number only, never the child; the SIP page says the rest."""
+    case = Case.objects.select_related("coordinator").get(pk=case_id)
+    address = case.coordinator.email if case.coordinator else ""
+    if not address:
+        return False
+    with translation.override(MAIL_LANGUAGE):
+        subject = _("Samsyn: a consent in SIP no. %(number)s was withdrawn") % {"number": case.pk}
+        body = _(
+            "A consent that SIP no. %(number)s stands on was withdrawn. The organisation it "
+            "covered no longer sees what it covered. Sign in to Samsyn and open SIP no. "
+            "%(number)s to see what the plan needs now.\n\nThis message says nothing about the "
+            "child: e-mail is not a secure channel."
+        ) % {"number": case.pk}
+    EmailMessage(subject=subject, body=body, to=[address]).send()
+    return True
 
 
 @transaction.atomic

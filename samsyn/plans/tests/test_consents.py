@@ -17,6 +17,7 @@ from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
 from samsyn.plans.services import cases
+from samsyn.plans.services import consents as sip_consents
 
 pytestmark = pytest.mark.django_db
 
@@ -224,3 +225,55 @@ def test_sip_3_sek_1_the_day_entered_as_valid_until_is_the_day_shown(actor_clien
 
     api = token_client(social.membership)[0].get(f"/api/sip/{case.pk}")
     assert [c["valid_until"] for c in api.json()["consents"]] == [consent_day.isoformat()]
+
+
+def _guardian_consents(social, bup, case, guardians, *, valid_days: int) -> list[Consent]:
+    today = timezone.localdate()
+    return [
+        consent
+        for guardian in guardians
+        for consent in sip_consents.record_sip_consent(
+            actor=social,
+            case_id=case.pk,
+            given_by="guardian",
+            guardian_id=guardian.pk,
+            receiving_organisation_ids=[bup.organisation.pk],
+            categories=[],
+            form="oral",
+            given_on=today,
+            valid_until=today + datetime.timedelta(days=valid_days),
+        )  # fmt: skip
+    ]
+
+
+def test_sip_3_coordinator_is_told_of_a_withdrawal_and_an_expiring_consent(
+    actor_client, setup, mailoutbox, django_capture_on_commit_callbacks
+):
+    social, bup, case, guardians = setup
+    social.staff.email = "samordnare@example.org"
+    social.staff.save()
+    first, second = _guardian_consents(social, bup, case, guardians, valid_days=20)
+    case.refresh_from_db()
+    assert case.coordinator == social.staff
+    # BUP hears the first guardian withdraw: the coordinator is told in the app and by e-mail,
+    # which names the SIP's number and never the child.
+    with django_capture_on_commit_callbacks(execute=True):
+        sip_consents.withdraw_sip_consent(actor=bup, case_id=case.pk, consent_id=first.pk)
+    [mail] = mailoutbox
+    assert mail.to == ["samordnare@example.org"]
+    assert str(case.pk) in mail.subject
+    assert case.child.last_name not in mail.subject + mail.body
+    page = actor_client(social).get(reverse("plans:list"))
+    alerts = page.context["consent_alerts"]
+    assert [(a.consent.pk, a.withdrawn) for a in alerts] == [(first.pk, True), (second.pk, False)]
+    last_day = formats.date_format(second.last_valid_day, "SHORT_DATE_FORMAT")
+    assert last_day in page.content.decode()
+    assert Entry.objects.filter(object_type="sip_consent_alerts", staff_id=social.staff.pk).exists()
+    # Nobody else is told: BUP coordinates nothing.
+    assert actor_client(bup).get(reverse("plans:list")).context["consent_alerts"] == []
+
+
+def test_a_consent_far_from_running_out_is_no_alert(actor_client, setup):
+    social, bup, case, guardians = setup
+    _guardian_consents(social, bup, case, guardians, valid_days=200)
+    assert actor_client(social).get(reverse("plans:list")).context["consent_alerts"] == []

@@ -54,6 +54,7 @@ def case_list(request):
             "filters": filters,
             "offers": selectors.pending_offers_for(request.actor),
             "invitations": selectors.invitations_for(request.actor),
+            "consent_alerts": consent.consent_alerts_for(request.actor),
             "token": form_tokens.issue(request),
         },
     )

@@ -1,12 +1,15 @@
 """Access (åtkomst): the vocabulary of categories and purposes, and the legal grounds for
 disclosure held as data (DOMAIN SEK-1)."""
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.children.models import Child
+from samsyn.common.dates import last_day
 from samsyn.directory.models import Organisation, Staff
 
 
@@ -82,3 +85,9 @@ class LegalGround(models.Model):
 
     def __str__(self) -> str:
         return f"{self.basis.reference} → {self.receiving_organisation}"
+
+    @property
+    def last_valid_day(self) -> datetime.date:
+        """The day entered as "valid until and including" (`valid_until` is the next day's
+        start: `common.dates`)."""
+        return last_day(self.valid_until)

@@ -231,7 +231,9 @@ class ConsentOut(Schema):
     categories: list[str]
     form: ConsentForm
     given_at: datetime.datetime
-    valid_until: datetime.datetime
+    valid_until: datetime.date = Field(
+        ..., description="The last day the consent holds, as recorded (until and including)."
+    )
     withdrawn_at: datetime.datetime | None
 
 
@@ -369,7 +371,7 @@ def _consent_out(consent: Consent) -> dict:
         "id": consent.pk, "given_by": consent.given_by, "guardian": _ref(consent.guardian),
         "receiving_organisation": _ref(consent.receiving_organisation),
         "categories": consent.categories, "form": consent.form, "given_at": consent.given_at,
-        "valid_until": consent.valid_until, "withdrawn_at": consent.withdrawn_at,
+        "valid_until": consent.last_valid_day, "withdrawn_at": consent.withdrawn_at,
     }  # fmt: skip
 
 
@@ -652,7 +654,9 @@ class ConsentIn(Schema):
     )
     form: ConsentForm
     given_on: datetime.date
-    valid_until: datetime.date
+    valid_until: datetime.date = Field(
+        ..., description="The last day the consent holds (until and including)."
+    )
 
 
 @router.post(

@@ -4,6 +4,8 @@ validity. Withdrawal takes effect at once: every access check reads these rows i
 A consent is the child's, not a case's: a SIP — or later a report or an admission — refers to the
 consents that cover its parties (DOMAIN SEK-1, SEK-3)."""
 
+import datetime
+
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.utils import timezone
@@ -11,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.models import Child, Guardian
+from samsyn.common.dates import last_day
 from samsyn.directory.models import Organisation, Principal, Staff
 
 
@@ -82,6 +85,12 @@ class Consent(models.Model):
     @property
     def category_labels(self) -> list[str]:
         return [str(Category(category).label) for category in self.categories]
+
+    @property
+    def last_valid_day(self) -> datetime.date:
+        """The day entered as "valid until and including" (`valid_until` is the next day's
+        start: `common.dates`)."""
+        return last_day(self.valid_until)
 
 
 class MaturityAssessment(models.Model):

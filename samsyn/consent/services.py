@@ -23,6 +23,7 @@ from samsyn.access.models import Category, LegalBasis, LegalGround
 from samsyn.access.rules import Decision
 from samsyn.audit import services as audit
 from samsyn.children.models import Child
+from samsyn.common.dates import end_of, start_of
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.consent.selectors import child_is_mature
 from samsyn.directory.models import Organisation
@@ -31,15 +32,6 @@ from samsyn.directory.models import Organisation
 OPTIONAL_CATEGORIES = [
     Category.BASIC, Category.CONTACT, Category.HEALTH, Category.SOCIAL, Category.SCHOOL,
 ]  # fmt: skip
-
-
-def end_of(day: datetime.date) -> datetime.datetime:
-    """A date entered as "valid until and including" ends when the next day starts."""
-    return start_of(day + datetime.timedelta(days=1))
-
-
-def start_of(day: datetime.date) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
 def _audit(actor: Actor, child: Child, decision: Decision, event: str, purpose: str, **detail):

@@ -5,11 +5,13 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone, translation
 
 from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
+from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
+from samsyn.common.dates import end_of
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
@@ -180,3 +182,45 @@ def test_sip_3_http_withdrawal_by_the_receiver_leads_to_the_list(actor_client, s
     consents[0].refresh_from_db()
     assert consents[0].withdrawn_recorded_by == bup.staff
     assert client.get(reverse("plans:detail", args=[case.pk])).status_code == 404
+
+
+def _shown(response, day: datetime.date) -> bool:
+    with translation.override(response.get("Content-Language", "sv")):
+        return formats.date_format(day, "SHORT_DATE_FORMAT") in response.content.decode()
+
+
+def test_sip_3_sek_1_the_day_entered_as_valid_until_is_the_day_shown(actor_client, setup):
+    """Issue 8, item 4: "valid until and including D" was shown as D + 1 (the instant it ends).
+    Stored as the start of D + 1, so access checks stay `valid_until > now`; shown as D."""
+    social, bup, case, guardians = setup
+    today = timezone.localdate()
+    consent_day = today + datetime.timedelta(days=200)
+    ground_day = today + datetime.timedelta(days=100)
+    client = actor_client(social)
+    recorded = _post(
+        client, reverse("plans:consent_record", args=[case.pk]),
+        _consent_data(f"guardian:{guardians[0].pk}", bup.organisation,
+                      valid_until=consent_day.isoformat()),
+    )  # fmt: skip
+    assert recorded.status_code == 302
+    basis = LegalBasis.objects.create(
+        code="osl-25-12-d", reference="OSL 25 kap. 12 §", title="Barn under 18",
+        categories=[Category.PLAN], purposes=[Purpose.PLANNING],
+    )  # fmt: skip
+    recorded = _post(
+        client, reverse("plans:consent_legal_ground", args=[case.pk]),
+        {"basis": basis.pk, "receiving_organisation": bup.organisation.pk,
+         "reason": "Nödvändig vård.", "valid_until": ground_day.isoformat()},
+    )  # fmt: skip
+    assert recorded.status_code == 302
+    assert Consent.objects.get(child=case.child).valid_until == end_of(consent_day)
+    assert LegalGround.objects.get(child=case.child).valid_until == end_of(ground_day)
+
+    page = client.get(reverse("plans:detail", args=[case.pk]))
+    assert _shown(page, consent_day)
+    assert _shown(page, ground_day)
+    next_days = [day + datetime.timedelta(days=1) for day in (consent_day, ground_day)]
+    assert not any(_shown(page, day) for day in next_days)
+
+    api = token_client(social.membership)[0].get(f"/api/sip/{case.pk}")
+    assert [c["valid_until"] for c in api.json()["consents"]] == [consent_day.isoformat()]

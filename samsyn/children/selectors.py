@@ -15,7 +15,13 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
-from samsyn.children.models import Child, Guardian, Involvement, ProtectedIdentityNeed
+from samsyn.children.models import (
+    Child,
+    Guardian,
+    Guardianship,
+    Involvement,
+    ProtectedIdentityNeed,
+)
 from samsyn.common.errors import NotFound
 from samsyn.directory.models import Role
 
@@ -42,8 +48,7 @@ class ChildView:
     address: rules.Decision
     guardians: list[Guardian]
     involvements: list[Involvement]
-    # Guardians whose contact details the actor may see (the child's address rule, and a
-    # protected guardian's only under the unit's recorded need for the child).
+    # Guardians whose contact details the actor may see (`rules.guardian_contacts_shown`).
     guardian_contact_ids: frozenset[int] = field(default_factory=frozenset)
 
     @property
@@ -154,12 +159,9 @@ def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
 
 def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decision) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    guardians = list(child.guardians.order_by("last_name", "first_name"))
+    guardians = list(guardians_of(child))
     involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
-    need_recorded = "protected_identity_need_id" in address.detail
-    contact_ids = frozenset(
-        g.pk for g in guardians if address.allowed and (need_recorded or not g.protected_identity)
-    )
+    contact_ids = rules.guardian_contacts_shown(address, guardians)
     audit.record_read(
         actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
         decision=decision,
@@ -169,8 +171,12 @@ def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decisi
 
 
 def guardians_of(child: Child) -> QuerySet[Guardian]:
-    """The child's guardians by name (read after the child was opened through access)."""
-    return child.guardians.order_by("last_name", "first_name", "pk")
+    """The child's guardians in force, by name (read after the child was opened through
+    access). The one way to them: an ended guardianship is history, not a guardian."""
+    current = Guardianship.objects.current().filter(child=child)
+    return Guardian.objects.filter(pk__in=current.values("guardian_id")).order_by(
+        "last_name", "first_name", "pk"
+    )
 
 
 def unit_is_involved(actor: Actor, child: Child) -> bool:

@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
+from samsyn.children.selectors import guardians_of
 from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
@@ -155,7 +156,7 @@ def test_a_follow_up_meeting_leaves_the_status(social, case):
 def test_booking_through_the_page(social, bup, case, actor_client):
     client = actor_client(bup)
     url = reverse("plans:meeting_book", args=[case.pk])
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     data = _form_data(
         _token(client, url), staff=[social.staff.pk, bup.staff.pk], guardians=[guardian.pk],
         invite_child="on", other_1_name="Anna Mentor", other_1_email="mentor@example.org",
@@ -179,7 +180,7 @@ def test_booking_through_the_page(social, bup, case, actor_client):
 def test_invitations_mailed_after_commit_with_ics(
     social, bup, case, django_capture_on_commit_callbacks
 ):
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = _book(
             social, case, staff_ids=[social.staff.pk, bup.staff.pk], guardian_ids=[guardian.pk],
@@ -212,6 +213,18 @@ def test_invitations_mailed_after_commit_with_ics(
         }
     assert mail.outbox[0].subject == subject
     assert meeting.invitations.filter(sent_at__isnull=False).count() == 4
+
+
+def test_an_ended_guardian_is_neither_offered_nor_invited(social, case, actor_client):
+    guardian = guardians_of(case.child).get()
+    other = GuardianshipFactory(child=case.child, guardian__email="f.d@example.org")
+    other.ended_on, other.end_reason = timezone.localdate(), "Ensam vårdnad"
+    other.save()
+    url = reverse("plans:meeting_book", args=[case.pk])
+    choices = actor_client(social).get(url).context["form"].fields["guardians"].choices
+    assert [value for value, _label in choices] == [guardian.pk]
+    with pytest.raises(ValidationError):
+        _book(social, case, guardian_ids=[other.guardian_id])
 
 
 def test_nothing_mailed_when_the_booking_rolls_back(
@@ -329,7 +342,7 @@ def test_ics_in_the_mail_parses_back_to_the_meeting(
 
 def test_reply_page_shows_the_meeting_and_nothing_about_the_child(case, client):
     meeting = MeetingFactory(case=case, place="Familjecentralen")
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     invitation = InvitationFactory(
         meeting=meeting, kind=Invitation.Kind.GUARDIAN, guardian=guardian, name=guardian.name
     )
@@ -547,7 +560,7 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
     meeting = MeetingFactory(case=case)
     outsider = actor_client(unit__organisation__kind=Organisation.Kind.SCHOOL)
     # Even a consent covering the outsider's organisation does not make it a party.
-    _consent(case, outsider.actor, case.child.guardians.get())
+    _consent(case, outsider.actor, guardians_of(case.child).get())
     urls = [
         reverse("plans:meeting_book", args=[case.pk]),
         reverse("plans:meeting_edit", args=[meeting.pk]),

@@ -215,6 +215,60 @@ def test_invitations_mailed_after_commit_with_ics(
     assert meeting.invitations.filter(sent_at__isnull=False).count() == 4
 
 
+def _choice_labels(response, name: str) -> list[str]:
+    return [label for _value, label in response.context["form"].fields[name].choices]
+
+
+def test_sip_7_a_guardian_given_an_e_mail_on_the_childs_page_is_invited_by_mail(
+    social, bup, case, actor_client, django_capture_on_commit_callbacks
+):
+    """Issue 8, item 3: the guardian without an address gets one on the child's page; the
+    booking form then offers them as invitable, and the invitation reaches them."""
+    guardian = GuardianshipFactory(child=case.child, guardian__email="").guardian
+    _consent(case, bup, guardian)
+    client = actor_client(social)
+    book_url = reverse("plans:meeting_book", args=[case.pk])
+    no_address = gettext("no e-mail address: no invitation is sent")
+    assert f"{guardian.name} – {no_address}" in _choice_labels(client.get(book_url), "guardians")
+
+    contact_url = reverse("children:edit_guardian_contact", args=[case.child_id, guardian.pk])
+    response = client.post(
+        contact_url,
+        {"version": guardian.version, "email": "foralder@example.org", "phone": "070-174 06 33",
+         "street_address": "", "postal_code": "", "city": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert f"{guardian.name} (foralder@example.org)" in _choice_labels(
+        client.get(book_url), "guardians"
+    )
+
+    data = _form_data(
+        _token(client, book_url), staff=[social.staff.pk],
+        guardians=[g.pk for g in guardians_of(case.child)],
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(book_url, data).status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["handlaggare@example.org", "vh@example.org", "foralder@example.org"]
+    )
+    invitation = Invitation.objects.get(guardian=guardian)
+    assert (invitation.email, invitation.sent_at is not None) == ("foralder@example.org", True)
+
+
+def test_sek_1_a_guardians_e_mail_shows_only_where_contact_details_may_be_read(
+    social, bup, case, actor_client
+):
+    guardian = guardians_of(case.child).get()
+    url = reverse("plans:meeting_book", args=[case.pk])
+    # BUP reads the SIP under consent to the plan, not to contact details: invitable, unseen.
+    labels = _choice_labels(actor_client(bup).get(url), "guardians")
+    assert labels == [f"{guardian.name} – {gettext('invited by e-mail')}"]
+    assert "vh@example.org" not in actor_client(bup).get(url).content.decode()
+    assert _choice_labels(actor_client(social).get(url), "guardians") == [
+        f"{guardian.name} (vh@example.org)"
+    ]
+
+
 def test_an_ended_guardian_is_neither_offered_nor_invited(social, case, actor_client):
     guardian = guardians_of(case.child).get()
     other = GuardianshipFactory(child=case.child, guardian__email="f.d@example.org")

@@ -15,6 +15,7 @@ queryset of any registered kind, `decide` answers for one record, `open_for_chan
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -37,7 +38,13 @@ from samsyn.access import kinds
 from samsyn.access.actor import Actor
 from samsyn.access.kinds import RecordKind
 from samsyn.access.models import Category, LegalGround, Purpose
-from samsyn.children.models import Child, Guardianship, Involvement, ProtectedIdentityNeed
+from samsyn.children.models import (
+    Child,
+    Guardian,
+    Guardianship,
+    Involvement,
+    ProtectedIdentityNeed,
+)
 from samsyn.common.errors import AccessDenied
 from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Role
@@ -172,13 +179,19 @@ def _with_consent(
     region's setting says so. One guardian's withdrawal then stops the sharing at once."""
     valid = _valid_consents(actor, category, purpose).filter(child=child_ref)
     consenting = (
-        valid.filter(given_by=Consent.GivenBy.GUARDIAN)
+        # A guardian's consent counts while their guardianship of the child is in force.
+        valid.filter(
+            given_by=Consent.GivenBy.GUARDIAN,
+            guardian__guardianships__child=F("child"),
+            guardian__guardianships__ended_on__isnull=True,
+        )
         .values("child")
         .annotate(n=Count("guardian", distinct=True))
         .values("n")[:1]
     )
     guardians = (
-        Guardianship.objects.filter(child=child_ref)
+        Guardianship.objects.current()
+        .filter(child=child_ref)
         .values("child")
         .annotate(n=Count("pk"))
         .values("n")[:1]
@@ -258,7 +271,9 @@ def _consented_categories(actor: Actor, child_id: int, purpose: str) -> dict[str
         .values_list("pk", "given_by", "guardian_id", "categories")
     )
     guardians = set(
-        Guardianship.objects.filter(child_id=child_id).values_list("guardian_id", flat=True)
+        Guardianship.objects.current()
+        .filter(child_id=child_id)
+        .values_list("guardian_id", flat=True)
     )
     needed = len(guardians) if all_guardians_must_consent(actor) else min(1, len(guardians))
     covered: dict[str, int] = {}
@@ -382,6 +397,16 @@ def may_see_address(actor: Actor, child: Child, *, purpose: str) -> Decision:
     return Decision(
         True, decision.basis, {**decision.detail, "protected_identity_need_id": need_id}
     )
+
+
+def guardian_contacts_shown(address: Decision, guardians: Iterable[Guardian]) -> frozenset[int]:
+    """The guardians whose contact details the actor sees, given `address` (the child's
+    `may_see_address`): the child's rule for all, and a protected guardian's only under the
+    unit's recorded need for the child."""
+    if not address.allowed:
+        return frozenset()
+    need_recorded = "protected_identity_need_id" in address.detail
+    return frozenset(g.pk for g in guardians if need_recorded or not g.protected_identity)
 
 
 def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:

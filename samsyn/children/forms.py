@@ -163,6 +163,47 @@ class ContactForm(ContactFields):
     pass
 
 
+class GuardianContactForm(ContactFields):
+    email = forms.EmailField(
+        label=_("E-mail"),
+        max_length=254,
+        required=False,
+        help_text=_("Meeting invitations are sent to this address."),
+    )
+
+    field_order = ["email", "phone", "street_address", "postal_code", "city"]
+
+
+class GuardianAddForm(GuardianContactForm):
+    identity_number = IdentityNumberField()
+    first_name = _text(_("First name"), 100)
+    last_name = _text(_("Last name"), 100)
+    protected_identity = forms.BooleanField(
+        label=_("Protected identity (skyddade personuppgifter)"),
+        required=False,
+        help_text=_(
+            "Hides the guardian's contact details from every unit without a recorded need."
+        ),
+    )
+
+    field_order = [
+        "identity_number", "first_name", "last_name", *GuardianContactForm.field_order,
+        "protected_identity",
+    ]  # fmt: skip
+
+
+class EndGuardianshipForm(forms.Form):
+    ended_on = forms.DateField(
+        label=_("Ended on"),
+        initial=timezone.localdate,
+        help_text=_(
+            "The day the guardianship ended, e.g. by a court's decision. Format: YYYY-MM-DD."
+        ),
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    reason = _text(_("Reason"), 300, widget=forms.Textarea(attrs={"rows": 3}))
+
+
 class VersionForm(forms.Form):
     """The version the user started editing from (optimistic locking, DESIGN invariant 6)."""
 

@@ -1,6 +1,8 @@
 """Children (barn) and guardians (vårdnadshavare), their identity numbers, protected identity
 (skyddade personuppgifter), and which units have the child as client, patient or pupil."""
 
+from __future__ import annotations
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -60,12 +62,12 @@ class Child(Person):
 
 
 class Guardian(Person):
-    """Vårdnadshavare: each guardian is a person of their own and consents separately."""
+    """Vårdnadshavare: each guardian is a person of their own and consents separately. One
+    record however many children: a guardian of siblings is linked to each, never copied."""
 
     email = models.EmailField(_("e-mail"), blank=True)
-    children = models.ManyToManyField(
-        Child, through="Guardianship", related_name="guardians", verbose_name=_("children")
-    )
+    # Optimistic locking, as the child's: a stale edit of the contact details is refused.
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("guardian")
@@ -73,13 +75,43 @@ class Guardian(Person):
         ordering = ["last_name", "first_name"]
 
 
+# A child has one or two guardians, or none (DOMAIN: actors).
+MAX_GUARDIANS = 2
+
+
+class GuardianshipQuerySet(models.QuerySet):
+    def current(self) -> GuardianshipQuerySet:
+        """Those in force: an ended guardianship is history, and nobody's ground or right."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Guardianship(models.Model):
+    """A guardian's custody of a child. Ending it keeps the row, with the date and the reason:
+    who was guardian, and until when, stays on record. Only a guardianship in force counts
+    (consent, invitations, the family portal)."""
+
     child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="guardianships")
     guardian = models.ForeignKey(Guardian, on_delete=models.CASCADE, related_name="guardianships")
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    end_reason = models.CharField(_("reason for the end"), max_length=300, blank=True)
+
+    objects = GuardianshipQuerySet.as_manager()
 
     class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
         constraints = [
-            models.UniqueConstraint(fields=["child", "guardian"], name="guardianship_unique")
+            # Once in force at a time; after an end the same person may become guardian again.
+            models.UniqueConstraint(
+                fields=["child", "guardian"],
+                condition=models.Q(ended_on__isnull=True),
+                name="guardianship_current_unique",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ended_on__isnull=True, end_reason="")
+                | (models.Q(ended_on__isnull=False) & ~models.Q(end_reason="")),
+                name="guardianship_end_has_reason",
+            ),
         ]
 
     def __str__(self) -> str:

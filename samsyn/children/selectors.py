@@ -15,7 +15,14 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
-from samsyn.children.models import Child, Guardian, Involvement, ProtectedIdentityNeed
+from samsyn.children.models import (
+    MAX_GUARDIANS,
+    Child,
+    Guardian,
+    Guardianship,
+    Involvement,
+    ProtectedIdentityNeed,
+)
 from samsyn.common.errors import NotFound
 from samsyn.directory.models import Role
 
@@ -24,6 +31,10 @@ PAGE_SIZE = 25
 
 class ChildNotFound(NotFound):
     """The same for "no such child" and "not yours": ids cannot be probed."""
+
+
+class GuardianNotFound(NotFound):
+    """Not a guardian of this child (or no longer one)."""
 
 
 @dataclass(frozen=True)
@@ -40,11 +51,12 @@ class ChildView:
     purpose: str
     decision: rules.Decision
     address: rules.Decision
-    guardians: list[Guardian]
+    guardians: list[Guardian]  # in force
     involvements: list[Involvement]
-    # Guardians whose contact details the actor may see (the child's address rule, and a
-    # protected guardian's only under the unit's recorded need for the child).
+    # Guardians whose contact details the actor may see (`rules.guardian_contacts_shown`).
     guardian_contact_ids: frozenset[int] = field(default_factory=frozenset)
+    # Ended guardianships, latest first: history, by name, date and reason only.
+    former_guardianships: list[Guardianship] = field(default_factory=list)
 
     @property
     def shows_address(self) -> bool:
@@ -63,6 +75,19 @@ class ChildView:
     def guardian_rows(self) -> list[GuardianRow]:
         return [GuardianRow(g, g.pk in self.guardian_contact_ids) for g in self.guardians]
 
+    def guardian_row(self, guardian_id: int) -> GuardianRow:
+        """A guardian in force, as this actor sees them; GuardianNotFound for anyone else."""
+        for row in self.guardian_rows:
+            if row.guardian.pk == guardian_id:
+                return row
+        raise GuardianNotFound(guardian_id)
+
+    def ended_guardianship(self, guardian_id: int) -> Guardianship | None:
+        """The guardian's latest ended guardianship, when they are no longer in force."""
+        if any(g.pk == guardian_id for g in self.guardians):
+            return None
+        return next((g for g in self.former_guardianships if g.guardian_id == guardian_id), None)
+
 
 @dataclass(frozen=True)
 class ChildActions:
@@ -70,6 +95,7 @@ class ChildActions:
 
     may_edit: bool
     may_record_address_need: bool
+    may_add_guardian: bool
 
 
 def _location_hidden(actor: Actor) -> Q:
@@ -154,23 +180,68 @@ def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
 
 def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decision) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    guardians = list(child.guardians.order_by("last_name", "first_name"))
+    guardians = list(guardians_of(child))
     involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
-    need_recorded = "protected_identity_need_id" in address.detail
-    contact_ids = frozenset(
-        g.pk for g in guardians if address.allowed and (need_recorded or not g.protected_identity)
+    contact_ids = rules.guardian_contacts_shown(address, guardians)
+    former = list(
+        Guardianship.objects.filter(child=child, ended_on__isnull=False)
+        .select_related("guardian")
+        .order_by("-ended_on", "-pk")
     )
     audit.record_read(
         actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
         decision=decision,
         detail={"address_shown": address.allowed, "guardian_contacts_shown": sorted(contact_ids)},
     )  # fmt: skip
-    return ChildView(child, purpose, decision, address, guardians, involvements, contact_ids)
+    return ChildView(
+        child, purpose, decision, address, guardians, involvements, contact_ids, former
+    )
+
+
+def editable_child_for(actor: Actor, *, child_id: int, action: str) -> ChildView:
+    """The child as `child_for` reads it (audited), for a page that changes the record: a unit
+    that may read but not change it is refused, and the refusal logged (LOG-3)."""
+    purpose = rules.default_purpose(actor)
+    view = child_for(actor, child_id=child_id, purpose=purpose)
+    if not rules.can_edit_child(actor, view.child):
+        audit.record_denied(
+            actor=actor, child_id=child_id, obj="child", obj_id=child_id, purpose=purpose,
+            action=action,
+        )  # fmt: skip
+        raise rules.AccessDenied(action)
+    return view
+
+
+def editable_guardian_contact(view: ChildView, actor: Actor, *, guardian_id: int) -> GuardianRow:
+    """A guardian in force whose contact details the actor may change: only where the actor
+    sees them, since nobody overwrites what they may not see. The refusal is logged."""
+    row = view.guardian_row(guardian_id)
+    if not row.shows_contact:
+        audit.record_denied(
+            actor=actor, child_id=view.child.pk, obj="guardian", obj_id=guardian_id,
+            purpose=view.purpose, action="edit_guardian_contact",
+        )  # fmt: skip
+        raise rules.AccessDenied("edit_guardian_contact")
+    return row
 
 
 def guardians_of(child: Child) -> QuerySet[Guardian]:
-    """The child's guardians by name (read after the child was opened through access)."""
-    return child.guardians.order_by("last_name", "first_name", "pk")
+    """The child's guardians in force, by name (read after the child was opened through
+    access). The one way to them: an ended guardianship is history, not a guardian."""
+    current = Guardianship.objects.current().filter(child=child)
+    return Guardian.objects.filter(pk__in=current.values("guardian_id")).order_by(
+        "last_name", "first_name", "pk"
+    )
+
+
+def guardian_rows_for(actor: Actor, child: Child, *, purpose: str) -> list[GuardianRow]:
+    """The guardians in force, each with whether the actor may see their contact details (for
+    a page that offers them, such as a meeting's invitations, after it opened the child's
+    record through access)."""
+    guardians = list(guardians_of(child))
+    address = rules.may_see_address(actor, child, purpose=purpose)
+    shown = rules.guardian_contacts_shown(address, guardians)
+    return [GuardianRow(g, g.pk in shown) for g in guardians]
 
 
 def unit_is_involved(actor: Actor, child: Child) -> bool:
@@ -194,10 +265,12 @@ def may_record_address_need(actor: Actor, child: Child) -> bool:
 
 
 def child_actions_for(actor: Actor, view: ChildView) -> ChildActions:
+    may_edit = rules.can_edit_child(actor, view.child)
     return ChildActions(
-        may_edit=rules.can_edit_child(actor, view.child),
+        may_edit=may_edit,
         may_record_address_need=may_record_address_need(actor, view.child)
         and not view.shows_address,
+        may_add_guardian=may_edit and len(view.guardians) < MAX_GUARDIANS,
     )
 
 

@@ -3,7 +3,10 @@ decided in `selectors` and `access`, never here."""
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
+import functools
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
@@ -123,31 +126,19 @@ def register_child(request):
     )  # fmt: skip
 
 
-@actor_required("children.search")
-@require_http_methods(["GET", "POST"])
-@refusals
-def edit_contact(request, child_id: int):
-    actor = request.actor
-    child = selectors.child_for(
-        actor, child_id=child_id, purpose=rules.default_purpose(actor)
-    ).child
-    if not rules.can_edit_child(actor, child):
-        raise PermissionDenied
+def _contact_page(request, person, save_contact, *, form_class, fields, title, child):
+    """The contact details of the child or a guardian, guarded by the person's version."""
     data = request.POST if request.method == "POST" else None
-    form = forms.ContactForm(
-        data, initial={name: getattr(child, name) for name in services.CONTACT_FIELDS}
-    )
+    form = form_class(data, initial={name: getattr(person, name) for name in fields})
     # The hidden field carries the version this page's values came from.
-    version_form = forms.VersionForm(data, initial={"version": child.version})
+    version_form = forms.VersionForm(data, initial={"version": person.version})
 
     def save(cleaned: dict) -> str:
         # A missing or tampered version cannot prove the form is fresh: 0 never matches.
         version = version_form.cleaned_data["version"] if version_form.is_valid() else 0
         try:
-            services.update_child_contact(
-                actor=actor, child_id=child.pk, version=version, **cleaned
-            )
-        except services.StaleChild as stale:
+            save_contact(version=version, **cleaned)
+        except services.StaleContact as stale:
             # Saving again now overwrites knowingly: the user has seen the other values.
             raise Conflict(
                 _(
@@ -157,7 +148,7 @@ def edit_contact(request, child_id: int):
                 ),
                 conflict=[
                     (form[name].label, getattr(stale.current, name), cleaned[name])
-                    for name in services.CONTACT_FIELDS
+                    for name in fields
                 ],
                 version_form=forms.VersionForm(initial={"version": stale.current.version}),
             ) from None
@@ -166,9 +157,109 @@ def edit_contact(request, child_id: int):
     # The version guards against a double submit: the service takes a repeat as a no-op.
     return handle_form(
         request, form, save, success=_("The contact details are saved."),
-        template="children/child_contact.html",
-        context={"version_form": version_form, "child": child}, token=False,
+        template="children/contact.html",
+        context={"version_form": version_form, "child": child, "title": title}, token=False,
     )  # fmt: skip
+
+
+@actor_required("children.search")
+@require_http_methods(["GET", "POST"])
+@refusals
+def edit_contact(request, child_id: int):
+    child = selectors.editable_child_for(
+        request.actor, child_id=child_id, action="edit_contact"
+    ).child
+    save = functools.partial(services.update_child_contact, actor=request.actor, child_id=child.pk)
+    return _contact_page(
+        request, child, save, form_class=forms.ContactForm, fields=services.CONTACT_FIELDS,
+        title=_("Contact details: %(name)s") % {"name": child.name}, child=child,
+    )  # fmt: skip
+
+
+@actor_required("children.search")
+@require_http_methods(["GET", "POST"])
+@refusals
+def add_guardian(request, child_id: int):
+    view = selectors.editable_child_for(request.actor, child_id=child_id, action="add_guardian")
+    child = view.child
+
+    def save(cleaned: dict) -> str:
+        _guardianship, linked = services.add_guardian(
+            actor=request.actor, child_id=child.pk, **cleaned
+        )
+        if linked:
+            messages.info(
+                request,
+                _(
+                    "The guardian was already registered in Samsyn and is linked as recorded: "
+                    "only the identity number you typed was used. Change the contact details "
+                    "on the child's page if they need it."
+                ),
+            )
+        return _detail_url(child)
+
+    return handle_form(
+        request, forms.GuardianAddForm(request.POST if request.method == "POST" else None), save,
+        success=_("The guardian is added."), template="children/guardian_add.html",
+        context={"child": child, "guardians": view.guardians},
+    )  # fmt: skip
+
+
+@actor_required("children.search")
+@require_http_methods(["GET", "POST"])
+@refusals
+def edit_guardian_contact(request, child_id: int, guardian_id: int):
+    view = selectors.editable_child_for(
+        request.actor, child_id=child_id, action="edit_guardian_contact"
+    )
+    row = selectors.editable_guardian_contact(view, request.actor, guardian_id=guardian_id)
+    save = functools.partial(
+        services.update_guardian_contact, actor=request.actor, child_id=view.child.pk,
+        guardian_id=guardian_id,
+    )  # fmt: skip
+    return _contact_page(
+        request, row.guardian, save, form_class=forms.GuardianContactForm,
+        fields=services.GUARDIAN_CONTACT_FIELDS,
+        title=_("Contact details of the guardian %(name)s") % {"name": row.guardian.name},
+        child=view.child,
+    )  # fmt: skip
+
+
+@actor_required("children.search")
+@require_http_methods(["GET", "POST"])
+@refusals
+def end_guardianship(request, child_id: int, guardian_id: int):
+    view = selectors.editable_child_for(request.actor, child_id=child_id, action="end_guardianship")
+    child = view.child
+    # Ended by someone else since the page was opened: said, not a 404.
+    ended = view.ended_guardianship(guardian_id)
+    guardian = ended.guardian if ended else view.guardian_row(guardian_id).guardian
+
+    def save(cleaned: dict) -> str:
+        try:
+            services.end_guardianship(
+                actor=request.actor, child_id=child.pk, guardian_id=guardian_id, **cleaned
+            )
+        except services.GuardianshipEnded as other:
+            raise ValidationError(_ended_message(other.guardianship)) from None
+        return _detail_url(child)
+
+    return handle_form(
+        request, forms.EndGuardianshipForm(request.POST if request.method == "POST" else None),
+        save, success=_("The guardianship is ended. It stays on the child's page as history."),
+        template="children/guardianship_end.html",
+        context={
+            "child": child, "guardian": guardian,
+            "ended_message": _ended_message(ended) if ended else "",
+        },
+    )  # fmt: skip
+
+
+def _ended_message(guardianship) -> str:
+    return _("Someone else has already ended this guardianship, as of %(date)s: %(reason)s") % {
+        "date": guardianship.ended_on.isoformat(),
+        "reason": guardianship.end_reason,
+    }
 
 
 @actor_required("children.search")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.models import LegalGround
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Guardianship
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.directory.models import Organisation
 
@@ -75,7 +75,9 @@ def missing_consent(
         by_guardian.setdefault(organisation_id, set()).add(guardian_id)
 
     mature = child_is_mature(child.pk)
-    guardians = set(child.guardianships.values_list("guardian_id", flat=True))
+    guardians = set(
+        Guardianship.objects.current().filter(child=child).values_list("guardian_id", flat=True)
+    )
     both = rules.both_guardians_must_consent(child.municipality.code[:2])
     needed = len(guardians) if both else min(1, len(guardians))
     missing = []

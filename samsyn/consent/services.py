@@ -22,7 +22,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalBasis, LegalGround
 from samsyn.access.rules import Decision
 from samsyn.audit import services as audit
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Guardianship
 from samsyn.common.dates import end_of, start_of
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.consent.selectors import child_is_mature
@@ -70,7 +70,10 @@ def record_consent(
                     )
                 }
             )
-    elif guardian_id is None or not child.guardianships.filter(guardian_id=guardian_id).exists():
+    elif (
+        guardian_id is None
+        or not Guardianship.objects.current().filter(child=child, guardian_id=guardian_id).exists()
+    ):
         raise ValidationError({"person": _("Choose one of the child's guardians.")})
     if not receiving_organisation_ids:
         raise ValidationError(

@@ -50,17 +50,20 @@ def _audit_family_read(citizen: Citizen, *, child_id: int, obj: str, obj_id: obj
 
 
 def children_of(citizen: Citizen) -> list[Child]:
-    """The citizen's own children, through the recorded guardianship and nothing else."""
+    """The citizen's own children, through a guardianship in force and nothing else: an ended
+    one gives no right to the child's data."""
     return list(
-        Child.objects.filter(guardianships__guardian_id=citizen.guardian_id).order_by(
-            "birth_date", "pk"
-        )[:MAX_CHILDREN]
+        Child.objects.filter(
+            guardianships__guardian_id=citizen.guardian_id, guardianships__ended_on__isnull=True
+        ).order_by("birth_date", "pk")[:MAX_CHILDREN]
     )
 
 
 def child_for(citizen: Citizen, *, child_id: int, obj: str = "child") -> Child:
     child = Child.objects.filter(
-        pk=child_id, guardianships__guardian_id=citizen.guardian_id
+        pk=child_id,
+        guardianships__guardian_id=citizen.guardian_id,
+        guardianships__ended_on__isnull=True,
     ).first()
     if child is None:
         raise NotFound(child_id)
@@ -122,6 +125,7 @@ def invitation_of(citizen: Citizen, *, child_id: int, invitation_id: int) -> Inv
             guardian_id=citizen.guardian_id,
             meeting__case__child_id=child_id,
             meeting__case__child__guardianships__guardian_id=citizen.guardian_id,
+            meeting__case__child__guardianships__ended_on__isnull=True,
             meeting__cancelled_at__isnull=True,
             meeting__ends_at__gte=timezone.now(),
         )
@@ -190,7 +194,9 @@ def plan_for(
 ) -> FamilyPlan:
     """A SIP's finalised plan: version `number`, or the latest final one (SIP-8)."""
     child = Child.objects.filter(
-        pk=child_id, guardianships__guardian_id=citizen.guardian_id
+        pk=child_id,
+        guardianships__guardian_id=citizen.guardian_id,
+        guardianships__ended_on__isnull=True,
     ).first()
     case = _cases_of(child).filter(pk=case_id).first() if child else None
     if case is None:

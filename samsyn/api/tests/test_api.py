@@ -24,6 +24,7 @@ from samsyn.api.auth import SessionActor
 from samsyn.api.spec import COMMITTED, openapi_document
 from samsyn.api.tests.conftest import actor_of, token_client
 from samsyn.audit.models import Entry
+from samsyn.children.selectors import guardians_of
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.children.tests.helpers import give_consent
 from samsyn.directory.models import Role
@@ -196,7 +197,7 @@ def test_child_summary_shows_what_the_page_shows_and_is_audited(session_client, 
         "city": child.city,
     }
     assert sorted(g["name"] for g in body["guardians"]) == sorted(
-        g.name for g in child.guardians.all()
+        g.name for g in guardians_of(child)
     )
     assert [i["unit_id"] for i in body["involved"]] == [social.unit.pk]
     assert (body["ground"], body["purpose"]) == ("involvement", Purpose.INVESTIGATION)

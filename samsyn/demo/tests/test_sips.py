@@ -16,6 +16,7 @@ from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Handover, Invitation, Party, PlanItem, PlanVersion
 from samsyn.plans.selectors import deadlines
 from samsyn.plans.selectors.cases import cases_visible_to
+from samsyn.plans.services import meetings
 
 SEED, CHILDREN, YEAR = 11, 200, 2026
 
@@ -56,6 +57,19 @@ def test_sips_in_every_state(county, db):
     assert PlanItem.objects.filter(kind=PlanItem.Kind.EFFORT).exists()
     assert Handover.objects.filter(accepted_at__isnull=True, declined_at__isnull=True).exists()
     assert Party.objects.filter(organisation__kind="skola").exists()
+
+
+def test_sip_7_the_demo_invitations_reach_most_guardians(county, db, mailoutbox):
+    invitations = list(
+        Invitation.objects.filter(kind=Invitation.Kind.GUARDIAN).select_related("guardian")
+    )
+    assert all(invitation.email == invitation.guardian.email for invitation in invitations)
+    reached = [invitation for invitation in invitations if invitation.email]
+    assert len(reached) > 0.8 * len(invitations)
+    meetings.send_meeting_mail(
+        meeting_id=reached[0].meeting_id, notice="invitation", base_url="https://demo.example.org/"
+    )
+    assert reached[0].email in [message.to[0] for message in mailoutbox]
 
 
 def test_sip_5_demo_has_overdue_sips_of_each_step(county, db):

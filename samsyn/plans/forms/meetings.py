@@ -34,6 +34,18 @@ def _max_length(model, name: str) -> int:
     return model._meta.get_field(name).max_length
 
 
+def _guardian_label(row, no_address: str) -> str:
+    """A guardian with the e-mail address the invitation goes to, where the actor may see their
+    contact details; otherwise only whether an invitation can be sent."""
+    guardian = row.guardian
+    if not guardian.email:
+        return f"{guardian.name} – {no_address}"
+    if row.shows_contact:
+        return f"{guardian.name} ({guardian.email})"
+    invited = gettext("invited by e-mail")
+    return f"{guardian.name} – {invited}"
+
+
 class VersionForm(forms.Form):
     """What the user started editing from (optimistic locking, DESIGN invariant 6): a
     fingerprint of the saved values, since a meeting has no version column."""
@@ -144,8 +156,7 @@ class MeetingBookingForm(MeetingTimeForm):
             groups.setdefault(group, []).append((membership.staff_id, label))
         self.fields["staff"].choices = list(groups.items())
         self.fields["guardians"].choices = [
-            (g.pk, f"{g.name} ({g.email})" if g.email else f"{g.name} – {no_address}")
-            for g in guardians
+            (row.guardian.pk, _guardian_label(row, no_address)) for row in guardians
         ]
         name_length = _max_length(Invitation, "name")
         for row in range(1, OTHER_ROWS + 1):

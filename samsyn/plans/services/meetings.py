@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
+from samsyn.children.selectors import guardians_of
 from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.selectors.cases import (
     CaseNotFound,
@@ -157,7 +158,7 @@ def _invitations(
             for staff in sorted(chosen.values(), key=lambda s: s.name)
         ]
     if guardian_ids:
-        guardians = list(case.child.guardians.filter(pk__in=guardian_ids).order_by("pk"))
+        guardians = list(guardians_of(case.child).filter(pk__in=guardian_ids).order_by("pk"))
         if len(guardians) != len(set(guardian_ids)):
             raise ValidationError({"guardians": [_("Choose among the child's guardians.")]})
         invitations += [

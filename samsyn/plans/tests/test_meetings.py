@@ -14,6 +14,7 @@ from django.utils.translation import gettext
 
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
+from samsyn.children.selectors import guardians_of
 from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
@@ -174,7 +175,7 @@ def test_staff_picker_groups_by_unit_the_units_working_with_the_child_first(
 def test_booking_through_the_page(social, bup, case, actor_client):
     client = actor_client(bup)
     url = reverse("plans:meeting_book", args=[case.pk])
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     data = _form_data(
         _token(client, url), staff=[social.staff.pk, bup.staff.pk], guardians=[guardian.pk],
         invite_child="on", other_1_name="Anna Mentor", other_1_email="mentor@example.org",
@@ -198,7 +199,7 @@ def test_booking_through_the_page(social, bup, case, actor_client):
 def test_invitations_mailed_after_commit_with_ics(
     social, bup, case, django_capture_on_commit_callbacks
 ):
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = _book(
             social, case, staff_ids=[social.staff.pk, bup.staff.pk], guardian_ids=[guardian.pk],
@@ -231,6 +232,72 @@ def test_invitations_mailed_after_commit_with_ics(
         }
     assert mail.outbox[0].subject == subject
     assert meeting.invitations.filter(sent_at__isnull=False).count() == 4
+
+
+def _choice_labels(response, name: str) -> list[str]:
+    return [label for _value, label in response.context["form"].fields[name].choices]
+
+
+def test_sip_7_a_guardian_given_an_e_mail_on_the_childs_page_is_invited_by_mail(
+    social, bup, case, actor_client, django_capture_on_commit_callbacks
+):
+    """Issue 8, item 3: the guardian without an address gets one on the child's page; the
+    booking form then offers them as invitable, and the invitation reaches them."""
+    guardian = GuardianshipFactory(child=case.child, guardian__email="").guardian
+    _consent(case, bup, guardian)
+    client = actor_client(social)
+    book_url = reverse("plans:meeting_book", args=[case.pk])
+    no_address = gettext("no e-mail address: no invitation is sent")
+    assert f"{guardian.name} – {no_address}" in _choice_labels(client.get(book_url), "guardians")
+
+    contact_url = reverse("children:edit_guardian_contact", args=[case.child_id, guardian.pk])
+    response = client.post(
+        contact_url,
+        {"version": guardian.version, "email": "foralder@example.org", "phone": "070-174 06 33",
+         "street_address": "", "postal_code": "", "city": ""},
+    )  # fmt: skip
+    assert response.status_code == 302
+    assert f"{guardian.name} (foralder@example.org)" in _choice_labels(
+        client.get(book_url), "guardians"
+    )
+
+    data = _form_data(
+        _token(client, book_url), staff=[social.staff.pk],
+        guardians=[g.pk for g in guardians_of(case.child)],
+    )  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(book_url, data).status_code == 302
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        ["handlaggare@example.org", "vh@example.org", "foralder@example.org"]
+    )
+    invitation = Invitation.objects.get(guardian=guardian)
+    assert (invitation.email, invitation.sent_at is not None) == ("foralder@example.org", True)
+
+
+def test_sek_1_a_guardians_e_mail_shows_only_where_contact_details_may_be_read(
+    social, bup, case, actor_client
+):
+    guardian = guardians_of(case.child).get()
+    url = reverse("plans:meeting_book", args=[case.pk])
+    # BUP reads the SIP under consent to the plan, not to contact details: invitable, unseen.
+    labels = _choice_labels(actor_client(bup).get(url), "guardians")
+    assert labels == [f"{guardian.name} – {gettext('invited by e-mail')}"]
+    assert "vh@example.org" not in actor_client(bup).get(url).content.decode()
+    assert _choice_labels(actor_client(social).get(url), "guardians") == [
+        f"{guardian.name} (vh@example.org)"
+    ]
+
+
+def test_an_ended_guardian_is_neither_offered_nor_invited(social, case, actor_client):
+    guardian = guardians_of(case.child).get()
+    other = GuardianshipFactory(child=case.child, guardian__email="f.d@example.org")
+    other.ended_on, other.end_reason = timezone.localdate(), "Ensam vårdnad"
+    other.save()
+    url = reverse("plans:meeting_book", args=[case.pk])
+    choices = actor_client(social).get(url).context["form"].fields["guardians"].choices
+    assert [value for value, _label in choices] == [guardian.pk]
+    with pytest.raises(ValidationError):
+        _book(social, case, guardian_ids=[other.guardian_id])
 
 
 def test_nothing_mailed_when_the_booking_rolls_back(
@@ -348,7 +415,7 @@ def test_ics_in_the_mail_parses_back_to_the_meeting(
 
 def test_reply_page_shows_the_meeting_and_nothing_about_the_child(case, client):
     meeting = MeetingFactory(case=case, place="Familjecentralen")
-    guardian = case.child.guardians.get()
+    guardian = guardians_of(case.child).get()
     invitation = InvitationFactory(
         meeting=meeting, kind=Invitation.Kind.GUARDIAN, guardian=guardian, name=guardian.name
     )
@@ -566,7 +633,7 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
     meeting = MeetingFactory(case=case)
     outsider = actor_client(unit__organisation__kind=Organisation.Kind.SCHOOL)
     # Even a consent covering the outsider's organisation does not make it a party.
-    _consent(case, outsider.actor, case.child.guardians.get())
+    _consent(case, outsider.actor, guardians_of(case.child).get())
     urls = [
         reverse("plans:meeting_book", args=[case.pk]),
         reverse("plans:meeting_edit", args=[meeting.pk]),

@@ -51,7 +51,7 @@ def meeting_book(request, case_id: int):
     form = forms.MeetingBookingForm(
         request.POST if request.method == "POST" else None,
         memberships=meeting_selectors.invitable_memberships(case),
-        guardians=children.guardians_of(case.child),
+        guardians=children.guardian_rows_for(actor, case.child, purpose=meeting_selectors.PURPOSE),
     )
 
     def save(data: dict) -> str:

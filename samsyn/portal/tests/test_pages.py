@@ -5,9 +5,11 @@ from __future__ import annotations
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samsyn.audit.models import Entry
+from samsyn.children.models import Guardianship
 from samsyn.children.tests.factories import ChildFactory, GuardianFactory, GuardianshipFactory
 from samsyn.plans.models import Invitation, PlanItem, PlanVersion
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
@@ -35,6 +37,16 @@ def test_another_childs_pages_are_not_found(family_client, path):
     make_version(other_case, 1)
     url = f"/family/children/{other_case.child.pk}/" + path.format(case=other_case.pk)
     assert family_client.get(url).status_code == 404
+
+
+def test_an_ended_guardianship_opens_nothing(family_client, child, guardian, case):
+    make_version(case, 1)
+    Guardianship.objects.filter(child=child, guardian=guardian).update(
+        ended_on=timezone.localdate(), end_reason="Vårdnaden flyttad"
+    )
+    assert child.name not in family_client.get("/family/").text
+    for path in ("", "log/", f"sip/{case.pk}/"):
+        assert family_client.get(f"/family/children/{child.pk}/{path}").status_code == 404
 
 
 def test_own_childs_url_with_another_childs_sip_is_not_found(family_client, child):

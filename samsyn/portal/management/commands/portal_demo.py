@@ -37,14 +37,19 @@ def demo_guardianship() -> Guardianship | None:
         return None
     case = (
         Case.objects.filter(parties__organisation=social)
-        .filter(parties__organisation=bup, child__guardianships__isnull=False)
+        .filter(
+            parties__organisation=bup,
+            child__guardianships__isnull=False,
+            child__guardianships__ended_on__isnull=True,
+        )
         .order_by("pk")
         .first()
     )
     if case is None:
         return None
     return (
-        Guardianship.objects.filter(child_id=case.child_id)
+        Guardianship.objects.current()
+        .filter(child_id=case.child_id)
         .select_related("guardian", "child")
         .order_by("pk")
         .first()

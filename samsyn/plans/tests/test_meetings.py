@@ -21,8 +21,12 @@ from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.services import ics, meetings
 from samsyn.plans.state import TransitionRefused
-from samsyn.plans.tests.factories import CaseFactory, PartyFactory
-from samsyn.plans.tests.meeting_factories import InvitationFactory, MeetingFactory
+from samsyn.plans.tests.factories import (
+    CaseFactory,
+    InvitationFactory,
+    MeetingFactory,
+    PartyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 BASE_URL = "https://samsyn.example.org/"

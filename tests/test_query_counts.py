@@ -23,7 +23,7 @@ from django.utils import timezone
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.access.rules import Decision
-from samsyn.access.tests.helpers import sign_in_client
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit import services as audit
 from samsyn.children.tests.factories import (
     ChildFactory,
@@ -205,7 +205,7 @@ def test_page_queries_do_not_grow_with_the_data(spec, client):
         url = reverse(spec.url_name, kwargs=spec.kwargs(setting))
     except NoReverseMatch:
         pytest.skip(f"no page named {spec.url_name} yet")
-    sign_in_client(client, MembershipFactory(unit=unit, role=spec.role))
+    sign_in(client, make_actor(unit=unit, role=spec.role))
 
     spec.grow(setting, SMALL)
     small = _count(client, url)

@@ -19,7 +19,7 @@ from django.utils import timezone
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
-from samsyn.access.tests.helpers import sign_in_client
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
 from samsyn.children.models import Child, ProtectedIdentityNeed
@@ -27,7 +27,6 @@ from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import (
-    MembershipFactory,
     OrganisationFactory,
     StaffFactory,
     UnitFactory,
@@ -374,8 +373,7 @@ def test_sip_3_withdrawal_takes_effect_on_the_very_next_query(world):
 def test_sip_3_withdrawal_takes_effect_on_the_next_page(world, client):
     consent = world.consent()
     world.clinician_taking_part()
-    membership = MembershipFactory(unit=world.bup_unit, role=Role.CLINICIAN)
-    sign_in_client(client, membership)
+    sign_in(client, make_actor(unit=world.bup_unit, role=Role.CLINICIAN))
     url = f"/children/{world.child.pk}/?purpose={TREATMENT}"
     assert client.get(url).status_code == 200
 
@@ -449,7 +447,7 @@ def test_protected_identity_address_not_in_the_page(world, client):
     Child.objects.filter(pk=world.child.pk).update(
         protected_identity=True, street_address="Hemliga vägen 7"
     )
-    sign_in_client(client, MembershipFactory(unit=world.social_unit))
+    sign_in(client, make_actor(unit=world.social_unit))
     response = client.get(f"/children/{world.child.pk}/")
     assert response.status_code == 200
     assert world.child.first_name in response.content.decode()
@@ -459,6 +457,6 @@ def test_protected_identity_address_not_in_the_page(world, client):
 def test_address_in_the_page_when_not_protected(world, client):
     # The counterpart of the test above: proves the page would show the address at all.
     Child.objects.filter(pk=world.child.pk).update(street_address="Öppna vägen 3")
-    sign_in_client(client, MembershipFactory(unit=world.social_unit))
+    sign_in(client, make_actor(unit=world.social_unit))
     response = client.get(f"/children/{world.child.pk}/")
     assert "Öppna vägen 3" in response.content.decode()

@@ -1,31 +1,16 @@
-"""Helpers for the children tests: signing a client in, and grounds to see a child."""
+"""Helpers for the children tests: grounds to see a child, and what a page says."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.test import Client
 from django.utils import timezone, translation
 from django.utils.html import escape
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
-from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.consent.models import Consent
-from samsyn.directory.models import Membership, Unit
+from samsyn.directory.models import Unit
 from samsyn.directory.tests.factories import MembershipFactory
-
-
-def signed_in_client(membership: Membership) -> Client:
-    """A client signed in with password and second factor, acting for `membership`."""
-    client = Client()
-    user = membership.staff.user
-    client.force_login(user)
-    session = client.session
-    session[SESSION_MEMBERSHIP] = membership.pk
-    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
-    session.save()
-    return client
 
 
 def takes_part(child, unit: Unit) -> None:

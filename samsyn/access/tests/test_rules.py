@@ -18,13 +18,15 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
+from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.access.tests.factories import LegalGroundFactory
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
 from samsyn.children.models import Child, ProtectedIdentityNeed
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import (
     OrganisationFactory,
@@ -53,46 +55,33 @@ class World:
     recorder: object  # the caseworker who records consents and grounds
 
     def consent(self, **overrides) -> Consent:
-        now = timezone.now()
+        """The child's consent for BUP to read basic data for treatment, in force."""
         fields = {
             "child": self.child,
-            "given_by": Consent.GivenBy.CHILD,
+            "by_child": True,
             "receiving_organisation": self.bup,
             "categories": [BASIC],
             "purposes": [TREATMENT],
-            "form": Consent.Form.WRITTEN,
-            "given_at": now - timedelta(days=1),
-            "valid_until": now + timedelta(days=90),
             "recorded_by": self.recorder,
             "recorded_for": self.social,
         }
-        return Consent.objects.create(**{**fields, **overrides})
+        return ConsentFactory(**{**fields, **overrides})
 
     def legal_ground(self, **overrides) -> LegalGround:
-        now = timezone.now()
-        basis, _ = LegalBasis.objects.get_or_create(
-            code="test-osl-25-12",
-            defaults={
-                "reference": "OSL 25 kap. 12 §",
-                "title": "Between health care and social services about a child under 18",
-                "categories": [BASIC, Category.HEALTH, Category.SOCIAL],
-                "purposes": [TREATMENT, Purpose.INVESTIGATION],
-                "authorities_only": True,
-                "max_age": 18,
-            },
-        )
+        """A legal ground for BUP to read basic data for treatment, in force."""
         fields = {
             "child": self.child,
-            "basis": basis,
+            "basis__reference": "OSL 25 kap. 12 §",
+            "basis__categories": [BASIC, Category.HEALTH, Category.SOCIAL],
+            "basis__purposes": [TREATMENT, Purpose.INVESTIGATION],
+            "basis__authorities_only": True,
+            "basis__max_age": 18,
             "receiving_organisation": self.bup,
             "categories": [BASIC],
             "purposes": [TREATMENT],
-            "reason": "Necessary care: joint assessment",
-            "valid_from": now - timedelta(days=1),
-            "valid_until": now + timedelta(days=30),
             "recorded_by": self.recorder,
         }
-        return LegalGround.objects.create(**{**fields, **overrides})
+        return LegalGroundFactory(**{**fields, **overrides})
 
     def actor(self, unit, role=Role.CASEWORKER) -> Actor:
         return make_actor(unit=unit, role=role)
@@ -186,12 +175,12 @@ def consent_wrong_category(w: World) -> Actor:
 
 
 def consent_withdrawn(w: World) -> Actor:
-    w.consent(withdrawn_at=timezone.now() - timedelta(minutes=1))
+    w.consent(withdrawn=True)
     return w.clinician_taking_part()
 
 
 def consent_expired(w: World) -> Actor:
-    w.consent(valid_until=timezone.now() - timedelta(seconds=1))
+    w.consent(expired=True)
     return w.clinician_taking_part()
 
 
@@ -206,12 +195,12 @@ def other_org_with_legal_ground(w: World) -> Actor:
 
 
 def legal_ground_ended(w: World) -> Actor:
-    w.legal_ground(ended_at=timezone.now() - timedelta(minutes=1))
+    w.legal_ground(ended=True)
     return w.clinician_taking_part()
 
 
 def legal_ground_expired(w: World) -> Actor:
-    w.legal_ground(valid_until=timezone.now() - timedelta(seconds=1))
+    w.legal_ground(expired=True)
     return w.clinician_taking_part()
 
 

@@ -12,13 +12,15 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.models import Category, Purpose
+from samsyn.access.tests.factories import LegalBasisFactory
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianshipFactory,
     InvolvementFactory,
 )
-from samsyn.consent.models import Consent, ConsentSettings
+from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentSettingsFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Handover, Party, SipSettings
@@ -227,7 +229,7 @@ def test_sip_4_child_consents_only_when_assessed_mature(social, bup, case):
 
 
 def test_sip_4_one_guardian_is_enough_where_the_region_says_so(region, social, bup, case):
-    ConsentSettings.objects.create(region=region, both_guardians_must_consent=False)
+    ConsentSettingsFactory(region=region, both_guardians_must_consent=False)
     first = case.child.guardianships.first().guardian_id
     assert _guardian_consents(social, case, [bup.organisation], [first]).status == "consented"
 
@@ -264,13 +266,9 @@ def test_sip_3_withdrawal_stops_the_other_organisation_at_once(social, bup, case
 
 
 def _basis(**kwargs):
-    from samsyn.access.models import LegalBasis
-
-    defaults = {
-        "code": "osl-25-12-test", "reference": "OSL 25 kap. 12 §", "title": "Barn under 18",
-        "categories": [Category.PLAN], "purposes": [Purpose.PLANNING],
-    }  # fmt: skip
-    return LegalBasis.objects.create(**{**defaults, **kwargs})
+    return LegalBasisFactory(
+        **{"categories": [Category.PLAN], "purposes": [Purpose.PLANNING], **kwargs}
+    )
 
 
 def _ground(actor, case, basis, organisation):

@@ -12,10 +12,11 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
 from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Invitation, Meeting
@@ -25,7 +26,6 @@ from samsyn.plans.tests.factories import (
     CaseFactory,
     InvitationFactory,
     MeetingFactory,
-    PartyFactory,
 )
 
 pytestmark = pytest.mark.django_db
@@ -50,27 +50,15 @@ def bup():
 
 @pytest.fixture
 def case(social, bup):
-    """A SIP with BUP as a party and both guardians' consent: status "consent recorded"."""
+    """A SIP with BUP as a party and the consent of the child's one guardian: status "consent
+    recorded"."""
+    child = GuardianshipFactory(guardian__email="vh@example.org").child
     case = CaseFactory(
-        initiated_by=social.staff, initiating_organisation=social.organisation,
-        status=Case.Status.CONSENTED,
+        child=child, consented=True, receiving_unit=bup.unit, initiated_by=social.staff,
+        initiating_organisation=social.organisation,
     )  # fmt: skip
     InvolvementFactory(child=case.child, unit=social.unit)
-    PartyFactory(case=case, accepted_for=bup.unit, invited_by=social.staff)
-    GuardianshipFactory(child=case.child, guardian__email="vh@example.org")
-    for guardianship in case.child.guardianships.all():
-        _consent(case, bup, guardianship.guardian)
     return case
-
-
-def _consent(case, actor, guardian):
-    return Consent.objects.create(
-        child=case.child, given_by=Consent.GivenBy.GUARDIAN, guardian=guardian,
-        receiving_organisation=actor.organisation, categories=[Category.BASIC, Category.PLAN],
-        purposes=[Purpose.PLANNING], form=Consent.Form.WRITTEN,
-        valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
-        recorded_for=case.initiating_organisation,
-    )  # fmt: skip
 
 
 def _start(days=7, hour=9):
@@ -549,7 +537,10 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
     meeting = MeetingFactory(case=case)
     outsider = actor_client(unit__organisation__kind=Organisation.Kind.SCHOOL)
     # Even a consent covering the outsider's organisation does not make it a party.
-    _consent(case, outsider.actor, case.child.guardians.get())
+    ConsentFactory(
+        child=case.child, guardian=case.child.guardians.get(),
+        receiving_organisation=outsider.actor.organisation,
+    )  # fmt: skip
     urls = [
         reverse("plans:meeting_book", args=[case.pk]),
         reverse("plans:meeting_edit", args=[meeting.pk]),

@@ -23,8 +23,12 @@ from samsyn.access.tests.factories import LegalGroundFactory
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
-from samsyn.children.models import Child, ProtectedIdentityNeed
-from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.children.models import Child
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    InvolvementFactory,
+    ProtectedIdentityNeedFactory,
+)
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
@@ -385,24 +389,17 @@ def test_log_1_a_missing_child_is_logged_like_a_forbidden_one(world):
 
 
 def need_for_own_unit(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(child=w.child, unit=w.social_unit, recorded_by=actor.staff)
 
 
 def need_expired(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=_days_ago(1),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(
+        child=w.child, unit=w.social_unit, recorded_by=actor.staff, expired=True
+    )
 
 
 def need_for_another_unit(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_other_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(child=w.child, unit=w.social_other_unit, recorded_by=actor.staff)
 
 
 def no_need(w: World, actor: Actor) -> None:

@@ -10,7 +10,7 @@ from samsyn.consent.tests.factories import ConsentFactory, ConsentSettingsFactor
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.selectors import cases as selectors
-from samsyn.plans.tests.factories import CaseFactory, PartyFactory
+from samsyn.plans.tests.factories import CaseFactory, PartyFactory, PlanVersionFactory
 
 pytestmark = pytest.mark.django_db
 PURPOSE = Purpose.PLANNING
@@ -121,14 +121,12 @@ def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardi
     ],
 )
 def test_sip_8_stage_tells_follow_up_due_and_followed_up(case, status, versions, stage):
-    from samsyn.plans.models import PlanVersion
-
     case.status = status
     case.save()
     today = timezone.localdate()
     for number, version_status, days in versions:
-        PlanVersion.objects.create(
-            case=case, number=number, status=version_status, created_by=case.initiated_by,
+        PlanVersionFactory(
+            case=case, number=number, final=version_status == "final",
             follow_up_on=today + datetime.timedelta(days=days),
         )  # fmt: skip
     assert selectors.stage_of(case) == stage

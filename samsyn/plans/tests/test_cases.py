@@ -23,12 +23,13 @@ from samsyn.consent.models import Consent
 from samsyn.consent.tests.factories import ConsentSettingsFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans.models import Case, Handover, Party, SipSettings
+from samsyn.plans.models import Case, Handover
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
 from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TransitionRefused
+from samsyn.plans.tests.factories import PartyFactory, SipSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -123,7 +124,7 @@ def _guardian_consents(actor, case, organisations, guardians=None):
 def test_sip_2_who_may_initiate_is_a_rule_held_as_data(
     request, region, child, who, school_may_initiate, mode
 ):
-    SipSettings.objects.create(region=region, school_may_initiate=school_may_initiate)
+    SipSettingsFactory(region=region, school_may_initiate=school_may_initiate)
     actor = request.getfixturevalue(who)
     assert cases.initiation_mode(actor, child) == mode
     social = request.getfixturevalue("social")
@@ -304,7 +305,7 @@ def test_sek_1_authorities_only_refuses_a_private_provider(social, case):
     clinic = Organisation.objects.create(
         principal=private, kind=Organisation.Kind.BUP, name="Privat BUP"
     )
-    Party.objects.create(case=case, organisation=clinic, invited_by=social.staff)
+    PartyFactory(case=case, organisation=clinic, invited_by=social.staff)
     with pytest.raises(ValidationError):
         _ground(social, case, _basis(authorities_only=True), clinic)
 

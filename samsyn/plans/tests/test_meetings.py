@@ -353,7 +353,7 @@ def test_reply_with_unknown_token_is_404(client):
 
 
 def test_reply_to_a_cancelled_meeting_is_refused(case, client):
-    invitation = InvitationFactory(meeting=MeetingFactory(case=case, cancelled_at=timezone.now()))
+    invitation = InvitationFactory(meeting=MeetingFactory(case=case, cancelled=True))
     with pytest.raises(ValidationError):
         meetings.record_reply(token=invitation.token, reply="accepted")
     invitation.refresh_from_db()

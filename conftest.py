@@ -2,32 +2,19 @@
 
 from __future__ import annotations
 
+import factory
 import pytest
 from django.test import Client
-from django_otp import DEVICE_ID_SESSION_KEY
 
 from samsyn.access.actor import Actor
-from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 
 
-def sign_in(client: Client, actor: Actor) -> Client:
-    """Sign a test client in as the actor: password and second factor done, acting for the
-    actor's membership, exactly the session the sign-in views leave behind."""
-    from samsyn.accounts.services import totp_device
-
-    user = actor.staff.user
-    device = totp_device(user)
-    if device is None:
-        from django_otp.plugins.otp_totp.models import TOTPDevice
-
-        device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session[SESSION_MEMBERSHIP] = actor.membership.pk
-    session.save()
-    client.actor = actor
-    return client
+@pytest.fixture(scope="session", autouse=True)
+def swedish_fake_data():
+    """Names and addresses the factories make up are Swedish, like the people Samsyn serves
+    (STYLE: Faker sv_SE in a session fixture, as data-hub-api does)."""
+    with factory.Faker.override_default_locale("sv_SE"):
+        yield
 
 
 @pytest.fixture
@@ -35,7 +22,10 @@ def actor_client(db):
     """A factory of signed-in test clients: `actor_client(actor)` with an Actor (e.g. from
     `samsyn.directory.tests.factories.make_actor`), or `actor_client(**membership_fields)` to
     make one on the spot (`actor_client(role=Role.UNIT_MANAGER, unit=unit)`). Each call returns
-    a new Client with `.actor` set."""
+    a new Client with `.actor` set. Outside a test function, sign a client in with
+    `samsyn.accounts.tests.helpers.sign_in`, which this uses."""
+    # Imported here: the models behind them load only once pytest-django has set Django up.
+    from samsyn.accounts.tests.helpers import sign_in
     from samsyn.directory.tests.factories import make_actor
 
     def make(actor: Actor | None = None, **membership_fields) -> Client:

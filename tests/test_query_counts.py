@@ -18,12 +18,11 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
-from django.utils import timezone
 
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.access.rules import Decision
-from samsyn.access.tests.helpers import sign_in_client
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit import services as audit
 from samsyn.children.tests.factories import (
     ChildFactory,
@@ -31,7 +30,7 @@ from samsyn.children.tests.factories import (
     InvolvementFactory,
     identity_number,
 )
-from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
@@ -77,7 +76,6 @@ def more_children(s: Setting, n: int) -> None:
 def more_for_the_child(s: Setting, n: int) -> None:
     """Everything the child's page lists grows: guardians, involved units, consents; and the
     county around it grows by as many children."""
-    now = timezone.now()
     for _ in range(n):
         serial = s.extra["guardians"] = s.extra.get("guardians", 0) + 1
         born = datetime.date(1982, 1, 1) + timedelta(days=serial // 1000)
@@ -85,11 +83,10 @@ def more_for_the_child(s: Setting, n: int) -> None:
             child=s.child, guardian__identity_number=identity_number(born, serial % 1000)
         )
         InvolvementFactory(child=s.child, unit=UnitFactory(organisation=s.organisation))
-        Consent.objects.create(
-            child=s.child, given_by=Consent.GivenBy.CHILD,
+        ConsentFactory(
+            child=s.child, by_child=True,
             receiving_organisation=OrganisationFactory(kind=Organisation.Kind.BUP),
             categories=[Category.BASIC, Category.SOCIAL], purposes=[Purpose.TREATMENT],
-            form=Consent.Form.WRITTEN, valid_until=now + timedelta(days=30),
             recorded_by=s.colleague.staff, recorded_for=s.organisation,
         )  # fmt: skip
     more_children(s, n)
@@ -205,7 +202,7 @@ def test_page_queries_do_not_grow_with_the_data(spec, client):
         url = reverse(spec.url_name, kwargs=spec.kwargs(setting))
     except NoReverseMatch:
         pytest.skip(f"no page named {spec.url_name} yet")
-    sign_in_client(client, MembershipFactory(unit=unit, role=spec.role))
+    sign_in(client, make_actor(unit=unit, role=spec.role))
 
     spec.grow(setting, SMALL)
     small = _count(client, url)

@@ -18,16 +18,21 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
-from samsyn.access.tests.helpers import sign_in_client
+from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.access.tests.factories import LegalGroundFactory
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
-from samsyn.children.models import Child, ProtectedIdentityNeed
-from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.children.models import Child
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    InvolvementFactory,
+    ProtectedIdentityNeedFactory,
+)
 from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import (
-    MembershipFactory,
     OrganisationFactory,
     StaffFactory,
     UnitFactory,
@@ -54,46 +59,33 @@ class World:
     recorder: object  # the caseworker who records consents and grounds
 
     def consent(self, **overrides) -> Consent:
-        now = timezone.now()
+        """The child's consent for BUP to read basic data for treatment, in force."""
         fields = {
             "child": self.child,
-            "given_by": Consent.GivenBy.CHILD,
+            "by_child": True,
             "receiving_organisation": self.bup,
             "categories": [BASIC],
             "purposes": [TREATMENT],
-            "form": Consent.Form.WRITTEN,
-            "given_at": now - timedelta(days=1),
-            "valid_until": now + timedelta(days=90),
             "recorded_by": self.recorder,
             "recorded_for": self.social,
         }
-        return Consent.objects.create(**{**fields, **overrides})
+        return ConsentFactory(**{**fields, **overrides})
 
     def legal_ground(self, **overrides) -> LegalGround:
-        now = timezone.now()
-        basis, _ = LegalBasis.objects.get_or_create(
-            code="test-osl-25-12",
-            defaults={
-                "reference": "OSL 25 kap. 12 §",
-                "title": "Between health care and social services about a child under 18",
-                "categories": [BASIC, Category.HEALTH, Category.SOCIAL],
-                "purposes": [TREATMENT, Purpose.INVESTIGATION],
-                "authorities_only": True,
-                "max_age": 18,
-            },
-        )
+        """A legal ground for BUP to read basic data for treatment, in force."""
         fields = {
             "child": self.child,
-            "basis": basis,
+            "basis__reference": "OSL 25 kap. 12 §",
+            "basis__categories": [BASIC, Category.HEALTH, Category.SOCIAL],
+            "basis__purposes": [TREATMENT, Purpose.INVESTIGATION],
+            "basis__authorities_only": True,
+            "basis__max_age": 18,
             "receiving_organisation": self.bup,
             "categories": [BASIC],
             "purposes": [TREATMENT],
-            "reason": "Necessary care: joint assessment",
-            "valid_from": now - timedelta(days=1),
-            "valid_until": now + timedelta(days=30),
             "recorded_by": self.recorder,
         }
-        return LegalGround.objects.create(**{**fields, **overrides})
+        return LegalGroundFactory(**{**fields, **overrides})
 
     def actor(self, unit, role=Role.CASEWORKER) -> Actor:
         return make_actor(unit=unit, role=role)
@@ -187,12 +179,12 @@ def consent_wrong_category(w: World) -> Actor:
 
 
 def consent_withdrawn(w: World) -> Actor:
-    w.consent(withdrawn_at=timezone.now() - timedelta(minutes=1))
+    w.consent(withdrawn=True)
     return w.clinician_taking_part()
 
 
 def consent_expired(w: World) -> Actor:
-    w.consent(valid_until=timezone.now() - timedelta(seconds=1))
+    w.consent(expired=True)
     return w.clinician_taking_part()
 
 
@@ -207,12 +199,12 @@ def other_org_with_legal_ground(w: World) -> Actor:
 
 
 def legal_ground_ended(w: World) -> Actor:
-    w.legal_ground(ended_at=timezone.now() - timedelta(minutes=1))
+    w.legal_ground(ended=True)
     return w.clinician_taking_part()
 
 
 def legal_ground_expired(w: World) -> Actor:
-    w.legal_ground(valid_until=timezone.now() - timedelta(seconds=1))
+    w.legal_ground(expired=True)
     return w.clinician_taking_part()
 
 
@@ -374,8 +366,7 @@ def test_sip_3_withdrawal_takes_effect_on_the_very_next_query(world):
 def test_sip_3_withdrawal_takes_effect_on_the_next_page(world, client):
     consent = world.consent()
     world.clinician_taking_part()
-    membership = MembershipFactory(unit=world.bup_unit, role=Role.CLINICIAN)
-    sign_in_client(client, membership)
+    sign_in(client, make_actor(unit=world.bup_unit, role=Role.CLINICIAN))
     url = f"/children/{world.child.pk}/?purpose={TREATMENT}"
     assert client.get(url).status_code == 200
 
@@ -398,24 +389,17 @@ def test_log_1_a_missing_child_is_logged_like_a_forbidden_one(world):
 
 
 def need_for_own_unit(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(child=w.child, unit=w.social_unit, recorded_by=actor.staff)
 
 
 def need_expired(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=_days_ago(1),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(
+        child=w.child, unit=w.social_unit, recorded_by=actor.staff, expired=True
+    )
 
 
 def need_for_another_unit(w: World, actor: Actor) -> None:
-    ProtectedIdentityNeed.objects.create(
-        child=w.child, unit=w.social_other_unit, reason="Home visit", recorded_by=actor.staff,
-        valid_until=timezone.localdate() + timedelta(days=30),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(child=w.child, unit=w.social_other_unit, recorded_by=actor.staff)
 
 
 def no_need(w: World, actor: Actor) -> None:
@@ -449,7 +433,7 @@ def test_protected_identity_address_not_in_the_page(world, client):
     Child.objects.filter(pk=world.child.pk).update(
         protected_identity=True, street_address="Hemliga vägen 7"
     )
-    sign_in_client(client, MembershipFactory(unit=world.social_unit))
+    sign_in(client, make_actor(unit=world.social_unit))
     response = client.get(f"/children/{world.child.pk}/")
     assert response.status_code == 200
     assert world.child.first_name in response.content.decode()
@@ -459,6 +443,6 @@ def test_protected_identity_address_not_in_the_page(world, client):
 def test_address_in_the_page_when_not_protected(world, client):
     # The counterpart of the test above: proves the page would show the address at all.
     Child.objects.filter(pk=world.child.pk).update(street_address="Öppna vägen 3")
-    sign_in_client(client, MembershipFactory(unit=world.social_unit))
+    sign_in(client, make_actor(unit=world.social_unit))
     response = client.get(f"/children/{world.child.pk}/")
     assert "Öppna vägen 3" in response.content.decode()

@@ -16,8 +16,9 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP, SESSION_PASSWORD_USER
+from samsyn.accounts.tests.factories import UserFactory
 from samsyn.directory.models import Role
-from samsyn.directory.tests.factories import MembershipFactory, UserFactory
+from samsyn.directory.tests.factories import MembershipFactory
 
 pytestmark = pytest.mark.django_db
 

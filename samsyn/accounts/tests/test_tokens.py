@@ -6,10 +6,10 @@ import pytest
 from django.test import Client
 from django.urls import include, path
 
-from samsyn.access.tests.helpers import sign_in_client
 from samsyn.accounts.models import ApiToken
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
-from samsyn.directory.tests.factories import MembershipFactory
+from samsyn.directory.tests.factories import MembershipFactory, actor_of
 
 # The project's URLs with the token pages mounted where samsyn/urls.py mounts them.
 urlpatterns = [
@@ -29,7 +29,7 @@ def member():
 
 @pytest.fixture
 def client(member) -> Client:
-    return sign_in_client(Client(), member)
+    return sign_in(Client(), actor_of(member))
 
 
 def test_signed_out_is_sent_to_sign_in():
@@ -94,7 +94,7 @@ def test_revoke_own_token(client, member):
 
 def test_cannot_see_or_revoke_someone_elses_token(client):
     other = MembershipFactory()
-    other_client = sign_in_client(Client(), other)
+    other_client = sign_in(Client(), actor_of(other))
     other_client.post(URL, {"name": "hemlig", "days": "5"})
     token = ApiToken.objects.get()
 

@@ -6,9 +6,8 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from samsyn.access.actor import Actor
-from samsyn.access.tests.helpers import sign_in_client
 from samsyn.accounts import token_services
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianFactory,
@@ -21,11 +20,8 @@ from samsyn.directory.tests.factories import (
     OrganisationFactory,
     PrincipalFactory,
     UnitFactory,
+    actor_of,
 )
-
-
-def actor_of(membership: Membership) -> Actor:
-    return Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
 
 
 def token_client(membership: Membership, *, days: int = 30) -> tuple[Client, str]:
@@ -67,6 +63,6 @@ def child(social, kommun):
 @pytest.fixture
 def session_client():
     def make(membership: Membership) -> Client:
-        return sign_in_client(Client(), membership)
+        return sign_in(Client(), actor_of(membership))
 
     return make

@@ -22,13 +22,18 @@ from samsyn.accounts import token_services
 from samsyn.accounts.models import ApiToken
 from samsyn.api.auth import SessionActor
 from samsyn.api.spec import COMMITTED, openapi_document
-from samsyn.api.tests.conftest import actor_of, token_client
+from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.selectors import guardians_of
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.children.tests.helpers import give_consent
 from samsyn.directory.models import Role
-from samsyn.directory.tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+from samsyn.directory.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    UnitFactory,
+    actor_of,
+)
 
 pytestmark = pytest.mark.django_db
 

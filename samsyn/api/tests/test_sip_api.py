@@ -14,12 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from samsyn.access.tests.helpers import sign_in_client
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
 from samsyn.directory.models import Organisation, Principal, Role
-from samsyn.directory.tests.factories import MembershipFactory, UnitFactory
+from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.plans.models import Case, PlanVersion
 from samsyn.plans.tests.factories import CaseFactory
 
@@ -352,7 +352,7 @@ def test_sip_3_withdrawn_consent_stops_the_other_organisations_api_access_at_onc
 
 
 def test_session_auth_needs_csrf_on_unsafe_methods(social, child, bup):
-    client = sign_in_client(Client(enforce_csrf_checks=True), social)
+    client = sign_in(Client(enforce_csrf_checks=True), actor_of(social))
     assert client.get(SIP).status_code == 200
     data = {"child_id": child.pk, "reason": "Oro.", "party_ids": [bup.unit.organisation_id]}
     assert _post(client, SIP, data).status_code == 403

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import pytest
+from django.test import Client
 
-from samsyn.children.tests.helpers import signed_in_client
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.directory.models import Membership, Organisation, Principal, Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
     OrganisationFactory,
     PrincipalFactory,
     UnitFactory,
+    actor_of,
 )
 
 
@@ -44,4 +46,9 @@ def bup() -> Membership:
 
 @pytest.fixture
 def client_for():
-    return signed_in_client
+    """`client_for(membership)`: a client signed in acting for the membership."""
+
+    def make(membership: Membership) -> Client:
+        return sign_in(Client(), actor_of(membership))
+
+    return make

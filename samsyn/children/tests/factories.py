@@ -1,10 +1,17 @@
 import datetime
 
 import factory
+from django.utils import timezone
 
 from samsyn.children.identity import luhn_check_digit
-from samsyn.children.models import Child, Guardian, Guardianship, Involvement
-from samsyn.directory.tests.factories import PrincipalFactory
+from samsyn.children.models import (
+    Child,
+    Guardian,
+    Guardianship,
+    Involvement,
+    ProtectedIdentityNeed,
+)
+from samsyn.directory.tests.factories import PrincipalFactory, StaffFactory, UnitFactory
 
 
 def identity_number(birth: datetime.date, n: int) -> str:
@@ -14,7 +21,20 @@ def identity_number(birth: datetime.date, n: int) -> str:
     return f"{birth:%Y%m%d}{serial:03d}{luhn_check_digit(nine)}"
 
 
-class ChildFactory(factory.django.DjangoModelFactory):
+class PersonFactory(factory.django.DjangoModelFactory):
+    """What children and guardians share: a name and a Swedish address."""
+
+    class Meta:
+        abstract = True
+
+    first_name = factory.Faker("first_name")
+    last_name = factory.Faker("last_name")
+    street_address = factory.Faker("street_address")
+    postal_code = factory.Faker("postcode")
+    city = factory.Faker("city")
+
+
+class ChildFactory(PersonFactory):
     class Meta:
         model = Child
 
@@ -22,26 +42,21 @@ class ChildFactory(factory.django.DjangoModelFactory):
     birth_date = factory.LazyAttribute(
         lambda child: datetime.datetime.strptime(child.identity_number[:8], "%Y%m%d").date()  # noqa: DTZ007
     )
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
-    street_address = "Storgatan 1"
-    postal_code = "70210"
-    city = "Örebro"
     municipality = factory.SubFactory(PrincipalFactory)
 
 
-class GuardianFactory(factory.django.DjangoModelFactory):
+class GuardianFactory(PersonFactory):
     class Meta:
         model = Guardian
 
     identity_number = factory.Sequence(lambda n: identity_number(datetime.date(1985, 6, 1), n))
-    first_name = factory.Faker("first_name", locale="sv_SE")
-    last_name = factory.Faker("last_name", locale="sv_SE")
 
 
 class GuardianshipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Guardianship
+        # A guardian is the child's guardian once: asking again finds the same row.
+        django_get_or_create = ("child", "guardian")
 
     child = factory.SubFactory(ChildFactory)
     guardian = factory.SubFactory(GuardianFactory)
@@ -52,4 +67,25 @@ class InvolvementFactory(factory.django.DjangoModelFactory):
         model = Involvement
 
     child = factory.SubFactory(ChildFactory)
+    unit = factory.SubFactory(UnitFactory)
     started_on = datetime.date(2024, 1, 1)
+
+
+class ProtectedIdentityNeedFactory(factory.django.DjangoModelFactory):
+    """A unit's recorded need to see a protected child's address, valid for a month."""
+
+    class Meta:
+        model = ProtectedIdentityNeed
+
+    class Params:
+        expired = factory.Trait(
+            valid_until=factory.LazyFunction(
+                lambda: timezone.localdate() - datetime.timedelta(days=1)
+            )
+        )
+
+    child = factory.SubFactory(ChildFactory, protected_identity=True)
+    unit = factory.SubFactory(UnitFactory)
+    reason = "Hembesök"
+    recorded_by = factory.SubFactory(StaffFactory)
+    valid_until = factory.LazyFunction(lambda: timezone.localdate() + datetime.timedelta(days=30))

@@ -1,31 +1,14 @@
-"""Helpers for the children tests: signing a client in, and grounds to see a child."""
+"""Helpers for the children tests: grounds to see a child, and what a page says."""
 
 from __future__ import annotations
 
-import datetime
-
-from django.test import Client
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.html import escape
-from django_otp import DEVICE_ID_SESSION_KEY
 
-from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
-from samsyn.accounts.middleware import SESSION_MEMBERSHIP
-from samsyn.consent.models import Consent
-from samsyn.directory.models import Membership, Unit
-from samsyn.directory.tests.factories import MembershipFactory
-
-
-def signed_in_client(membership: Membership) -> Client:
-    """A client signed in with password and second factor, acting for `membership`."""
-    client = Client()
-    user = membership.staff.user
-    client.force_login(user)
-    session = client.session
-    session[SESSION_MEMBERSHIP] = membership.pk
-    session[DEVICE_ID_SESSION_KEY] = user.totpdevice_set.get().persistent_id
-    session.save()
-    return client
+from samsyn.access.models import Category, Purpose
+from samsyn.access.tests.factories import LegalGroundFactory
+from samsyn.consent.tests.factories import ConsentFactory
+from samsyn.directory.models import Unit
 
 
 def takes_part(child, unit: Unit) -> None:
@@ -36,44 +19,28 @@ def takes_part(child, unit: Unit) -> None:
     PartyFactory(case=CaseFactory(child=child), accepted_for=unit)
 
 
-def give_consent(child, unit: Unit, *, categories=(Category.BASIC,), purposes=None, **kwargs):
-    """A consent to the unit's organisation, and the unit's relationship with the child."""
+def give_consent(child, unit: Unit, *, categories=(Category.BASIC,), purposes=None):
+    """The child's consent to the unit's organisation, and the unit's relationship with the
+    child."""
     takes_part(child, unit)
-    recorder = MembershipFactory()
-    return Consent.objects.create(
+    return ConsentFactory(
         child=child,
-        given_by=Consent.GivenBy.CHILD,
+        by_child=True,
         receiving_organisation=unit.organisation,
         categories=list(categories),
         purposes=list(purposes or Purpose.values),
-        form=Consent.Form.WRITTEN,
-        valid_until=timezone.now() + datetime.timedelta(days=30),
-        recorded_by=recorder.staff,
-        recorded_for=recorder.unit.organisation,
-        **kwargs,
     )
 
 
 def record_legal_ground(child, unit: Unit, *, reference="OSL 25 kap. 12 §"):
     """A legal ground for the unit's organisation, and the unit's relationship with the child."""
     takes_part(child, unit)
-    organisation = unit.organisation
-    basis = LegalBasis.objects.create(
-        code=f"basis-{organisation.pk}-{child.pk}",
-        reference=reference,
-        title="Health care and social services about a child",
-        categories=[Category.BASIC],
-        purposes=list(Purpose.values),
-    )
-    return LegalGround.objects.create(
+    return LegalGroundFactory(
         child=child,
-        basis=basis,
-        receiving_organisation=organisation,
-        categories=[Category.BASIC],
-        purposes=list(Purpose.values),
-        reason="Necessary care",
-        valid_until=timezone.now() + datetime.timedelta(days=30),
-        recorded_by=MembershipFactory().staff,
+        receiving_organisation=unit.organisation,
+        basis__reference=reference,
+        basis__categories=[Category.BASIC],
+        basis__purposes=list(Purpose.values),
     )
 
 

@@ -1,7 +1,5 @@
 """The child list and the child's page: each viewer sees only what that viewer may see."""
 
-import datetime
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -10,12 +8,12 @@ from django.utils import timezone
 
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
-from samsyn.children.models import ProtectedIdentityNeed
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianFactory,
     GuardianshipFactory,
     InvolvementFactory,
+    ProtectedIdentityNeedFactory,
 )
 from samsyn.children.tests.helpers import give_consent, record_legal_ground, says
 
@@ -123,10 +121,7 @@ def test_protected_identity_hides_address_from_the_involved_unit_until_a_need(
     assert child.municipality.name not in content
     assert says(response, "Protected identity: the address is shown only to units with a "
                 "recorded need.")  # fmt: skip
-    ProtectedIdentityNeed.objects.create(
-        child=child, unit=social.unit, reason="Home visit", recorded_by=social.staff,
-        valid_until=timezone.localdate() + datetime.timedelta(days=30),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(child=child, unit=social.unit, recorded_by=social.staff)
     content = _detail(client, child).content.decode()
     assert "Storgatan 1" in content
     assert "Lillgatan 2" in content
@@ -135,10 +130,9 @@ def test_protected_identity_hides_address_from_the_involved_unit_until_a_need(
 def test_an_expired_need_no_longer_shows_the_address(social, child, client_for):
     child.protected_identity = True
     child.save()
-    ProtectedIdentityNeed.objects.create(
-        child=child, unit=social.unit, reason="Home visit", recorded_by=social.staff,
-        valid_until=timezone.localdate() - datetime.timedelta(days=1),
-    )  # fmt: skip
+    ProtectedIdentityNeedFactory(
+        child=child, unit=social.unit, recorded_by=social.staff, expired=True
+    )
     assert "Storgatan 1" not in _detail(client_for(social), child).content.decode()
 
 

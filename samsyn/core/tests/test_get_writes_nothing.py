@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from samsyn.consent.models import Consent
 from samsyn.plans.services import versions as plan_services
-from samsyn.plans.tests.meeting_factories import InvitationFactory, MeetingFactory
+from samsyn.plans.tests.factories import InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -4,7 +4,7 @@ seed case, and SIPs the demo caseworker and the BUP clinician share."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from samsyn.access.actor import Actor
@@ -25,7 +25,14 @@ SEED, CHILDREN, YEAR = 11, 200, 2026
 def county(django_db_setup, django_db_blocker):
     """A small county built today, rolled back afterwards."""
     with django_db_blocker.unblock(), transaction.atomic():
-        yield services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
+        county = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
+        # Autovacuum never sees an uncommitted county. Where the tables were last analysed
+        # empty (after a browser test's flush), the planner nests cases_visible_to's EXISTS
+        # subqueries over the whole county and one query runs for minutes; ANALYZE counts the
+        # transaction's own rows.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+        yield county
         transaction.set_rollback(True)
 
 

@@ -1,15 +1,20 @@
 import factory
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.access.actor import Actor
-from samsyn.accounts.models import User
+from samsyn.accounts.tests.factories import UserFactory
 from samsyn.directory.models import Membership, Organisation, Principal, Role, Staff, Unit
 
 
 class PrincipalFactory(factory.django.DjangoModelFactory):
+    """A municipality with a code in Örebro county (18xx). `region=True`: Region Örebro län,
+    whose county code its municipalities share, so the region's settings apply to them."""
+
     class Meta:
         model = Principal
         django_get_or_create = ("name",)
+
+    class Params:
+        region = factory.Trait(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
 
     kind = Principal.Kind.MUNICIPALITY
     name = factory.Sequence(lambda n: f"Kommun {n}")
@@ -33,27 +38,12 @@ class UnitFactory(factory.django.DjangoModelFactory):
     name = factory.Sequence(lambda n: f"Enhet {n}")
 
 
-class UserFactory(factory.django.DjangoModelFactory):
-    class Meta:
-        model = User
-        skip_postgeneration_save = True
-
-    username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "correct horse battery")
-
-    @factory.post_generation
-    def totp(self, create, extracted, **kwargs):
-        if create:
-            self.save()
-            TOTPDevice.objects.create(user=self, name="default", confirmed=True)
-
-
 class StaffFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Staff
 
     user = factory.SubFactory(UserFactory)
-    name = factory.Faker("name", locale="sv_SE")
+    name = factory.Faker("name")
 
 
 class MembershipFactory(factory.django.DjangoModelFactory):
@@ -65,6 +55,10 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Role.CASEWORKER
 
 
-def make_actor(**kwargs) -> Actor:
-    membership = MembershipFactory(**kwargs)
+def actor_of(membership: Membership) -> Actor:
+    """The actor a signed-in person is while acting for this membership."""
     return Actor.for_membership(membership.pk, user_id=membership.staff.user_id)
+
+
+def make_actor(**kwargs) -> Actor:
+    return actor_of(MembershipFactory(**kwargs))

@@ -6,11 +6,11 @@ from django.utils import timezone
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import InvolvementFactory
-from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory, ConsentSettingsFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.selectors import cases as selectors
-from samsyn.plans.tests.factories import CaseFactory, PartyFactory
+from samsyn.plans.tests.factories import CaseFactory, PartyFactory, PlanVersionFactory
 
 pytestmark = pytest.mark.django_db
 PURPOSE = Purpose.PLANNING
@@ -33,12 +33,11 @@ def case(social):
     return case
 
 
-def _consent(case, actor, given_by=Consent.GivenBy.CHILD, **kwargs):
-    return Consent.objects.create(
-        child=case.child, given_by=given_by, receiving_organisation=actor.organisation,
-        categories=[Category.BASIC, Category.PLAN], purposes=[PURPOSE], form=Consent.Form.WRITTEN,
-        valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
-        recorded_for=case.initiating_organisation, **kwargs,
+def _consent(case, actor, **traits):
+    return ConsentFactory(
+        child=case.child, receiving_organisation=actor.organisation,
+        categories=[Category.BASIC, Category.PLAN], purposes=[PURPOSE],
+        recorded_by=case.initiated_by, recorded_for=case.initiating_organisation, **traits,
     )  # fmt: skip
 
 
@@ -61,7 +60,7 @@ def test_sip_3_a_party_without_consent_sees_nothing(bup, case):
 
 def test_sip_3_a_party_with_consent_sees_it_until_withdrawn(bup, case):
     PartyFactory(case=case, accepted_for=bup.unit)
-    consent = _consent(case, bup)
+    consent = _consent(case, bup, by_child=True)
     assert _visible(bup) == [case]
     found, decision = selectors.case_for(bup, case_id=case.pk, purpose=PURPOSE)
     assert (found, decision.basis) == (case, "consent")
@@ -71,12 +70,12 @@ def test_sip_3_a_party_with_consent_sees_it_until_withdrawn(bup, case):
 
 
 def test_sip_3_consent_without_being_a_party_opens_no_sip(bup, case):
-    _consent(case, bup)
+    _consent(case, bup, by_child=True)
     assert _visible(bup) == []
 
 
 def _guardian_consent(case, actor, guardian):
-    return _consent(case, actor, given_by=Consent.GivenBy.GUARDIAN, guardian=guardian)
+    return _consent(case, actor, guardian=guardian)
 
 
 @pytest.fixture
@@ -98,11 +97,10 @@ def test_sip_4_both_guardians_needed_and_one_withdrawal_stops_sharing(bup, case,
 
 
 def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardians):
-    from samsyn.consent.models import ConsentSettings
     from samsyn.directory.models import Principal
 
     region = Principal.objects.create(kind="region", name="Region X", code="77")
-    ConsentSettings.objects.create(region=region, both_guardians_must_consent=False)
+    ConsentSettingsFactory(region=region, both_guardians_must_consent=False)
     bup.organisation.principal.code = "77"
     bup.organisation.principal.save()
     PartyFactory(case=case, accepted_for=bup.unit)
@@ -123,14 +121,12 @@ def test_sip_4_one_guardian_opens_where_the_region_says_so(bup, case, two_guardi
     ],
 )
 def test_sip_8_stage_tells_follow_up_due_and_followed_up(case, status, versions, stage):
-    from samsyn.plans.models import PlanVersion
-
     case.status = status
     case.save()
     today = timezone.localdate()
     for number, version_status, days in versions:
-        PlanVersion.objects.create(
-            case=case, number=number, status=version_status, created_by=case.initiated_by,
+        PlanVersionFactory(
+            case=case, number=number, final=version_status == "final",
             follow_up_on=today + datetime.timedelta(days=days),
         )  # fmt: skip
     assert selectors.stage_of(case) == stage

@@ -12,21 +12,24 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.models import Category, Purpose
+from samsyn.access.tests.factories import LegalBasisFactory
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianshipFactory,
     InvolvementFactory,
 )
-from samsyn.consent.models import Consent, ConsentSettings
+from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentSettingsFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans.models import Case, Handover, Party, SipSettings
+from samsyn.plans.models import Case, Handover
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
 from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TransitionRefused
+from samsyn.plans.tests.factories import PartyFactory, SipSettingsFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -121,7 +124,7 @@ def _guardian_consents(actor, case, organisations, guardians=None):
 def test_sip_2_who_may_initiate_is_a_rule_held_as_data(
     request, region, child, who, school_may_initiate, mode
 ):
-    SipSettings.objects.create(region=region, school_may_initiate=school_may_initiate)
+    SipSettingsFactory(region=region, school_may_initiate=school_may_initiate)
     actor = request.getfixturevalue(who)
     assert cases.initiation_mode(actor, child) == mode
     social = request.getfixturevalue("social")
@@ -227,7 +230,7 @@ def test_sip_4_child_consents_only_when_assessed_mature(social, bup, case):
 
 
 def test_sip_4_one_guardian_is_enough_where_the_region_says_so(region, social, bup, case):
-    ConsentSettings.objects.create(region=region, both_guardians_must_consent=False)
+    ConsentSettingsFactory(region=region, both_guardians_must_consent=False)
     first = case.child.guardianships.first().guardian_id
     assert _guardian_consents(social, case, [bup.organisation], [first]).status == "consented"
 
@@ -264,13 +267,9 @@ def test_sip_3_withdrawal_stops_the_other_organisation_at_once(social, bup, case
 
 
 def _basis(**kwargs):
-    from samsyn.access.models import LegalBasis
-
-    defaults = {
-        "code": "osl-25-12-test", "reference": "OSL 25 kap. 12 §", "title": "Barn under 18",
-        "categories": [Category.PLAN], "purposes": [Purpose.PLANNING],
-    }  # fmt: skip
-    return LegalBasis.objects.create(**{**defaults, **kwargs})
+    return LegalBasisFactory(
+        **{"categories": [Category.PLAN], "purposes": [Purpose.PLANNING], **kwargs}
+    )
 
 
 def _ground(actor, case, basis, organisation):
@@ -306,7 +305,7 @@ def test_sek_1_authorities_only_refuses_a_private_provider(social, case):
     clinic = Organisation.objects.create(
         principal=private, kind=Organisation.Kind.BUP, name="Privat BUP"
     )
-    Party.objects.create(case=case, organisation=clinic, invited_by=social.staff)
+    PartyFactory(case=case, organisation=clinic, invited_by=social.staff)
     with pytest.raises(ValidationError):
         _ground(social, case, _basis(authorities_only=True), clinic)
 

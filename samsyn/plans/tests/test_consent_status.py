@@ -1,12 +1,13 @@
-import datetime
-
 import pytest
 from django.utils import timezone
 
-from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import GuardianshipFactory
-from samsyn.consent.models import Consent, ConsentSettings, MaturityAssessment
-from samsyn.directory.models import Organisation, Principal
+from samsyn.consent.tests.factories import (
+    ConsentFactory,
+    ConsentSettingsFactory,
+    MaturityAssessmentFactory,
+)
+from samsyn.directory.models import Organisation
 from samsyn.directory.tests.factories import OrganisationFactory, PrincipalFactory
 from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.state import TransitionRefused, check_transition
@@ -30,14 +31,10 @@ def bup(case):
     return organisation
 
 
-def _consent(case, organisation, guardian=None, **kwargs):
-    return Consent.objects.create(
-        child=case.child,
-        given_by=Consent.GivenBy.GUARDIAN if guardian else Consent.GivenBy.CHILD,
-        guardian=guardian, receiving_organisation=organisation,
-        categories=[Category.PLAN], purposes=[Purpose.PLANNING], form=Consent.Form.ORAL,
-        valid_until=timezone.now() + datetime.timedelta(days=30),
-        recorded_by=case.initiated_by, recorded_for=case.initiating_organisation, **kwargs,
+def _consent(case, organisation, **traits):
+    return ConsentFactory(
+        child=case.child, receiving_organisation=organisation, recorded_by=case.initiated_by,
+        recorded_for=case.initiating_organisation, **traits,
     )  # fmt: skip
 
 
@@ -49,37 +46,33 @@ def test_sip_3_no_other_party_means_nobody_to_share_with(case):
 
 def test_sip_4_sek_3_each_guardian_consents_separately_both_by_default(case, bup):
     first, second = [g.guardian for g in case.child.guardianships.all()]
-    _consent(case, bup, first)
+    _consent(case, bup, guardian=first)
     status = sip_consent_status(case)
     assert len(status.missing) == 1
-    _consent(case, bup, second)
+    _consent(case, bup, guardian=second)
     assert sip_consent_status(case).complete
     assert check_transition(case, "record_consent") == "consented"
 
 
 def test_sip_4_one_guardian_is_enough_where_the_region_says_so(case, bup):
-    ConsentSettings.objects.create(
-        region=Principal.objects.create(kind="region", name="Region Örebro län", code="18"),
-        both_guardians_must_consent=False,
-    )
-    _consent(case, bup, case.child.guardianships.first().guardian)
+    ConsentSettingsFactory(both_guardians_must_consent=False)
+    _consent(case, bup, guardian=case.child.guardianships.first().guardian)
     assert sip_consent_status(case).complete
 
 
 def test_sip_4_sek_3_a_mature_child_consents_for_themself(case, bup):
-    MaturityAssessment.objects.create(
-        child=case.child, mature=True, reasoning="15 år, förstår vad samtycket innebär.",
-        assessed_by=case.initiated_by, assessed_for=case.initiating_organisation,
-    )  # fmt: skip
+    MaturityAssessmentFactory(
+        child=case.child, assessed_by=case.initiated_by, assessed_for=case.initiating_organisation
+    )
     for guardianship in case.child.guardianships.all():
-        _consent(case, bup, guardianship.guardian)
+        _consent(case, bup, guardian=guardianship.guardian)
     assert not sip_consent_status(case).complete
-    _consent(case, bup)
+    _consent(case, bup, by_child=True)
     assert sip_consent_status(case).complete
 
 
 def test_sip_3_withdrawal_makes_consent_incomplete_at_once(case, bup):
-    consents = [_consent(case, bup, g.guardian) for g in case.child.guardianships.all()]
+    consents = [_consent(case, bup, guardian=g.guardian) for g in case.child.guardianships.all()]
     assert sip_consent_status(case).complete
     consents[0].withdrawn_at = timezone.now()
     consents[0].save()

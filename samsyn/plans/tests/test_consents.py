@@ -8,11 +8,13 @@ from django.urls import reverse
 from django.utils import formats, timezone, translation
 
 from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
+from samsyn.access.tests.factories import LegalBasisFactory, LegalGroundFactory
 from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
 from samsyn.common.dates import end_of
 from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
@@ -123,14 +125,9 @@ def test_sip_3_http_valid_until_before_given_is_refused(actor_client, setup):
 def test_sip_3_http_a_party_cannot_record_the_consent_it_receives(actor_client, setup):
     social, bup, case, guardians = setup
     # BUP reads the SIP under a legal ground, and still may not record consent to itself.
-    LegalGround.objects.create(
-        child=case.child, receiving_organisation=bup.organisation, categories=[Category.PLAN],
-        purposes=[Purpose.PLANNING], reason="Nödvändig vård", recorded_by=social.staff,
-        basis=LegalBasis.objects.create(
-            code="osl-25-12-p", reference="OSL 25 kap. 12 §", title="Barn under 18",
-            categories=[Category.PLAN], purposes=[Purpose.PLANNING],
-        ),
-        valid_until=timezone.now() + datetime.timedelta(days=30),
+    LegalGroundFactory(
+        child=case.child, receiving_organisation=bup.organisation, recorded_by=social.staff,
+        basis__categories=[Category.PLAN], basis__purposes=[Purpose.PLANNING],
     )  # fmt: skip
     response = _post(
         actor_client(bup), reverse("plans:consent_record", args=[case.pk]),
@@ -142,10 +139,9 @@ def test_sip_3_http_a_party_cannot_record_the_consent_it_receives(actor_client, 
 
 def test_sek_1_http_legal_ground_recorded_with_its_reference(actor_client, setup):
     social, bup, case, _ = setup
-    basis = LegalBasis.objects.create(
-        code="osl-25-12-c", reference="OSL 25 kap. 12 §", title="Barn under 18",
-        categories=[Category.PLAN], purposes=[Purpose.PLANNING], authorities_only=True,
-        to_kinds=[Organisation.Kind.BUP], max_age=18,
+    basis = LegalBasisFactory(
+        reference="OSL 25 kap. 12 §", categories=[Category.PLAN], purposes=[Purpose.PLANNING],
+        authorities_only=True, to_kinds=[Organisation.Kind.BUP], max_age=18,
     )  # fmt: skip
     response = _post(
         actor_client(social), reverse("plans:consent_legal_ground", args=[case.pk]),
@@ -166,12 +162,9 @@ def test_sip_3_http_withdrawal_by_the_receiver_leads_to_the_list(actor_client, s
     social, bup, case, guardians = setup
     today = timezone.localdate()
     consents = [
-        Consent.objects.create(
-            child=case.child, given_by="guardian", guardian=g,
-            receiving_organisation=bup.organisation, categories=[Category.PLAN],
-            purposes=[Purpose.PLANNING], form="oral", valid_until=timezone.now()
-            + datetime.timedelta(days=30), recorded_by=social.staff,
-            recorded_for=social.organisation,
+        ConsentFactory(
+            child=case.child, guardian=g, receiving_organisation=bup.organisation,
+            recorded_by=social.staff, recorded_for=social.organisation,
             given_at=timezone.make_aware(datetime.datetime.combine(today, datetime.time.min)),
         )
         for g in guardians

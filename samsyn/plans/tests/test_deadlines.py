@@ -17,9 +17,9 @@ from django.utils.translation import gettext, ngettext
 from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
-from samsyn.plans.models import Case, DeadlineRule, Meeting, PlanVersion
+from samsyn.plans.models import Case, DeadlineRule
 from samsyn.plans.selectors import deadlines
-from samsyn.plans.tests.factories import CaseFactory
+from samsyn.plans.tests.factories import CaseFactory, MeetingFactory, PlanVersionFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -65,11 +65,10 @@ def test_sip_5_first_meeting_late_after_21_days_unless_held():
     overdue = CaseFactory(proposed_at=at(TODAY - timedelta(days=22)), **contact)
     held = CaseFactory(proposed_at=at(TODAY - timedelta(days=40)), **contact)
     cancelled = CaseFactory(proposed_at=at(TODAY - timedelta(days=40)), **contact)
-    for case, cancelled_at in ((held, None), (cancelled, timezone.now())):
-        Meeting.objects.create(
-            case=case, starts_at=timezone.now() - timedelta(days=2),
-            ends_at=timezone.now() - timedelta(days=2, hours=-1), booked_by=case.initiated_by,
-            cancelled_at=cancelled_at,
+    for case, traits in ((held, {}), (cancelled, {"cancelled": True})):
+        MeetingFactory(
+            case=case, starts_at=timezone.now() - timedelta(days=2), booked_by=case.initiated_by,
+            **traits,
         )  # fmt: skip
     assert not late(on_time).late_first_meeting
     assert late(overdue).late_first_meeting
@@ -97,22 +96,21 @@ def test_sip_5_follow_up_late_after_the_plans_date_until_a_new_version_is_finali
         proposed_at=at(TODAY - timedelta(days=200)),
         first_contact_at=at(TODAY - timedelta(days=199)),
     )
-    Meeting.objects.create(
-        case=case, starts_at=at(TODAY - timedelta(days=190)),
-        ends_at=at(TODAY - timedelta(days=190), 11), booked_by=case.initiated_by,
-    )  # fmt: skip
-    PlanVersion.objects.create(
-        case=case, number=1, status=PlanVersion.Status.FINAL, created_by=case.initiated_by,
-        follow_up_on=TODAY - timedelta(days=1), finalised_at=at(TODAY - timedelta(days=180)),
+    MeetingFactory(
+        case=case, starts_at=at(TODAY - timedelta(days=190)), booked_by=case.initiated_by
+    )
+    PlanVersionFactory(
+        case=case, number=1, final=True, follow_up_on=TODAY - timedelta(days=1),
+        finalised_at=at(TODAY - timedelta(days=180)),
     )  # fmt: skip
     assert late(case).late_follow_up
     assert overdue_ids() == {case.pk}
     steps = deadlines.case_steps(case, today=TODAY)
     assert [s.overdue for s in steps] == [False, False, True]
     assert steps[2].days_late == 1
-    PlanVersion.objects.create(
-        case=case, number=2, status=PlanVersion.Status.FINAL, created_by=case.initiated_by,
-        follow_up_on=TODAY + timedelta(days=180), finalised_at=at(TODAY),
+    PlanVersionFactory(
+        case=case, number=2, final=True, follow_up_on=TODAY + timedelta(days=180),
+        finalised_at=at(TODAY),
     )  # fmt: skip
     assert not late(case).late_follow_up
     steps = deadlines.case_steps(case, today=TODAY)

@@ -12,19 +12,23 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.selectors import guardians_of
 from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
 from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, make_actor
 from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.services import ics, meetings
 from samsyn.plans.state import TransitionRefused
-from samsyn.plans.tests.factories import CaseFactory, PartyFactory
-from samsyn.plans.tests.meeting_factories import InvitationFactory, MeetingFactory
+from samsyn.plans.tests.factories import (
+    CaseFactory,
+    InvitationFactory,
+    MeetingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 BASE_URL = "https://samsyn.example.org/"
@@ -48,27 +52,15 @@ def bup():
 
 @pytest.fixture
 def case(social, bup):
-    """A SIP with BUP as a party and both guardians' consent: status "consent recorded"."""
+    """A SIP with BUP as a party and the consent of the child's one guardian: status "consent
+    recorded"."""
+    child = GuardianshipFactory(guardian__email="vh@example.org").child
     case = CaseFactory(
-        initiated_by=social.staff, initiating_organisation=social.organisation,
-        status=Case.Status.CONSENTED,
+        child=child, consented=True, receiving_unit=bup.unit, initiated_by=social.staff,
+        initiating_organisation=social.organisation,
     )  # fmt: skip
     InvolvementFactory(child=case.child, unit=social.unit)
-    PartyFactory(case=case, accepted_for=bup.unit, invited_by=social.staff)
-    GuardianshipFactory(child=case.child, guardian__email="vh@example.org")
-    for guardianship in case.child.guardianships.all():
-        _consent(case, bup, guardianship.guardian)
     return case
-
-
-def _consent(case, actor, guardian):
-    return Consent.objects.create(
-        child=case.child, given_by=Consent.GivenBy.GUARDIAN, guardian=guardian,
-        receiving_organisation=actor.organisation, categories=[Category.BASIC, Category.PLAN],
-        purposes=[Purpose.PLANNING], form=Consent.Form.WRITTEN,
-        valid_until=timezone.now() + datetime.timedelta(days=90), recorded_by=case.initiated_by,
-        recorded_for=case.initiating_organisation,
-    )  # fmt: skip
 
 
 def _start(days=7, hour=9):
@@ -244,7 +236,7 @@ def test_sip_7_a_guardian_given_an_e_mail_on_the_childs_page_is_invited_by_mail(
     """Issue 8, item 3: the guardian without an address gets one on the child's page; the
     booking form then offers them as invitable, and the invitation reaches them."""
     guardian = GuardianshipFactory(child=case.child, guardian__email="").guardian
-    _consent(case, bup, guardian)
+    ConsentFactory(child=case.child, guardian=guardian, receiving_organisation=bup.organisation)
     client = actor_client(social)
     book_url = reverse("plans:meeting_book", args=[case.pk])
     no_address = gettext("no e-mail address: no invitation is sent")
@@ -448,7 +440,7 @@ def test_reply_with_unknown_token_is_404(client):
 
 
 def test_reply_to_a_cancelled_meeting_is_refused(case, client):
-    invitation = InvitationFactory(meeting=MeetingFactory(case=case, cancelled_at=timezone.now()))
+    invitation = InvitationFactory(meeting=MeetingFactory(case=case, cancelled=True))
     with pytest.raises(ValidationError):
         meetings.record_reply(token=invitation.token, reply="accepted")
     invitation.refresh_from_db()
@@ -633,7 +625,10 @@ def test_staff_of_a_non_party_organisation_get_404(case, actor_client):
     meeting = MeetingFactory(case=case)
     outsider = actor_client(unit__organisation__kind=Organisation.Kind.SCHOOL)
     # Even a consent covering the outsider's organisation does not make it a party.
-    _consent(case, outsider.actor, guardians_of(case.child).get())
+    ConsentFactory(
+        child=case.child, guardian=guardians_of(case.child).get(),
+        receiving_organisation=outsider.actor.organisation,
+    )  # fmt: skip
     urls = [
         reverse("plans:meeting_book", args=[case.pk]),
         reverse("plans:meeting_edit", args=[meeting.pk]),

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import InvolvementFactory
-from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.consent.models import Consent
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, PlanItem, PlanVersion
@@ -44,14 +45,10 @@ def case(social, bup):
     )  # fmt: skip
     InvolvementFactory(child=case.child, unit=social.unit)
     PartyFactory(case=case, accepted_for=bup.unit)
-    MaturityAssessment.objects.create(
-        child=case.child, mature=True, reasoning="15 år.", assessed_by=social.staff,
-        assessed_for=social.organisation,
-    )  # fmt: skip
-    Consent.objects.create(
-        child=case.child, given_by=Consent.GivenBy.CHILD, receiving_organisation=bup.organisation,
+    # The child's own consent, after an assessment that the child is mature enough.
+    ConsentFactory(
+        child=case.child, by_child=True, receiving_organisation=bup.organisation,
         categories=[Category.BASIC, Category.PLAN], purposes=[Purpose.PLANNING],
-        form=Consent.Form.WRITTEN, valid_until=timezone.now() + datetime.timedelta(days=90),
         recorded_by=social.staff, recorded_for=social.organisation,
     )  # fmt: skip
     return case

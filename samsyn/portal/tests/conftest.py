@@ -13,9 +13,14 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
 from samsyn.children.tests.factories import ChildFactory, GuardianFactory, GuardianshipFactory
-from samsyn.directory.tests.factories import StaffFactory
-from samsyn.plans.models import Invitation, Meeting, PlanItem, PlanVersion
-from samsyn.plans.tests.factories import CaseFactory
+from samsyn.plans.models import Invitation, PlanVersion
+from samsyn.plans.tests.factories import (
+    CaseFactory,
+    InvitationFactory,
+    MeetingFactory,
+    PlanItemFactory,
+    PlanVersionFactory,
+)
 from samsyn.portal.services import enrol_citizen
 
 KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
@@ -69,39 +74,34 @@ def case(child):
 
 
 def make_version(case, number: int, *, status=PlanVersion.Status.FINAL, items=()) -> PlanVersion:
-    staff = case.initiated_by
-    version = PlanVersion.objects.create(
+    version = PlanVersionFactory(
         case=case,
         number=number,
-        status=status,
+        final=status == PlanVersion.Status.FINAL,
         child_view=f"Barnets röst v{number}",
+        follow_up_on=None,
         follow_up_how="Uppföljningsmöte",
-        created_by=staff,
-        finalised_at=timezone.now() if status == PlanVersion.Status.FINAL else None,
-        finalised_by=staff if status == PlanVersion.Status.FINAL else None,
     )
     for position, (kind, text, hidden) in enumerate(items):
-        PlanItem.objects.create(
+        PlanItemFactory(
             version=version, kind=kind, text=text, hidden_from_guardians=hidden, position=position
         )
     return version
 
 
 def make_meeting(case, *, guardian=None, days: int = 7, cancelled: bool = False) -> Invitation:
-    starts = timezone.now() + dt.timedelta(days=days)
-    meeting = Meeting.objects.create(
+    meeting = MeetingFactory(
         case=case,
-        starts_at=starts,
-        ends_at=starts + dt.timedelta(hours=1),
+        starts_at=timezone.now() + dt.timedelta(days=days),
         place="Familjens hus, Örebro",
-        booked_by=StaffFactory(),
-        cancelled_at=timezone.now() if cancelled else None,
+        cancelled=cancelled,
     )
-    return Invitation.objects.create(
+    return InvitationFactory(
         meeting=meeting,
         kind=Invitation.Kind.GUARDIAN,
         guardian=guardian,
         name=str(guardian) if guardian else "Någon",
+        email="",
     )
 
 

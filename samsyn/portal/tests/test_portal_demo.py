@@ -2,9 +2,10 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
+from samsyn.accounts.tests.factories import UserFactory
 from samsyn.children.tests.factories import GuardianshipFactory
 from samsyn.demo.logins import DEMO_TOTP_KEY
-from samsyn.directory.tests.factories import MembershipFactory, UserFactory
+from samsyn.directory.tests.factories import MembershipFactory
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 from samsyn.portal.models import Citizen
 

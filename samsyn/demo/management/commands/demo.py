@@ -40,7 +40,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, children, seed, host, port, no_serve, rebuild, **options):
-        if not settings.DEBUG:
+        if not settings.SAMSYN_DEMO_ALLOWED:
             # Every demo login shares a published password and TOTP key.
             raise CommandError(
                 _("The demo county has public passwords; it runs only with development settings.")

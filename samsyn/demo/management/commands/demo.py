@@ -122,6 +122,8 @@ class Command(BaseCommand):
                 f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 use_reloader=False,
                 use_threading=True,
+                # Its English banner says what ours says already; errors still go to stderr.
+                stdout=io.StringIO(),
             )
         except KeyboardInterrupt:
             pass
@@ -131,7 +133,9 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         # No autoreload (on by default under DEBUG): one process, which terminate() stops.
-        command = [sys.executable, "-m", "samsyn.cli", "worker", "--no-reload"]
+        # Quiet: its log lines are English, one per task; a failed task keeps its traceback in
+        # its result row.
+        command = [sys.executable, "-m", "samsyn.cli", "worker", "--no-reload", "--verbosity", "0"]
         self._progress(_("Starting the background worker…"))
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None
@@ -157,6 +161,7 @@ class Command(BaseCommand):
         lines = ["", _("Samsyn demo: the synthetic Örebro county. Nothing here is a real person.")]
         if serving:
             lines.append(_("Open %(url)s") % {"url": url})
+            lines.append(_("Stop the demo with Ctrl+C."))
         lines += ["", _("Demo logins:")]
         for login in DEMO_LOGINS:
             for (username, _unit), m in memberships.items():

@@ -10,7 +10,7 @@ cost of a page does not grow with how far back it is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Purpose
+from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.audit.models import Entry
 from samsyn.children.models import Child
-from samsyn.children.selectors import opened_child
+from samsyn.children.selectors import ChildNotFound
 from samsyn.directory.models import Role, Staff
 
 PAGE_SIZE = 25
@@ -110,6 +110,8 @@ class LogPage:
     rows: list[Row]
     next_cursor: str | None  # None on the last page
     is_first: bool
+    # The children of these rows whose log the reader may open: only those are linked.
+    openable_child_ids: frozenset[int] = frozenset()
 
 
 def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
@@ -131,21 +133,37 @@ def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE
 class ChildLog:
     child: Child
     page: LogPage
+    opened_for: str  # the purpose whose ground opens the child: the way back to its page
 
 
-def child_log_for(actor: Actor, *, child_id: int, cursor: Cursor | None = None) -> ChildLog:
-    """The audit rows of one child written by the actor's own organisation, if the actor may
-    see the child at all (the same ground check as the child's page, for log review)."""
-    purpose = Purpose.LOG_REVIEW
-    child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="audit_log")
+def child_log_for(
+    actor: Actor, *, child_id: int, purpose: str, cursor: Cursor | None = None
+) -> ChildLog:
+    """The audit rows of one child written by the actor's own organisation, for whoever may open
+    the child's page, for `purpose` or any other (a consent or legal ground covers purposes of
+    reading the child, never log review): so the page's link to its log never leads to a 404.
+    Call it outside a transaction: a denial's row must outlive the 404."""
+    child = Child.objects.filter(pk=child_id).first()
+    opened_for, decision = purpose, rules.DENIED
+    if child is not None:
+        opened_for, decision = rules.purpose_to_read(
+            actor, child, preferred=purpose, category=Category.BASIC
+        )
+    if child is None or not decision.allowed:
+        audit.record_denied(
+            actor=actor, child_id=child.pk if child else None, obj="audit_log", obj_id=child_id,
+            purpose=Purpose.LOG_REVIEW,
+        )  # fmt: skip
+        raise ChildNotFound(child_id)
     with transaction.atomic():
         # Written before the page is read, so the reviewer sees their own review at the top.
         audit.record_read(
-            actor=actor, child_id=child.pk, obj="audit_log", obj_id=child.pk, purpose=purpose,
-            decision=decision, detail={"page": cursor.encode() if cursor else "first"},
+            actor=actor, child_id=child.pk, obj="audit_log", obj_id=child.pk,
+            purpose=Purpose.LOG_REVIEW, decision=decision,
+            detail={"page": cursor.encode() if cursor else "first", "opened_for": opened_for},
         )  # fmt: skip
         entries = Entry.objects.filter(child_id=child.pk, organisation_id=actor.organisation.pk)
-        return ChildLog(child, _page(entries, cursor))
+        return ChildLog(child, _page(entries, cursor), opened_for)
 
 
 def organisation_log(
@@ -182,7 +200,10 @@ def organisation_log(
                 "page": cursor.encode() if cursor else "first",
             },
         )  # fmt: skip
-        return _page(entries, cursor)
+        page = _page(entries, cursor)
+    children = Child.objects.filter(pk__in={row.child_id for row in page.rows if row.child_id})
+    openable = rules.restrict_for_any_purpose(actor, children, category=Category.BASIC)
+    return replace(page, openable_child_ids=frozenset(openable.values_list("pk", flat=True)))
 
 
 def organisation_staff(actor: Actor) -> QuerySet[Staff]:

@@ -90,7 +90,7 @@ class Decision:
     read)."""
 
     allowed: bool
-    basis: str  # "involvement", "participation", "consent", "legal_ground", "list" or "none"
+    basis: str  # "involvement", "consent", "legal_ground", … each in words in audit.selectors.BASES
     detail: dict = field(default_factory=dict)
     # With a consent or a legal ground: the involvement or the record the unit takes part in.
     relationship: dict = field(default_factory=dict)

@@ -31,19 +31,77 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 OUTCOMES = {"allowed": _("allowed"), "denied": _("denied")}
-ACTIONS = {"read": _("read")}
+# Every code any writer uses, in words (audit/tests/test_labels.py finds them in the source):
+# what was done, …
+ACTIONS = {
+    "read": _("read"),
+    "register": _("registering a child"),
+    "edit_contact": _("changing the contact details"),
+    "record_address_need": _("recording a need to see the address"),
+    "child_registered": _("child registered"),
+    "child_contact_changed": _("contact details changed"),
+    "protected_identity_need_recorded": _("need to see the address recorded"),
+    "consent_recorded": _("consent recorded"),
+    "consent_withdrawn": _("consent withdrawn"),
+    "maturity_assessed": _("maturity assessed"),
+    "legal_ground_recorded": _("legal ground recorded"),
+    "sip_proposed": _("SIP proposed"),
+    "sip_taken_up": _("SIP proposal taken up"),
+    "sip_consented": _("SIP consent complete"),
+    "sip_first_contact": _("first contact recorded"),
+    "sip_party_invited": _("organisation invited to the SIP"),
+    "sip_invitation_accepted": _("invitation to the SIP accepted"),
+    "sip_coordinator_offered": _("coordinator role offered"),
+    "sip_coordinator_accepted": _("coordinator role accepted"),
+    "sip_coordinator_declined": _("coordinator role declined"),
+    "sip_closed": _("SIP closed"),
+    "meeting_booked": _("meeting booked"),
+    "meeting_rescheduled": _("meeting moved"),
+    "meeting_cancelled": _("meeting cancelled"),
+    "meeting_minutes_recorded": _("minutes recorded"),
+    "meeting_minutes_changed": _("minutes changed"),
+    "invitation_replied": _("reply to a meeting invitation"),
+    "plan_drafted": _("plan draft started"),
+    "plan_draft_saved": _("plan draft saved"),
+    "plan_finalised": _("plan finalised"),
+    "family_read": _("read by the family"),
+    "family_reply": _("reply from the family"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
+}
+# … on the ground of …
 BASES = {
     "involvement": _("relationship to the child"),
+    "participation": _("the unit takes part in the SIP"),
+    "invitation": _("the organisation is invited to the SIP"),
     "consent": _("consent"),
     "legal_ground": _("legal ground"),
     "own_record": _("own organisation's record"),
+    # A list names many children: each row was shown on its own ground.
+    "list": _("each row on its own ground"),
+    "search": _("each row on its own ground"),
+    "sip_list": _("each row on its own ground"),
     "none": _("no ground"),
 }
-# What was read, for the object types the log views know; others are shown as written.
+# … and what it was done to.
 OBJECTS = {
-    "child": "",
+    "child": "",  # the child's own page: the plain read
     "child_list": _("child search"),
+    "protected_identity_need": _("need to see the address"),
+    "consent": _("the child's consents"),
+    "sip": _("the SIP"),
+    "sip_list": _("the list of SIPs"),
+    "sip_overdue_list": _("the list of overdue SIPs"),
+    "sip_parties": _("who has a part in the child's SIPs"),
+    "sip_plan": _("the plan"),
+    "sip_plan_document": _("the plan for printing or as PDF"),
+    "plan_version": _("the plan"),
+    "sip_meeting": _("a SIP meeting"),
+    "sip_invitation": _("an invitation to a SIP meeting"),
+    "invitation": _("an invitation to a SIP meeting"),
+    "family_extract": _("the family's log extract"),
     "audit_log": _("the log"),
+    "api_token": _("API token"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -56,9 +56,9 @@ def current_state() -> DemoState | None:
     return DemoState.objects.order_by("-pk").first()
 
 
-def _number(value: int) -> str:
-    # Thousands grouped as the console's language writes them: 2 000 in Swedish, 2,000 in English.
-    return formats.number_format(value, force_grouping=True)
+def _number(value: float, decimals: int = 0) -> str:
+    # As the console's language writes numbers: 2 000 and 1,5 in Swedish, 2,000 and 1.5 in English.
+    return formats.number_format(value, decimals, force_grouping=True)
 
 
 def _insert(model, objects: list, progress: Progress, label: str) -> list:
@@ -99,7 +99,7 @@ def build_county(
         digest=county.digest(),
         seconds=round(time.monotonic() - started, 2),
     )
-    progress(_("The county is ready (%(seconds).1f s).") % {"seconds": state.seconds})
+    progress(_("The county is ready (%(seconds)s s).") % {"seconds": _number(state.seconds, 1)})
     return state
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.demo import services
@@ -79,7 +80,8 @@ class Command(BaseCommand):
         family = io.StringIO()
         call_command("portal_demo", stdout=family)
         self._family = family.getvalue().strip()
-        self._progress(_("Ready in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
+        seconds = formats.number_format(time.monotonic() - started, 1)
+        self._progress(_("Ready in %(seconds)s s.") % {"seconds": seconds})
         url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
         if no_serve:
             self._banner(url, serving=False)

@@ -6,7 +6,7 @@ documented names onto them:
     samsyn worker                                       the background task worker
     samsyn audit verify                                 walk the audit chains
     samsyn check [--deploy]                             Django's system checks
-    samsyn totp USERNAME                                a demo user's current sign-in code
+    samsyn totp USERNAME                                a demo user's sign-in code
     samsyn <any manage.py command>                      e.g. migrate, createsuperuser
 """
 

@@ -97,7 +97,7 @@ class Decision:
     read)."""
 
     allowed: bool
-    basis: str  # "involvement", "participation", "consent", "legal_ground", "list" or "none"
+    basis: str  # "involvement", "consent", "legal_ground", … each in words in audit.selectors.BASES
     detail: dict = field(default_factory=dict)
     # With a consent or a legal ground: the involvement or the record the unit takes part in.
     relationship: dict = field(default_factory=dict)
@@ -243,6 +243,18 @@ def restrict(
     return queryset.filter(allowed)
 
 
+def restrict_for_any_purpose(
+    actor: Actor, queryset: QuerySet, *, category: str | None = None
+) -> QuerySet:
+    """The records of `queryset` the actor may read for some purpose, in one query: the list
+    counterpart of `purpose_to_read`."""
+    readable = Q(pk__in=[])
+    for purpose in Purpose.values:
+        allowed = restrict(actor, queryset, purpose=purpose, category=category)
+        readable |= Q(pk__in=allowed.values("pk"))
+    return queryset.filter(readable)
+
+
 def _owned_by(kind: RecordKind, actor: Actor) -> Q:
     # A record kind without an owner (the child) is everyone's: the relationship alone decides.
     return Q(**{kind.owner: actor.organisation.pk}) if kind.owner else Q()
@@ -371,6 +383,19 @@ def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = 
     if not ground.allowed:
         return DENIED
     return Decision(True, ground.basis, ground.detail, relationship)
+
+
+def purpose_to_read(
+    actor: Actor, record: Model, *, preferred: str, category: str | None = None
+) -> tuple[str, Decision]:
+    """A purpose the actor may read this record for, `preferred` if it serves, and why; or
+    (`preferred`, DENIED). For what is about the record rather than in it, like the actor's own
+    organisation's log of a child: open exactly when the child's page is, for any purpose."""
+    for purpose in dict.fromkeys([preferred, *Purpose.values]):
+        decision = decide(actor, record, purpose=purpose, category=category)
+        if decision.allowed:
+            return purpose, decision
+    return preferred, DENIED
 
 
 def open_for_change(actor: Actor, queryset: QuerySet, *, pk: int, purpose: str):

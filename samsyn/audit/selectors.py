@@ -10,7 +10,7 @@ cost of a page does not grow with how far back it is.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db import transaction
 from django.db.models import Q, QuerySet
@@ -19,11 +19,11 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Purpose
+from samsyn.access.models import Category, Purpose
 from samsyn.audit import services as audit
 from samsyn.audit.models import Entry
 from samsyn.children.models import Child
-from samsyn.children.selectors import opened_child
+from samsyn.children.selectors import ChildNotFound
 from samsyn.directory.models import Role, Staff
 
 PAGE_SIZE = 25
@@ -31,19 +31,86 @@ _EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
 _MICROSECOND = dt.timedelta(microseconds=1)
 
 OUTCOMES = {"allowed": _("allowed"), "denied": _("denied")}
-ACTIONS = {"read": _("read")}
+# Every code any writer uses, in words (audit/tests/test_labels.py finds them in the source):
+# what was done, …
+ACTIONS = {
+    "read": _("read"),
+    "register": _("registering a child"),
+    "edit_contact": _("changing the contact details"),
+    "record_address_need": _("recording a need to see the address"),
+    "add_guardian": _("adding a guardian"),
+    "edit_guardian_contact": _("changing a guardian's contact details"),
+    "end_guardianship": _("ending a guardianship"),
+    "guardian_added": _("guardian added"),
+    "guardian_contact_changed": _("a guardian's contact details changed"),
+    "guardianship_ended": _("guardianship ended"),
+    "child_registered": _("child registered"),
+    "child_contact_changed": _("contact details changed"),
+    "protected_identity_need_recorded": _("need to see the address recorded"),
+    "consent_recorded": _("consent recorded"),
+    "consent_withdrawn": _("consent withdrawn"),
+    "maturity_assessed": _("maturity assessed"),
+    "legal_ground_recorded": _("legal ground recorded"),
+    "sip_proposed": _("SIP proposed"),
+    "sip_taken_up": _("SIP proposal taken up"),
+    "sip_consented": _("SIP consent complete"),
+    "sip_first_contact": _("first contact recorded"),
+    "sip_party_invited": _("organisation invited to the SIP"),
+    "sip_invitation_accepted": _("invitation to the SIP accepted"),
+    "sip_coordinator_offered": _("coordinator role offered"),
+    "sip_coordinator_accepted": _("coordinator role accepted"),
+    "sip_coordinator_declined": _("coordinator role declined"),
+    "sip_closed": _("SIP closed"),
+    "meeting_booked": _("meeting booked"),
+    "meeting_rescheduled": _("meeting moved"),
+    "meeting_cancelled": _("meeting cancelled"),
+    "meeting_minutes_recorded": _("minutes recorded"),
+    "meeting_minutes_changed": _("minutes changed"),
+    "invitation_replied": _("reply to a meeting invitation"),
+    "plan_drafted": _("plan draft started"),
+    "plan_draft_saved": _("plan draft saved"),
+    "plan_finalised": _("plan finalised"),
+    "family_read": _("read by the family"),
+    "family_reply": _("reply from the family"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
+}
+# … on the ground of …
 BASES = {
     "involvement": _("relationship to the child"),
+    "participation": _("the unit takes part in the SIP"),
+    "invitation": _("the organisation is invited to the SIP"),
     "consent": _("consent"),
     "legal_ground": _("legal ground"),
     "own_record": _("own organisation's record"),
+    # A list names many children: each row was shown on its own ground.
+    "list": _("each row on its own ground"),
+    "search": _("each row on its own ground"),
+    "sip_list": _("each row on its own ground"),
     "none": _("no ground"),
 }
-# What was read, for the object types the log views know; others are shown as written.
+# … and what it was done to.
 OBJECTS = {
-    "child": "",
+    "child": "",  # the child's own page: the plain read
     "child_list": _("child search"),
+    "protected_identity_need": _("need to see the address"),
+    "guardian": _("a guardian"),
+    "guardianship": _("a guardianship"),
+    "consent": _("the child's consents"),
+    "sip": _("the SIP"),
+    "sip_list": _("the list of SIPs"),
+    "sip_overdue_list": _("the list of overdue SIPs"),
+    "sip_parties": _("who has a part in the child's SIPs"),
+    "sip_consent_alerts": _("consents to act on in the SIPs one coordinates"),
+    "sip_plan": _("the plan"),
+    "sip_plan_document": _("the plan for printing or as PDF"),
+    "plan_version": _("the plan"),
+    "sip_meeting": _("a SIP meeting"),
+    "sip_invitation": _("an invitation to a SIP meeting"),
+    "invitation": _("an invitation to a SIP meeting"),
+    "family_extract": _("the family's log extract"),
     "audit_log": _("the log"),
+    "api_token": _("API token"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)
@@ -110,6 +177,8 @@ class LogPage:
     rows: list[Row]
     next_cursor: str | None  # None on the last page
     is_first: bool
+    # The children of these rows whose log the reader may open: only those are linked.
+    openable_child_ids: frozenset[int] = frozenset()
 
 
 def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
@@ -131,21 +200,37 @@ def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE
 class ChildLog:
     child: Child
     page: LogPage
+    opened_for: str  # the purpose whose ground opens the child: the way back to its page
 
 
-def child_log_for(actor: Actor, *, child_id: int, cursor: Cursor | None = None) -> ChildLog:
-    """The audit rows of one child written by the actor's own organisation, if the actor may
-    see the child at all (the same ground check as the child's page, for log review)."""
-    purpose = Purpose.LOG_REVIEW
-    child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="audit_log")
+def child_log_for(
+    actor: Actor, *, child_id: int, purpose: str, cursor: Cursor | None = None
+) -> ChildLog:
+    """The audit rows of one child written by the actor's own organisation, for whoever may open
+    the child's page, for `purpose` or any other (a consent or legal ground covers purposes of
+    reading the child, never log review): so the page's link to its log never leads to a 404.
+    Call it outside a transaction: a denial's row must outlive the 404."""
+    child = Child.objects.filter(pk=child_id).first()
+    opened_for, decision = purpose, rules.DENIED
+    if child is not None:
+        opened_for, decision = rules.purpose_to_read(
+            actor, child, preferred=purpose, category=Category.BASIC
+        )
+    if child is None or not decision.allowed:
+        audit.record_denied(
+            actor=actor, child_id=child.pk if child else None, obj="audit_log", obj_id=child_id,
+            purpose=Purpose.LOG_REVIEW,
+        )  # fmt: skip
+        raise ChildNotFound(child_id)
     with transaction.atomic():
         # Written before the page is read, so the reviewer sees their own review at the top.
         audit.record_read(
-            actor=actor, child_id=child.pk, obj="audit_log", obj_id=child.pk, purpose=purpose,
-            decision=decision, detail={"page": cursor.encode() if cursor else "first"},
+            actor=actor, child_id=child.pk, obj="audit_log", obj_id=child.pk,
+            purpose=Purpose.LOG_REVIEW, decision=decision,
+            detail={"page": cursor.encode() if cursor else "first", "opened_for": opened_for},
         )  # fmt: skip
         entries = Entry.objects.filter(child_id=child.pk, organisation_id=actor.organisation.pk)
-        return ChildLog(child, _page(entries, cursor))
+        return ChildLog(child, _page(entries, cursor), opened_for)
 
 
 def organisation_log(
@@ -182,7 +267,10 @@ def organisation_log(
                 "page": cursor.encode() if cursor else "first",
             },
         )  # fmt: skip
-        return _page(entries, cursor)
+        page = _page(entries, cursor)
+    children = Child.objects.filter(pk__in={row.child_id for row in page.rows if row.child_id})
+    openable = rules.restrict_for_any_purpose(actor, children, category=Category.BASIC)
+    return replace(page, openable_child_ids=frozenset(openable.values_list("pk", flat=True)))
 
 
 def organisation_staff(actor: Actor) -> QuerySet[Staff]:

@@ -6,7 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from samsyn.access import rules
 from samsyn.access.http import actor_required
+from samsyn.access.models import Purpose
 from samsyn.audit import selectors
 from samsyn.common.errors import NotFound
 from samsyn.directory.models import Staff
@@ -58,11 +60,20 @@ class LogFilterForm(forms.Form):
 def child_log(request, child_id: int):
     """Who in the actor's own organisation has read this child's data, and why."""
     cursor = selectors.Cursor.decode(request.GET.get("before"))
+    purpose = request.GET.get("purpose", "")
+    if purpose not in Purpose.values:
+        purpose = rules.default_purpose(request.actor)
     try:
-        log = selectors.child_log_for(request.actor, child_id=child_id, cursor=cursor)
+        log = selectors.child_log_for(
+            request.actor, child_id=child_id, purpose=purpose, cursor=cursor
+        )
     except NotFound:
         raise Http404 from None
-    return render(request, "audit/child_log.html", {"child": log.child, "log": log.page})
+    return render(
+        request,
+        "audit/child_log.html",
+        {"child": log.child, "log": log.page, "opened_for": log.opened_for},
+    )
 
 
 @actor_required("audit.review_unit")

@@ -130,7 +130,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-# collectstatic writes here; WhiteNoise serves it (and, under DEBUG, straight from the apps).
+# collectstatic writes here; WhiteNoise serves it (in development straight from the apps).
 STATIC_ROOT = BASE_DIR.parent / "staticfiles"
 
 SECURE_CSP = {
@@ -153,6 +153,9 @@ X_FRAME_OPTIONS = "DENY"
 # under DEBUG unless this is set; the family's log extract names staff only if this is set.
 SAMSYN_CITIZEN_STANDIN = os.environ.get("SAMSYN_CITIZEN_STANDIN") == "1"
 SAMSYN_FAMILY_EXTRACT_NAMES = False
+# `samsyn demo` builds and serves a county whose logins share a published password and TOTP
+# key: only where the settings say so.
+SAMSYN_DEMO_ALLOWED = False
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

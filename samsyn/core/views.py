@@ -21,6 +21,8 @@ def home(request):
     if rules.can(actor, "children.search"):
         context["children_count"] = selectors.children_count(actor)
         context["overdue_count"] = deadlines.overdue_count(actor)
+        # Whose lateness the count is: a unit manager's covers the organisation's SIPs.
+        context["overdue_for_organisation"] = role == Role.UNIT_MANAGER
     if role == Role.UNIT_MANAGER:
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)

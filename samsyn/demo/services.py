@@ -14,7 +14,8 @@ from datetime import date
 
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
-from django.utils import timezone
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.access.models import LegalBasis, LegalGround
@@ -55,12 +56,17 @@ def current_state() -> DemoState | None:
     return DemoState.objects.order_by("-pk").first()
 
 
+def _number(value: float, decimals: int = 0) -> str:
+    # As the console's language writes numbers: 2 000 and 1,5 in Swedish, 2,000 and 1.5 in English.
+    return formats.number_format(value, decimals, force_grouping=True)
+
+
 def _insert(model, objects: list, progress: Progress, label: str) -> list:
     total = len(objects)
     for start in range(0, total, BATCH):
         model.objects.bulk_create(objects[start : start + BATCH])
         if total > BATCH:
-            progress(f"  {label}: {min(start + BATCH, total):,}/{total:,}")
+            progress(f"  {label}: {_number(min(start + BATCH, total))}/{_number(total)}")
     return objects
 
 
@@ -79,9 +85,12 @@ def build_county(
     started = time.monotonic()
     year = year or county_year()
     today = today or timezone.localdate()
-    progress(f"Drawing Örebro län: seed {seed}, {children:,} children, as of 1 January {year}…")
+    progress(
+        _("Drawing Örebro län: seed %(seed)s, %(children)s children, as of 1 January %(year)s…")
+        % {"seed": seed, "children": _number(children), "year": year}
+    )
     county = generate_county(seed=seed, children=children, year=year, today=today)
-    progress("Writing the directory and staff…")
+    progress(_("Writing the directory and staff…"))
     write_county(county, progress)
     state = DemoState.objects.create(
         seed=seed,
@@ -90,7 +99,7 @@ def build_county(
         digest=county.digest(),
         seconds=round(time.monotonic() - started, 2),
     )
-    progress(f"The county is ready ({state.seconds:.1f} s).")
+    progress(_("The county is ready (%(seconds)s s).") % {"seconds": _number(state.seconds, 1)})
     return state
 
 
@@ -99,7 +108,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         row.key: Principal(kind=row.kind, name=row.name, code=row.code, population=row.population)
         for row in county.principals
     }
-    _insert(Principal, list(principals.values()), progress, "principals")
+    _insert(Principal, list(principals.values()), progress, _("principals"))
     organisations = {
         row.key: Organisation(
             principal=principals[row.principal],
@@ -113,7 +122,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         )
         for row in county.organisations
     }
-    _insert(Organisation, list(organisations.values()), progress, "organisations")
+    _insert(Organisation, list(organisations.values()), progress, _("organisations"))
     units = {
         row.key: Unit(
             organisation=organisations[row.organisation],
@@ -123,10 +132,13 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         )
         for row in county.units
     }
-    _insert(Unit, list(units.values()), progress, "units")
+    _insert(Unit, list(units.values()), progress, _("units"))
     staff = _write_staff(county, units, progress)
 
-    progress(f"Writing {len(county.children):,} children and {len(county.guardians):,} guardians…")
+    progress(
+        _("Writing %(children)s children and %(guardians)s guardians…")
+        % {"children": _number(len(county.children)), "guardians": _number(len(county.guardians))}
+    )
     guardians = _insert(
         Guardian,
         [
@@ -144,7 +156,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for row in county.guardians
         ],
         progress,
-        "guardians",
+        _("guardians"),
     )
     children = _insert(
         Child,
@@ -165,7 +177,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for row in county.children
         ],
         progress,
-        "children",
+        _("children"),
     )
     _insert(
         Guardianship,
@@ -175,7 +187,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for guardian in row.guardians
         ],
         progress,
-        "guardianships",
+        _("guardianships"),
     )
     _insert(
         Involvement,
@@ -191,7 +203,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for row in county.involvements
         ],
         progress,
-        "involvements",
+        _("involvements"),
     )
     _insert(
         Consent,
@@ -213,7 +225,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for row in county.consents
         ],
         progress,
-        "consents",
+        _("consents"),
     )
     bases = dict(LegalBasis.objects.values_list("code", "pk"))
     _insert(
@@ -235,7 +247,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
             for row in county.legal_grounds
         ],
         progress,
-        "legal grounds",
+        _("legal grounds"),
     )
     _write_sips(county, children, guardians, staff, organisations, principals, units, progress)
 
@@ -245,7 +257,7 @@ def _write_sips(
 ) -> None:
     """The SIPs and their parts, written straight to the models: a bulk load, not a person's
     act, so no service (and no audit row) is involved."""
-    progress(f"Writing {len(county.sips):,} SIPs…")
+    progress(_("Writing %(sips)s SIPs…") % {"sips": _number(len(county.sips))})
 
     def pk(mapping, key):
         return mapping[key].pk if key is not None else None
@@ -265,7 +277,7 @@ def _write_sips(
             for row in county.sips
         ],
         progress,
-        "SIPs",
+        _("SIPs"),
     )  # fmt: skip
     _insert(
         Party,
@@ -277,7 +289,7 @@ def _write_sips(
             for row in county.sip_parties
         ],
         progress,
-        "SIP parties",
+        _("SIP parties"),
     )  # fmt: skip
     _insert(
         Consent,
@@ -295,7 +307,7 @@ def _write_sips(
             for row in county.sip_consents
         ],
         progress,
-        "SIP consents",
+        _("SIP consents"),
     )  # fmt: skip
     _insert(
         Handover,
@@ -310,7 +322,7 @@ def _write_sips(
             for row in county.sip_handovers
         ],
         progress,
-        "coordinator handovers",
+        _("coordinator handovers"),
     )  # fmt: skip
     meetings = _insert(
         Meeting,
@@ -324,7 +336,7 @@ def _write_sips(
             for row in county.sip_meetings
         ],
         progress,
-        "SIP meetings",
+        _("SIP meetings"),
     )  # fmt: skip
     _insert(
         Invitation,
@@ -343,7 +355,7 @@ def _write_sips(
             for m, row in enumerate(source.invitations)
         ],
         progress,
-        "invitations",
+        _("invitations"),
     )  # fmt: skip
     versions = _insert(
         PlanVersion,
@@ -359,7 +371,7 @@ def _write_sips(
             for row in county.sip_versions
         ],
         progress,
-        "plan versions",
+        _("plan versions"),
     )  # fmt: skip
 
     def key(text: str) -> uuid.UUID:
@@ -379,7 +391,7 @@ def _write_sips(
             for item in row.items
         ],
         progress,
-        "plan items",
+        _("plan items"),
     )  # fmt: skip
 
 
@@ -400,7 +412,7 @@ def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> 
             for row in county.staff
         ],
         progress,
-        "users",
+        _("users"),
     )
     staff = _insert(
         Staff,
@@ -415,7 +427,7 @@ def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> 
             for user, row in zip(users, county.staff, strict=True)
         ],
         progress,
-        "staff",
+        _("staff"),
     )
     _insert(
         Membership,
@@ -425,7 +437,7 @@ def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> 
             for unit, role in row.memberships
         ],
         progress,
-        "memberships",
+        _("memberships"),
     )
     _insert(
         TOTPDevice,
@@ -434,7 +446,7 @@ def _write_staff(county: County, units: dict[str, Unit], progress: Progress) -> 
             for user in users
         ],
         progress,
-        "TOTP devices",
+        _("TOTP devices"),
     )
     return {row.username: member for row, member in zip(county.staff, staff, strict=True)}
 

@@ -24,7 +24,9 @@ from samsyn.audit import selectors as audit_selectors
 from samsyn.audit import services as audit
 from samsyn.audit.selectors import PURPOSES, Cursor, StaffAccess
 from samsyn.children.models import Child
+from samsyn.directory.models import Organisation
 from samsyn.plans.models import Case, Invitation, Meeting, PlanItem, PlanVersion
+from samsyn.plans.selectors.cases import organisations_taking_part
 from samsyn.portal.models import Citizen
 
 EXTRACT_PAGE_SIZE = 25
@@ -88,7 +90,9 @@ class ChildOverview:
 
 
 def _cases_of(child: Child) -> QuerySet[Case]:
-    return Case.objects.filter(child=child).select_related("coordinator_organisation")
+    return Case.objects.filter(child=child).select_related(
+        "coordinator", "coordinator_organisation__principal"
+    )
 
 
 def upcoming_invitations(citizen: Citizen, *, child: Child) -> list[MeetingInvite]:
@@ -161,6 +165,7 @@ class FamilyPlan:
     version: PlanVersion | None  # None until a version is finalised
     sections: list[Section] = field(default_factory=list)
     versions: list[PlanVersion] = field(default_factory=list)  # every final version, newest first
+    parties: list[Organisation] = field(default_factory=list)  # taking part, with how to reach them
 
     @property
     def is_latest(self) -> bool:
@@ -215,7 +220,8 @@ def plan_for(
     else:
         _audit_family_read(citizen, child_id=child.pk, obj="plan_version", obj_id=version.pk)
     sections = _visible_items(version) if version else []
-    return FamilyPlan(child, case, version, sections, versions)
+    parties = list(organisations_taking_part(case)) if version else []
+    return FamilyPlan(child, case, version, sections, versions, parties)
 
 
 # Who read my child's data (LOG-1) -----------------------------------------------------------

@@ -446,3 +446,21 @@ def test_address_in_the_page_when_not_protected(world, client):
     sign_in(client, make_actor(unit=world.social_unit))
     response = client.get(f"/children/{world.child.pk}/")
     assert "Öppna vägen 3" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    ("make", "expected"),
+    [
+        (own_unit, (TREATMENT, "involvement")),  # the preferred purpose, when it serves
+        (consent_wrong_purpose, (Purpose.PLANNING, "consent")),  # else one that does
+        (other_org_no_ground, (TREATMENT, "none")),
+    ],
+)
+def test_log_1_for_any_purpose_opens_what_some_purpose_opens(world, make, expected):
+    actor = make(world)
+    purpose, decision = rules.purpose_to_read(
+        actor, world.child, preferred=TREATMENT, category=BASIC
+    )
+    assert (purpose, decision.basis) == expected
+    listed = rules.restrict_for_any_purpose(actor, Child.objects.all(), category=BASIC)
+    assert list(listed) == ([world.child] if decision.allowed else [])

@@ -2,6 +2,8 @@
 (DOMAIN LOG-1)."""
 
 import datetime as dt
+import re
+from html import unescape
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -203,3 +205,25 @@ def test_log_1_unit_log_queries_do_not_grow_with_the_log(actor_client, unit, cas
     for _ in range(40):
         _read(caseworker, child)
     assert count() == few
+
+
+def _links(html: str, prefix: str) -> list[str]:
+    return [
+        unescape(href) for href in re.findall(r'href="([^"]+)"', html) if href.startswith(prefix)
+    ]
+
+
+def test_log_1_unit_log_links_only_the_children_whose_log_the_reviewer_may_open(
+    actor_client, unit, caseworker, child
+):
+    manager = make_actor(unit=unit, role=Role.UNIT_MANAGER)
+    InvolvementFactory(child=child, unit=unit)  # the unit's client: the manager opens the child
+    elsewhere = ChildFactory()
+    InvolvementFactory(child=elsewhere, unit=unit, staff=caseworker.staff)  # hers alone
+    _read(caseworker, child)
+    _read(caseworker, elsewhere)
+    client = actor_client(manager)
+    rows = client.get(reverse("audit:unit")).text.split("<tbody>")[1]
+    assert _links(rows, "/audit/") == [reverse("audit:child", args=[child.pk])]
+    assert str(elsewhere.pk) in rows  # named, not linked
+    assert client.get(reverse("audit:child", args=[child.pk])).status_code == 200

@@ -4,6 +4,9 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import gettext
 
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.directory.models import Organisation, Principal, Role
@@ -82,6 +85,30 @@ def test_unit_manager_start_page_shows_unit_staff_and_log_follow_up(actor_client
     assert "Anna Lind" in text
     assert "Socialsekreterare" in text
     assert reverse("audit:unit") in text
+
+
+@pytest.mark.parametrize(
+    ("role", "says"),
+    [
+        (Role.POLICE_OFFICER, "SIPs you coordinate or initiated with a step past its deadline."),
+        (Role.CASEWORKER, "SIPs you coordinate or initiated with a step past its deadline."),
+        (
+            Role.UNIT_MANAGER,
+            "SIPs that %(organisation)s initiated or coordinates with a step past its deadline.",
+        ),
+    ],
+)
+def test_start_page_names_the_overdue_count_in_words_for_the_role(actor_client, role, says):
+    client = actor_client(role=role)
+    with translation.override("sv"):
+        text = client.get(HOME).text
+        expected = gettext(says) % {"organisation": client.actor.organisation}
+        card = text.split(gettext("Overdue SIPs"))[1].split("</li>")[0]
+    # The number sits under a heading that says what it counts.
+    assert 'class="samsyn-count">0<' in card
+    assert escape(expected) in card
+    # No role is told about the unit manager's part ("…och för dig som enhetschef…").
+    assert "för dig som enhetschef" not in text
 
 
 def test_administrator_start_page_shows_units_with_staff_counts(actor_client):

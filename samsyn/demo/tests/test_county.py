@@ -199,7 +199,7 @@ def test_grounds_across_organisations(county, db):
 
 
 def test_demo_command_reuses_the_county(county, db, settings):
-    settings.DEBUG = True
+    settings.SAMSYN_DEMO_ALLOWED = True
     before = Child.objects.count()
     out, err = io.StringIO(), io.StringIO()
     call_command(
@@ -215,7 +215,7 @@ def test_demo_command_reuses_the_county(county, db, settings):
 
 
 def test_demo_command_says_how_to_build_another(county, db, settings):
-    settings.DEBUG = True
+    settings.SAMSYN_DEMO_ALLOWED = True
     err = io.StringIO()
     call_command("demo", "--no-serve", "--children", "300", stdout=io.StringIO(), stderr=err)
     assert Child.objects.count() == CHILDREN
@@ -255,7 +255,7 @@ def test_totp_matches_rfc_6238_for_the_demo_key():
 
 
 def test_demo_command_refuses_production_settings(db, settings):
-    settings.DEBUG = False
+    settings.SAMSYN_DEMO_ALLOWED = False
     with pytest.raises(
         CommandError,
         match=re.escape(

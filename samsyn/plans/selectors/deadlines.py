@@ -301,24 +301,26 @@ def _overdue_scope(actor: Actor) -> tuple[QuerySet[Case], str]:
 
     A unit manager follows up every SIP their organisation initiated or coordinates, including
     those whose child they have no ground to open: such rows show the SIP and its coordinator
-    but not the child (`child_visible`). Anyone else sees the SIPs they coordinate or initiated,
-    and only those they may open."""
+    but not the child (`child_visible`), and link to the SIP's page only where it opens for
+    them (`opens`: the page reads for planning). Anyone else sees the SIPs they coordinate or
+    initiated, and only those they may open."""
     if actor.role not in access.CHILD_ROLES:
         return Case.objects.none(), Purpose.PLANNING
     if actor.role == Role.UNIT_MANAGER:
         purpose = Purpose.FOLLOW_UP
         organisation = actor.organisation.pk
         visible = cases_visible_to(actor, purpose=purpose).filter(pk=OuterRef("pk"))
+        opens = cases_visible_to(actor, purpose=Purpose.PLANNING).filter(pk=OuterRef("pk"))
         scope = Case.objects.filter(
             Q(initiating_organisation_id=organisation) | Q(coordinator_organisation_id=organisation)
-        ).annotate(child_visible=Exists(visible))
+        ).annotate(child_visible=Exists(visible), opens=Exists(opens))
         return scope, purpose
     purpose = Purpose.PLANNING
     staff = actor.staff.pk
     scope = (
         cases_visible_to(actor, purpose=purpose)
         .filter(Q(coordinator_id=staff) | Q(initiated_by_id=staff))
-        .annotate(child_visible=Value(True))
+        .annotate(child_visible=Value(True), opens=Value(True))
     )
     return scope, purpose
 
@@ -334,6 +336,7 @@ def overdue_count(actor: Actor) -> int:
 class OverdueRow:
     case: Case
     child_visible: bool
+    opens: bool  # the SIP's page opens for the reader: the row links to it
     late: list[LateStep]
 
 
@@ -352,7 +355,9 @@ def overdue_page_for(actor: Actor, *, page: object = 1) -> tuple[Page, list[Over
     with transaction.atomic():
         result = Paginator(cases, PAGE_SIZE).get_page(page)
         rows = [
-            OverdueRow(case, case.child_visible, late_steps(case, today=today, rules=rules))
+            OverdueRow(
+                case, case.child_visible, case.opens, late_steps(case, today=today, rules=rules)
+            )
             for case in result
         ]
         child_ids = [row.case.child_id for row in rows if row.child_visible]

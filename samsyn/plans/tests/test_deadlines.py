@@ -4,6 +4,7 @@ the plan, Swedish working days, lateness as one SQL query, and who sees which ov
 from __future__ import annotations
 
 import datetime
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -268,6 +269,19 @@ def test_sip_5_manager_without_a_ground_sees_the_sip_but_not_the_child(actor_cli
     rows = {row.case: row for row in response.context["rows"]}
     assert rows[s["own"]].child_visible is False
     assert s["own"].child.last_name not in response.content.decode()
+
+
+def test_sip_5_overdue_list_links_each_sip_its_reader_may_open(actor_client, unit_setting):
+    s = unit_setting
+    s["own"].child.involvements.update(staff=s["caseworker"].staff)  # closed to the manager
+    for reader, expected in ((s["manager"], s["colleagues"]), (s["caseworker"], s["own"])):
+        client = actor_client(reader)
+        page = client.get(reverse("plans:overdue")).content.decode()
+        table = page.split("<tbody>")[1].split("</tbody>")[0]
+        links = re.findall(r'href="([^"]+)"', table)
+        # Only where it leads somewhere: the SIP the manager may not open has no link.
+        assert links == [reverse("plans:detail", args=[expected.pk])]
+        assert client.get(links[0]).status_code == 200
 
 
 def test_sip_5_another_organisation_sees_none(actor_client, unit_setting):

@@ -53,13 +53,26 @@ def render_plan(*, case, view, parties, for_guardians: bool) -> bytes:
     line(marking, style="B")
     if for_guardians:
         line(_("Copy for the child and the guardians."))
-    line(_("Child: %(name)s") % {"name": case.child.name})
-    if case.coordinator_organisation:
-        line(
-            _("Overall responsibility: %(organisation)s")
-            % {"organisation": case.coordinator_organisation}
-        )
-    line(_("Taking part: %(parties)s") % {"parties": ", ".join(str(p) for p in parties)}, gap=4)
+    # Whose plan it is, who holds it and how to reach everyone: as plan/_contacts.html.
+    line(_("Child: %(name)s") % {"name": case.child.name}, gap=0)
+    line(_("Identity number: %(number)s") % {"number": case.child.identity_display}, gap=0)
+    holder = case.coordinator_organisation
+    line(
+        _("Overall responsibility: %(organisation)s")
+        % {"organisation": f"{holder} ({holder.principal})" if holder else "-"},
+        gap=0,
+    )
+    line(_("Coordinator: %(coordinator)s") % {"coordinator": _coordinator(case)}, gap=0)
+    line(_("Next follow-up: %(date)s") % {"date": version.follow_up_on or "-"}, gap=3)
+    line(_("Taking part, and how to reach them"), size=13, style="B")
+    for organisation in parties:
+        reach = [str(organisation)]
+        if organisation.phone:
+            reach.append(_("Phone: %(phone)s") % {"phone": organisation.phone})
+        if organisation.contact_route:
+            reach.append(organisation.contact_route)
+        line("\n  ".join(reach), gap=2)
+    pdf.ln(2)
     sections = [
         (_("Needs"), view.needs), (_("Goals"), view.goals), (_("Efforts (insatser)"), view.efforts),
         (_("Measures by others (school, police …)"), view.measures),
@@ -102,6 +115,18 @@ def render_plan(*, case, view, parties, for_guardians: bool) -> bytes:
     line(_("Date: %(date)s") % {"date": version.follow_up_on or "-"})
     line(_("How: %(how)s") % {"how": version.follow_up_how or "-"})
     return bytes(pdf.output())
+
+
+def _coordinator(case) -> str:
+    coordinator = case.coordinator
+    if coordinator is None:
+        return _("No coordinator yet.")
+    parts = [coordinator.name + (f", {coordinator.title}" if coordinator.title else "")]
+    if coordinator.phone:
+        parts.append(_("Phone: %(phone)s") % {"phone": coordinator.phone})
+    if coordinator.email:
+        parts.append(_("E-mail: %(email)s") % {"email": coordinator.email})
+    return "; ".join(parts)
 
 
 def _document_marking(version: PlanVersion) -> str:

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
+from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.demo import services
@@ -40,7 +41,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, children, seed, host, port, no_serve, rebuild, **options):
-        if not settings.DEBUG:
+        if not settings.SAMSYN_DEMO_ALLOWED:
             # Every demo login shares a published password and TOTP key.
             raise CommandError(
                 _("The demo county has public passwords; it runs only with development settings.")
@@ -79,7 +80,8 @@ class Command(BaseCommand):
         family = io.StringIO()
         call_command("portal_demo", stdout=family)
         self._family = family.getvalue().strip()
-        self._progress(_("Ready in %(seconds).1f s.") % {"seconds": time.monotonic() - started})
+        seconds = formats.number_format(time.monotonic() - started, 1)
+        self._progress(_("Ready in %(seconds)s s.") % {"seconds": seconds})
         url = f"http://{'localhost' if host in {'127.0.0.1', '::1'} else host}:{port}/"
         if no_serve:
             self._banner(url, serving=False)
@@ -122,6 +124,8 @@ class Command(BaseCommand):
                 f"[{host}]:{port}" if ":" in host else f"{host}:{port}",
                 use_reloader=False,
                 use_threading=True,
+                # Its English banner says what ours says already; errors still go to stderr.
+                stdout=io.StringIO(),
             )
         except KeyboardInterrupt:
             pass
@@ -131,7 +135,9 @@ class Command(BaseCommand):
     def _start_worker(self) -> subprocess.Popen:
         env = {**os.environ, "DJANGO_SETTINGS_MODULE": settings.SETTINGS_MODULE}
         # No autoreload (on by default under DEBUG): one process, which terminate() stops.
-        command = [sys.executable, "-m", "samsyn.cli", "worker", "--no-reload"]
+        # Quiet: its log lines are English, one per task; a failed task keeps its traceback in
+        # its result row.
+        command = [sys.executable, "-m", "samsyn.cli", "worker", "--no-reload", "--verbosity", "0"]
         self._progress(_("Starting the background worker…"))
         return subprocess.Popen(  # noqa: S603 - our own interpreter and module, no shell
             command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None
@@ -157,6 +163,7 @@ class Command(BaseCommand):
         lines = ["", _("Samsyn demo: the synthetic Örebro county. Nothing here is a real person.")]
         if serving:
             lines.append(_("Open %(url)s") % {"url": url})
+            lines.append(_("Stop the demo with Ctrl+C."))
         lines += ["", _("Demo logins:")]
         for login in DEMO_LOGINS:
             for (username, _unit), m in memberships.items():

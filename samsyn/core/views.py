@@ -8,7 +8,9 @@ from samsyn.access import rules
 from samsyn.access.http import actor_required, public
 from samsyn.core import selectors
 from samsyn.directory.models import Role
-from samsyn.plans.selectors import deadlines
+from samsyn.plans.selectors import cases as sips
+from samsyn.plans.selectors import consents, deadlines
+from samsyn.plans.selectors import meetings as sip_meetings
 
 
 @actor_required()
@@ -23,6 +25,10 @@ def home(request):
         context["overdue_count"] = deadlines.overdue_count(actor)
         # Whose lateness the count is: a unit manager's covers the organisation's SIPs.
         context["overdue_for_organisation"] = role == Role.UNIT_MANAGER
+        # What this person must do today, each a link (empty lists are not shown).
+        context["offers"] = sips.pending_offers_for(actor)
+        context["meetings"] = sip_meetings.upcoming_meetings_for(actor)
+        context["consent_alerts"] = consents.consent_alerts_for(actor)
     if role == Role.UNIT_MANAGER:
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)

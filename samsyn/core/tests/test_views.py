@@ -1,10 +1,12 @@
 """The UI shell and the start page per role."""
 
+from datetime import timedelta
+
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
@@ -190,3 +192,35 @@ def test_sign_in_form_ties_errors_to_fields(client):
     assert 'aria-describedby="id_username_error"' in text
     assert 'aria-invalid="true"' in text
     assert 'class="ds-input"' in text
+
+
+def test_start_page_says_what_to_do_today_each_a_link(actor_client):
+    """Issue 8: offers waiting for me, meetings this week, consents about to run out."""
+    from samsyn.consent.models import Consent
+    from samsyn.directory.tests.factories import MembershipFactory, actor_of, make_actor
+    from samsyn.plans.tests.factories import CaseFactory, HandoverFactory, MeetingFactory
+
+    actor = make_actor(unit__organisation__kind=Organisation.Kind.SOCIAL_SERVICES)
+    case = CaseFactory(
+        consented=True, initiated_by=actor.staff, initiating_organisation=actor.organisation
+    )
+    InvolvementFactory(child=case.child, unit=actor.unit)
+    coordinator = case.coordinator
+    Consent.objects.filter(child=case.child).update(valid_until=timezone.now() + timedelta(days=10))
+    meeting = MeetingFactory(
+        case=case, booked_by=coordinator, starts_at=timezone.now() + timedelta(days=2)
+    )
+    page = actor_client(actor).get(reverse("core:home"))
+    detail = reverse("plans:detail", args=[case.pk])
+    assert [m.pk for m in page.context["meetings"]] == [meeting.pk]
+    assert len(page.context["consent_alerts"]) == 2
+    html = page.content.decode()
+    assert f'href="{detail}#meetings"' in html
+    assert f'href="{detail}#consent"' in html
+    # An offer of the coordinator role waits for a colleague: it is on the colleague's page.
+    colleague = actor_of(MembershipFactory(unit=actor.unit))
+    HandoverFactory(case=case, from_staff=coordinator, to_staff=colleague.staff,
+                    to_organisation=actor.organisation)  # fmt: skip
+    other = actor_client(colleague).get(reverse("core:home"))
+    assert [o.case_id for o in other.context["offers"]] == [case.pk]
+    assert f'href="{detail}#relay"' in other.content.decode()

@@ -3,10 +3,12 @@ link's invitation. Each takes the actor and opens the SIP through `case_for` (ac
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from uuid import UUID
 
 from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
@@ -108,3 +110,20 @@ def time_fingerprint(meeting: Meeting) -> str:
 
 def minutes_fingerprint(meeting: Meeting) -> str:
     return fingerprint(meeting.minutes)
+
+
+def upcoming_meetings_for(actor: Actor, *, days: int = 7, limit: int = 10) -> list[Meeting]:
+    """The meetings of the coming `days` the actor is invited to or booked, on SIPs the actor may
+    see, soonest first (the start page's "this week"). The SIP list audits the children shown."""
+    now = timezone.now()
+    visible = rules.restrict(actor, Case.objects.all(), purpose=PURPOSE).values("pk")
+    return list(
+        Meeting.objects.filter(
+            Q(booked_by_id=actor.staff.pk) | Q(invitations__staff_id=actor.staff.pk),
+            case_id__in=visible, cancelled_at__isnull=True,
+            starts_at__gte=now, starts_at__lt=now + datetime.timedelta(days=days),
+        )
+        .select_related("case__child")
+        .distinct()
+        .order_by("starts_at", "pk")[:limit]
+    )  # fmt: skip

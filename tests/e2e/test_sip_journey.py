@@ -53,9 +53,11 @@ def sv_label(choice) -> str:
         return str(choice.label)
 
 
-def row_label(kind: str, row: int, field: str) -> str:
-    # The plan's item fields are labelled "Need 1: Text" (plan_forms.ItemForm).
-    return sv("%(kind)s %(row)d: %(field)s") % {"kind": sv(kind), "row": row, "field": sv(field)}
+def row_label(kind: str, number: str, field: str) -> str:
+    # The plan's item fields are labelled "Need 1: Text", "Effort 1.2: Text" (plan_forms.ItemForm).
+    return sv("%(kind)s %(number)s: %(field)s") % {
+        "kind": sv(kind), "number": number, "field": sv(field),
+    }  # fmt: skip
 
 
 def code_for(user) -> str:
@@ -261,15 +263,15 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     )
     check(bup_page)
     follow_up = timezone.localdate() + datetime.timedelta(days=90)
-    bup_page.get_by_label(row_label("Need", 1, "Text")).fill(
+    bup_page.get_by_label(row_label("Need", "1", "Text")).fill(
         "Alva behöver komma tillbaka till skolan."
     )
-    bup_page.get_by_label(row_label("Measure by others", 1, "Text")).fill(
+    bup_page.get_by_label(row_label("Measure by others", "1", "Text")).fill(
         "Anpassad skolgång med hemklassrum."
     )
-    bup_page.get_by_label(row_label("Measure by others", 1, "Responsible (school, police …)")).fill(
-        "Ekängsskolan"
-    )
+    bup_page.get_by_label(
+        row_label("Measure by others", "1", "Responsible (school, police …)")
+    ).fill("Ekängsskolan")
     bup_page.get_by_label(sv("The child's own view"), exact=False).first.fill(
         "Jag vill gå i skolan men inte i den stora klassen."
     )
@@ -277,7 +279,7 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     bup_page.get_by_label(sv("How the plan is followed up"), exact=False).fill(
         "Nytt SIP-möte med alla."
     )
-    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
@@ -304,18 +306,24 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     # 5b. The clinician adds BUP's effort, with the region as responsible principal, and a need
     # hidden from the guardians (SEK-2).
     bup_page.reload()
-    bup_page.get_by_label(row_label("Effort", 1, "Text")).fill(
+    bup_page.get_by_role(
+        "button", name=sv("Add an effort for need %(number)s") % {"number": 1}, exact=True
+    ).click()
+    bup_page.get_by_label(row_label("Effort", "1.1", "Text")).fill(
         "Utredning och samtalsbehandling på BUP varannan vecka."
     )
     bup_page.get_by_label(
-        row_label("Effort", 1, "Responsible organisation"), exact=False
+        row_label("Effort", "1.1", "Responsible organisation"), exact=False
     ).select_option(label=bup.name)
     bup_page.get_by_label(
-        row_label("Effort", 1, "Responsible principal"), exact=False
+        row_label("Effort", "1.1", "Responsible principal"), exact=False
     ).select_option(label=region.name)
-    bup_page.get_by_label(row_label("Need", 2, "Text")).fill("Stöd kring pappans psykiska ohälsa.")
-    bup_page.get_by_label(row_label("Need", 2, "Hidden from guardians")).check()
-    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    bup_page.get_by_role("button", name=sv("Add a need"), exact=True).click()
+    bup_page.get_by_label(row_label("Need", "2", "Text")).fill(
+        "Stöd kring pappans psykiska ohälsa."
+    )
+    bup_page.get_by_label(row_label("Need", "2", "Hidden from guardians")).check()
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
@@ -355,11 +363,13 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
         sv("Edit the plan, version %(number)s: %(name)s") % {"number": 2, "name": child.name}
     )
     check(staff)
-    staff.get_by_label(row_label("Effort", 1, "Text")).fill("Samtalsbehandling på BUP varje vecka.")
+    staff.get_by_label(row_label("Effort", "1.1", "Text")).fill(
+        "Samtalsbehandling på BUP varje vecka."
+    )
     staff.get_by_label(sv("Follow-up date"), exact=False).fill(
         (follow_up + datetime.timedelta(days=90)).isoformat()
     )
-    staff.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    staff.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(staff.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(staff)
     staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()

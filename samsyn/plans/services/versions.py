@@ -161,7 +161,9 @@ def _check_items(case: Case, items: list[ItemInput], no_measures_by_others: bool
                 _("“%(item)s”: the need it served is no longer in the plan.") % {"item": label}
             )
         if item.kind == PlanItem.Kind.GOAL and item.need_key is None:
-            errors.append(_("Goal “%(item)s”: choose the need it serves.") % {"item": label})
+            errors.append(
+                _("Goal “%(item)s”: a goal serves a need; write it under one.") % {"item": label}
+            )
         organisation = organisations.get(item.responsible_organisation_id)
         if item.responsible_organisation_id is not None and organisation is None:
             errors.append(
@@ -239,7 +241,12 @@ def save_draft(
     for item in items:
         positions[item.kind] = positions.get(item.kind, 0) + 1
         row = PlanItem(version=draft, position=positions[item.kind], **item.__dict__)
-        row.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        # The responsible organisation and principal were checked against the SIP's parties
+        # above; validating them again would ask the database twice for every effort.
+        row.full_clean(
+            exclude=["version", "responsible_principal", "responsible_organisation"],
+            validate_unique=False, validate_constraints=False,
+        )  # fmt: skip
         new_items.append(row)
     draft.items.all().delete()
     PlanItem.objects.bulk_create(new_items)

@@ -27,7 +27,7 @@ from samsyn.children.tests.factories import (
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
-from samsyn.plans.models import Case, Invitation, PlanVersion
+from samsyn.plans.models import Case, Invitation, Meeting, PlanVersion
 from samsyn.portal.services import enrol_citizen
 
 pytestmark = [
@@ -39,6 +39,10 @@ pytestmark = [
 PASSWORD = "correct horse battery"  # the factories' password
 CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 REPLY_LINK = re.compile(r"https?://\S+/sip/reply/[0-9a-f-]{36}/")
+SIP_10 = (
+    "No SIP meeting has been held with its minutes recorded. The first version is finalised "
+    "after the meeting, or with the reason it cannot wait (SIP-10)."
+)
 
 
 def sv(msgid: str) -> str:
@@ -283,7 +287,8 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
-    # 6a. The coordinator tries to finalise before any effort is written: refused, and told why.
+    # 6a. The coordinator tries to finalise before any effort is written and before the meeting:
+    # refused, and told why.
     staff.goto(sip_url)
     # The guardian's answer from the e-mail link is on the SIP page.
     meetings = staff.get_by_role("region", name=sv("SIP meetings"))
@@ -300,6 +305,7 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     refused = staff.locator("[data-error-summary]")
     expect(refused).to_contain_text(sv("The plan cannot be finalised yet"))
     expect(refused).to_contain_text(sv("The plan records no effort (SIP-6, point 1)."))
+    expect(refused).to_contain_text(sv(SIP_10))
     assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.DRAFT
     check(staff)
 
@@ -327,7 +333,21 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
-    # 6b. Now the coordinator finalises.
+    # 6b. The meeting day comes (the clock is moved, not waited for): the coordinator writes the
+    # minutes, and now finalises (SIP-10).
+    meeting_at = timezone.now() - datetime.timedelta(hours=2)
+    Meeting.objects.filter(case=case).update(
+        starts_at=meeting_at, ends_at=meeting_at + datetime.timedelta(hours=1, minutes=30)
+    )
+    staff.goto(sip_url)
+    staff.get_by_role("link", name=sv("Write the minutes"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("Minutes of the SIP meeting"))
+    check(staff)
+    staff.get_by_label(sv("Minutes"), exact=False).fill(
+        "Alva, Karin, Johan, BUP och socialtjänsten gick igenom planen tillsammans."
+    )
+    staff.get_by_role("button", name=sv("Save the minutes"), exact=True).click()
+    expect(staff.get_by_text(sv("The minutes are saved."))).to_be_visible()
     staff.goto(sip_url)
     expect(
         staff.get_by_text(sv("Everything the plan must record is there: it can be finalised."))

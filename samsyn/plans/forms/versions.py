@@ -96,6 +96,18 @@ class LockForm(forms.Form):
     lock_version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
 
+class FinaliseForm(forms.Form):
+    """Finalising a first version with no SIP meeting held: why it cannot wait for one
+    (SIP-10)."""
+
+    no_meeting_reason = LongTextField(
+        label=_("Why the plan is finalised without a held SIP meeting"), max_length=2000,
+        required=False,
+        help_text=_("Only if the first version cannot wait for the SIP meeting and its minutes "
+                    "(SIP-10). Shown on the plan. At most 2000 characters."),
+    )  # fmt: skip
+
+
 @dataclass(frozen=True)
 class PartyChoices:
     """Who can be responsible for an effort: read once a page, not once a row."""

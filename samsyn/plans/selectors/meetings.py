@@ -7,6 +7,7 @@ import hashlib
 from uuid import UUID
 
 from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
@@ -67,6 +68,16 @@ def meetings_of_case(actor: Actor, case: Case, *, limit: int = 20) -> list[Meeti
         Meeting.objects.filter(case_id=case.pk)
         .prefetch_related(Prefetch("invitations", queryset=invitations))
         .order_by("-starts_at", "-pk")[:limit]
+    )
+
+
+def meeting_held(case: Case) -> bool:
+    """Whether a SIP meeting of this case has been held: begun, not cancelled, its minutes
+    recorded (SIP-10). The caller has opened the SIP."""
+    return (
+        Meeting.objects.filter(case=case, cancelled_at__isnull=True, starts_at__lte=timezone.now())
+        .exclude(minutes="")
+        .exists()
     )
 
 

@@ -18,6 +18,13 @@ class MeetingFactory(factory.django.DjangoModelFactory):
     place = "Storgatan 1, rum 3"
     booked_by = factory.SubFactory(StaffFactory)
 
+    class Params:
+        # Over, with its minutes recorded: the meeting a first plan is drawn up at (SIP-10).
+        held = factory.Trait(
+            starts_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(days=1)),
+            minutes="Alla parter deltog. Planen gicks igenom.",
+        )
+
 
 class InvitationFactory(factory.django.DjangoModelFactory):
     class Meta:

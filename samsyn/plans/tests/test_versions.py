@@ -15,14 +15,15 @@ from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.consent.models import Consent, MaturityAssessment
-from samsyn.directory.models import Organisation, Role
-from samsyn.directory.tests.factories import make_actor
-from samsyn.plans.models import Case, PlanItem, PlanVersion
+from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.tests.factories import PrincipalFactory, make_actor
+from samsyn.plans.models import Case, Meeting, PlanItem, PlanVersion, SipSettings
 from samsyn.plans.selectors import versions as plan_selectors
 from samsyn.plans.selectors.cases import CaseNotFound
 from samsyn.plans.services import versions as plan_services
 from samsyn.plans.services.versions import ItemInput
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
+from samsyn.plans.tests.meeting_factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 TOMORROW = timezone.localdate() + datetime.timedelta(days=30)
@@ -89,6 +90,8 @@ def _save(actor, case, *, items, **fields):
 def complete_draft(case, social):
     case.coordinator_organisation = social.organisation
     case.save()
+    # The meeting the plan was drawn up at (SIP-10); the SIP-10 tests take it away.
+    MeetingFactory(case=case, booked_by=social.staff, held=True)
     plan_services.start_plan(actor=social, case_id=case.pk)
     return _save(social, case, items=_complete_items(case, social))
 
@@ -161,13 +164,9 @@ def test_sip_6_point_3_explicit_none_is_enough(complete_draft, case, social):
     assert _finalise(social, case).status == PlanVersion.Status.FINAL
 
 
-def test_sip_6_point_5_not_required_where_the_region_says_so(complete_draft, case, social,
-                                                             monkeypatch):  # fmt: skip
-    from samsyn.plans.models import SipSettings
-
-    monkeypatch.setattr(
-        plan_services, "settings_for", lambda case: SipSettings(follow_up_required=False)
-    )
+def test_sip_6_point_5_not_required_where_the_region_says_so(complete_draft, case, social):
+    region = PrincipalFactory(kind=Principal.Kind.REGION, code=case.child.municipality.code[:2])
+    SipSettings.objects.create(region=region, follow_up_required=False)
     _save(social, case, items=_complete_items(case, social), follow_up_on=None, follow_up_how="")
     assert _finalise(social, case).status == PlanVersion.Status.FINAL
 
@@ -674,3 +673,107 @@ def test_editor_queries_do_not_grow_with_the_rows(
     assert page.content.decode().count('name="row"') == 12
     with django_assert_max_num_queries(38):
         assert client.post(url, _form_data(page)).status_code == 302
+
+
+# --- SIP-10: the first version is drawn up at a held meeting, or says why not ---------------
+
+SIP_10 = (
+    "No SIP meeting has been held with its minutes recorded. The first version is finalised "
+    "after the meeting, or with the reason it cannot wait (SIP-10)."
+)
+NOT_HELD = {
+    "booked_for_next_week": {},
+    "held_without_minutes": {"held": True, "minutes": ""},
+    "cancelled": {"held": True, "cancelled_at": timezone.now()},
+}
+
+
+@pytest.mark.parametrize("meeting", NOT_HELD.values(), ids=NOT_HELD.keys())
+def test_sip_10_first_version_refused_until_a_meeting_is_held(
+    complete_draft, case, social, meeting
+):
+    Meeting.objects.filter(case=case).delete()
+    MeetingFactory(case=case, booked_by=social.staff, **meeting)
+    with pytest.raises(plan_services.PlanIncomplete) as refused:
+        _finalise(social, case)
+    assert refused.value.messages == [_(SIP_10)]
+    assert plan_selectors.missing_for_finalising(
+        case, complete_draft, list(complete_draft.items.all())
+    ) == [_(SIP_10)]
+    MeetingFactory(case=case, booked_by=social.staff, held=True)
+    assert _finalise(social, case).no_meeting_reason == ""
+
+
+def test_sip_10_a_recorded_reason_finalises_version_1_without_a_meeting(
+    complete_draft, case, social, actor_client
+):
+    Meeting.objects.filter(case=case).delete()
+    reason = "Skolstarten kan inte vänta på mötet i december; planen stäms av där."
+    version = plan_services.finalise_plan(
+        actor=social, case_id=case.pk, lock_version=complete_draft.lock_version,
+        no_meeting_reason=f"  {reason}  ",
+    )  # fmt: skip
+    assert (version.status, version.no_meeting_reason) == (PlanVersion.Status.FINAL, reason)
+    entry = Entry.objects.filter(action="plan_finalised", child_id=case.child_id).get()
+    assert entry.detail["without_meeting"] is True
+    client = actor_client(social)
+    said = _("Finalised without a held SIP meeting (SIP-10), because:")
+    for name in ("plans:plan_version", "plans:plan_print"):
+        html = client.get(reverse(name, args=[case.pk, 1])).content.decode()
+        assert said in html
+        assert reason in html
+    pdf = client.get(reverse("plans:plan_pdf", args=[case.pk, 1]))
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "SIP-10" in text
+    # A follow-up is no first plan: version 2 waits for no meeting.
+    plan_services.start_plan(actor=social, case_id=case.pk)
+    _save(social, case, items=_complete_items(case, social))
+    assert _finalise(social, case).no_meeting_reason == ""
+
+
+def test_sip_10_a_reason_where_none_is_needed_is_refused(complete_draft, case, social):
+    with pytest.raises(ValidationError) as refused:
+        plan_services.finalise_plan(
+            actor=social, case_id=case.pk, lock_version=complete_draft.lock_version,
+            no_meeting_reason="Bråttom.",
+        )  # fmt: skip
+    assert "no_meeting_reason" in refused.value.error_dict
+    _finalise(social, case)
+    plan_services.start_plan(actor=social, case_id=case.pk)
+    draft = _save(social, case, items=_complete_items(case, social))
+    Meeting.objects.filter(case=case).delete()
+    with pytest.raises(ValidationError) as refused:
+        plan_services.finalise_plan(
+            actor=social, case_id=case.pk, lock_version=draft.lock_version,
+            no_meeting_reason="Bråttom.",
+        )  # fmt: skip
+    assert "no_meeting_reason" in refused.value.error_dict
+    assert PlanVersion.objects.get(case=case, number=2).status == PlanVersion.Status.DRAFT
+
+
+def test_sip_10_finalise_page_asks_why_and_keeps_what_was_typed(
+    complete_draft, case, social, actor_client
+):
+    Meeting.objects.filter(case=case).delete()
+    client = actor_client(social)
+    url = reverse("plans:plan_finalise", args=[case.pk])
+    page = client.get(url).content.decode()
+    assert _(SIP_10) in page
+    assert 'name="no_meeting_reason"' in page
+    lock = {"lock_version": complete_draft.lock_version}
+    refused = client.post(url, lock | {"no_meeting_reason": ""}).content.decode()
+    assert _("The plan cannot be finalised yet") in refused
+    assert _(SIP_10) in refused
+    too_long = client.post(url, lock | {"no_meeting_reason": "x" * 2001}).content.decode()
+    assert "x" * 2001 in too_long
+    assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.DRAFT
+    done = client.post(url, lock | {"no_meeting_reason": "Mötet ställdes in av vädret."})
+    assert done.status_code == 302
+    assert "Mötet ställdes in av vädret." in client.get(done.url).content.decode()
+
+
+def test_sip_10_finalise_page_asks_nothing_once_a_meeting_is_held(
+    complete_draft, case, social, actor_client
+):
+    page = actor_client(social).get(reverse("plans:plan_finalise", args=[case.pk]))
+    assert 'name="no_meeting_reason"' not in page.content.decode()

@@ -5,7 +5,6 @@ checks access and writes the audit row; "missing" and "not yours" are the same 4
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
@@ -22,7 +21,6 @@ from samsyn.plans.forms import versions as plan_forms
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import settings_for
 from samsyn.plans.services import versions as plan_services
 
 # Which SIP the actor may open is the selector's; this only keeps out roles without children.
@@ -39,9 +37,7 @@ def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
     if version is None or version.status != PlanVersion.Status.DRAFT:
         return []
     items = view.items if view else list(plan_selectors.items_of(version))
-    return plan_selectors.missing_for_finalising(
-        case, version, items, follow_up_required=settings_for(case).follow_up_required
-    )
+    return plan_selectors.missing_for_finalising(case, version, items)
 
 
 def _lock(lock_form) -> int:
@@ -160,12 +156,14 @@ def plan_finalise(request, case_id: int):
         return redirect("plans:plan_versions", case_id=case_id)
     data = request.POST if request.method == "POST" else None
     lock_form = plan_forms.LockForm(data)
+    form = plan_forms.FinaliseForm(data)
 
-    def finalise(_data: dict) -> str:
+    def finalise(cleaned: dict) -> str:
         try:
             plan_services.finalise_plan(
-                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form)
-            )
+                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form),
+                no_meeting_reason=cleaned["no_meeting_reason"],
+            )  # fmt: skip
         except plan_services.NoDraft:
             raise ValidationError(_("The plan is already finalised.")) from None
         except plan_services.StalePlan:
@@ -176,14 +174,17 @@ def plan_finalise(request, case_id: int):
 
     view = plan_selectors.plan_view(draft)
     # The lock guards against a double submit: a repeat finds the draft finalised. A refusal
-    # (PlanIncomplete, TransitionRefused) lists its reasons above the draft as it is now.
+    # (PlanIncomplete, TransitionRefused) lists its reasons above the draft as it is now, with
+    # the reason typed kept.
     return handle_form(
-        request, forms.Form(data), finalise,
+        request, form, finalise,
         success=_("Version %(number)d of the plan is finalised.") % {"number": draft.number},
         template="plans/plan/finalise.html",
         context={
             "case": case, "draft": draft, "view": view, "missing": _missing(case, draft, view),
             "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version}),
+            "asks_reason": plan_selectors.waits_for_meeting(case, draft),
+            "reason_form": WithoutSummary(form),
         },
         token=False,
     )  # fmt: skip

@@ -35,7 +35,6 @@ from samsyn.plans.selectors import consents as sip_consents
 from samsyn.plans.selectors import deadlines
 from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import settings_for
 from samsyn.plans.services import cases, meetings
 from samsyn.plans.services import consents as sip_consent_services
 from samsyn.plans.services import versions as plan_services
@@ -334,9 +333,13 @@ class PlanOut(Schema):
     follow_up_how: str
     created_at: datetime.datetime
     finalised_at: datetime.datetime | None
+    no_meeting_reason: str = Field(
+        ..., description="Why version 1 was finalised without a held SIP meeting (SIP-10)."
+    )
     items: list[PlanItemOut]
     missing: list[str] = Field(
-        ..., description="A draft: what it lacks before it may be finalised (SIP-6, SIP-7)."
+        ...,
+        description="A draft: what it lacks before it may be finalised (SIP-6, SIP-7, SIP-10).",
     )
 
 
@@ -442,9 +445,7 @@ def _item_out(item: PlanItem) -> dict:
 def _plan_out(version: PlanVersion, items: list[PlanItem], *, case: Case | None) -> dict:
     missing = []
     if case is not None and version.status == PlanVersion.Status.DRAFT:
-        missing = plan_selectors.missing_for_finalising(
-            case, version, items, follow_up_required=settings_for(case).follow_up_required
-        )
+        missing = plan_selectors.missing_for_finalising(case, version, items)
     return {
         "number": version.number, "status": version.status,
         "lock_version": version.lock_version, "child_view": version.child_view,
@@ -452,6 +453,7 @@ def _plan_out(version: PlanVersion, items: list[PlanItem], *, case: Case | None)
         "no_measures_by_others": version.no_measures_by_others,
         "follow_up_on": version.follow_up_on, "follow_up_how": version.follow_up_how,
         "created_at": version.created_at, "finalised_at": version.finalised_at,
+        "no_meeting_reason": version.no_meeting_reason,
         "items": [_item_out(item) for item in items], "missing": missing,
     }  # fmt: skip
 
@@ -910,18 +912,24 @@ def plan_save(request: HttpRequest, case_id: CaseId, payload: PlanIn):
 
 class FinaliseIn(Schema):
     lock_version: int = Field(..., ge=1, description="The draft's `lock_version` as you read it.")
+    no_meeting_reason: str = Text(
+        "", max_length=2000,
+        description="Version 1 only, and only before a SIP meeting has been held with its minutes "
+        "recorded: why the plan is finalised without one (SIP-10). Shown on the plan.",
+    )  # fmt: skip
 
 
 @router.post(
     "/{case_id}/plan/finalise", response={200: PlanOut, **PLAN_ERRORS},
-    summary="Finalise the draft: refused (409) naming each missing SIP-6/SIP-7 point",
+    summary="Finalise the draft: refused (409) naming each missing SIP-6/SIP-7/SIP-10 point",
 )  # fmt: skip
 @_refusals
 def plan_finalise(request: HttpRequest, case_id: CaseId, payload: FinaliseIn):
     case = _open_plan(request, case_id)
     version = plan_services.finalise_plan(
-        actor=request.auth, case_id=case_id, lock_version=payload.lock_version
-    )
+        actor=request.auth, case_id=case_id, lock_version=payload.lock_version,
+        no_meeting_reason=payload.no_meeting_reason,
+    )  # fmt: skip
     return _plan(case, version)
 
 

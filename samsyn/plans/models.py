@@ -265,6 +265,10 @@ class PlanVersion(models.Model):
     finalised_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A SIP is drawn up at a meeting: version 1 finalised before one was held says why (SIP-10).
+    no_meeting_reason = models.TextField(
+        _("why it was finalised without a held SIP meeting"), max_length=2000, blank=True
+    )
     # Optimistic locking of the draft (DESIGN invariant 6).
     lock_version = models.PositiveIntegerField(default=1)
 

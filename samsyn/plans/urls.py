@@ -45,6 +45,7 @@ urlpatterns = [
     path("<int:case_id>/plan/", versions.plan_versions, name="plan_versions"),
     path("<int:case_id>/plan/start/", versions.plan_start, name="plan_start"),
     path("<int:case_id>/plan/edit/", versions.plan_edit, name="plan_edit"),
+    path("<int:case_id>/plan/edit/row/", versions.plan_row, name="plan_row"),
     path("<int:case_id>/plan/finalise/", versions.plan_finalise, name="plan_finalise"),
     path("<int:case_id>/plan/diff/", versions.plan_diff, name="plan_diff"),
     path("<int:case_id>/plan/v<int:number>/", versions.plan_version, name="plan_version"),

@@ -27,7 +27,7 @@ from samsyn.children.tests.factories import (
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
-from samsyn.plans.models import Case, Invitation, PlanVersion
+from samsyn.plans.models import Case, Invitation, Meeting, PlanVersion
 from samsyn.portal.services import enrol_citizen
 
 pytestmark = [
@@ -39,6 +39,10 @@ pytestmark = [
 PASSWORD = "correct horse battery"  # the factories' password
 CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 REPLY_LINK = re.compile(r"https?://\S+/sip/reply/[0-9a-f-]{36}/")
+SIP_10 = (
+    "No SIP meeting has been held with its minutes recorded. The first version is finalised "
+    "after the meeting, or with the reason it cannot wait (SIP-10)."
+)
 
 
 def sv(msgid: str) -> str:
@@ -53,9 +57,11 @@ def sv_label(choice) -> str:
         return str(choice.label)
 
 
-def row_label(kind: str, row: int, field: str) -> str:
-    # The plan's item fields are labelled "Need 1: Text" (plan_forms.ItemForm).
-    return sv("%(kind)s %(row)d: %(field)s") % {"kind": sv(kind), "row": row, "field": sv(field)}
+def row_label(kind: str, number: str, field: str) -> str:
+    # The plan's item fields are labelled "Need 1: Text", "Effort 1.2: Text" (plan_forms.ItemForm).
+    return sv("%(kind)s %(number)s: %(field)s") % {
+        "kind": sv(kind), "number": number, "field": sv(field),
+    }  # fmt: skip
 
 
 def code_for(user) -> str:
@@ -268,15 +274,15 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     )
     check(bup_page)
     follow_up = timezone.localdate() + datetime.timedelta(days=90)
-    bup_page.get_by_label(row_label("Need", 1, "Text")).fill(
+    bup_page.get_by_label(row_label("Need", "1", "Text")).fill(
         "Alva behöver komma tillbaka till skolan."
     )
-    bup_page.get_by_label(row_label("Measure by others", 1, "Text")).fill(
+    bup_page.get_by_label(row_label("Measure by others", "1", "Text")).fill(
         "Anpassad skolgång med hemklassrum."
     )
-    bup_page.get_by_label(row_label("Measure by others", 1, "Responsible (school, police …)")).fill(
-        "Ekängsskolan"
-    )
+    bup_page.get_by_label(
+        row_label("Measure by others", "1", "Responsible (school, police …)")
+    ).fill("Ekängsskolan")
     bup_page.get_by_label(sv("The child's own view"), exact=False).first.fill(
         "Jag vill gå i skolan men inte i den stora klassen."
     )
@@ -284,11 +290,12 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     bup_page.get_by_label(sv("How the plan is followed up"), exact=False).fill(
         "Nytt SIP-möte med alla."
     )
-    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
-    # 6a. The coordinator tries to finalise before any effort is written: refused, and told why.
+    # 6a. The coordinator tries to finalise before any effort is written and before the meeting:
+    # refused, and told why.
     staff.goto(sip_url)
     # The guardian's answer from the e-mail link is on the SIP page.
     meetings = staff.get_by_role("region", name=sv("SIP meetings"))
@@ -305,28 +312,49 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
     refused = staff.locator("[data-error-summary]")
     expect(refused).to_contain_text(sv("The plan cannot be finalised yet"))
     expect(refused).to_contain_text(sv("The plan records no effort (SIP-6, point 1)."))
+    expect(refused).to_contain_text(sv(SIP_10))
     assert PlanVersion.objects.get(case=case).status == PlanVersion.Status.DRAFT
     check(staff)
 
     # 5b. The clinician adds BUP's effort, with the region as responsible principal, and a need
     # hidden from the guardians (SEK-2).
     bup_page.reload()
-    bup_page.get_by_label(row_label("Effort", 1, "Text")).fill(
+    bup_page.get_by_role(
+        "button", name=sv("Add an effort for need %(number)s") % {"number": 1}, exact=True
+    ).click()
+    bup_page.get_by_label(row_label("Effort", "1.1", "Text")).fill(
         "Utredning och samtalsbehandling på BUP varannan vecka."
     )
     bup_page.get_by_label(
-        row_label("Effort", 1, "Responsible organisation"), exact=False
+        row_label("Effort", "1.1", "Responsible organisation"), exact=False
     ).select_option(label=bup.name)
     bup_page.get_by_label(
-        row_label("Effort", 1, "Responsible principal"), exact=False
+        row_label("Effort", "1.1", "Responsible principal"), exact=False
     ).select_option(label=region.name)
-    bup_page.get_by_label(row_label("Need", 2, "Text")).fill("Stöd kring pappans psykiska ohälsa.")
-    bup_page.get_by_label(row_label("Need", 2, "Hidden from guardians")).check()
-    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    bup_page.get_by_role("button", name=sv("Add a need"), exact=True).click()
+    bup_page.get_by_label(row_label("Need", "2", "Text")).fill(
+        "Stöd kring pappans psykiska ohälsa."
+    )
+    bup_page.get_by_label(row_label("Need", "2", "Hidden from guardians")).check()
+    bup_page.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(bup_page.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(bup_page)
 
-    # 6b. Now the coordinator finalises.
+    # 6b. The meeting day comes (the clock is moved, not waited for): the coordinator writes the
+    # minutes, and now finalises (SIP-10).
+    meeting_at = timezone.now() - datetime.timedelta(hours=2)
+    Meeting.objects.filter(case=case).update(
+        starts_at=meeting_at, ends_at=meeting_at + datetime.timedelta(hours=1, minutes=30)
+    )
+    staff.goto(sip_url)
+    staff.get_by_role("link", name=sv("Write the minutes"), exact=True).click()
+    expect(heading(staff)).to_have_text(sv("Minutes of the SIP meeting"))
+    check(staff)
+    staff.get_by_label(sv("Minutes"), exact=False).fill(
+        "Alva, Karin, Johan, BUP och socialtjänsten gick igenom planen tillsammans."
+    )
+    staff.get_by_role("button", name=sv("Save the minutes"), exact=True).click()
+    expect(staff.get_by_text(sv("The minutes are saved."))).to_be_visible()
     staff.goto(sip_url)
     expect(
         staff.get_by_text(sv("Everything the plan must record is there: it can be finalised."))
@@ -362,11 +390,13 @@ def test_sip_from_proposal_to_first_follow_up(new_page, county, assert_accessibl
         sv("Edit the plan, version %(number)s: %(name)s") % {"number": 2, "name": child.name}
     )
     check(staff)
-    staff.get_by_label(row_label("Effort", 1, "Text")).fill("Samtalsbehandling på BUP varje vecka.")
+    staff.get_by_label(row_label("Effort", "1.1", "Text")).fill(
+        "Samtalsbehandling på BUP varje vecka."
+    )
     staff.get_by_label(sv("Follow-up date"), exact=False).fill(
         (follow_up + datetime.timedelta(days=90)).isoformat()
     )
-    staff.get_by_role("button", name=sv("Save the draft"), exact=True).click()
+    staff.get_by_role("button", name=sv("Save the draft"), exact=True).first.click()
     expect(staff.get_by_text(sv("The draft plan is saved."))).to_be_visible()
     check(staff)
     staff.get_by_role("link", name=sv("Finalise the plan"), exact=True).click()

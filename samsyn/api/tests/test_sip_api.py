@@ -22,10 +22,16 @@ from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.plans.models import Case, PlanVersion
 from samsyn.plans.tests.factories import CaseFactory
+from samsyn.plans.tests.meeting_factories import MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
 SIP = "/api/sip"
+SIP_10 = (
+    "No SIP meeting has been held with its minutes recorded. The first version is finalised "
+    "after the meeting, or with the reason it cannot wait (SIP-10)."
+)
+REASON = "Skolstarten kan inte vänta på SIP-mötet."
 TODAY = timezone.localdate()
 FOLLOW_UP = (TODAY + datetime.timedelta(days=90)).isoformat()
 
@@ -149,7 +155,7 @@ def _plan(lock: int, items: list[dict], **fields) -> dict:
 # --- the whole SIP ---------------------------------------------------------------------------
 
 
-def test_sip_3_sip_6_sip_7_sip_8_one_sip_from_proposal_to_the_first_follow_up(
+def test_sip_3_sip_6_sip_7_sip_8_sip_10_one_sip_from_proposal_to_the_first_follow_up(
     soc, social, bup, child
 ):
     case_id = _propose(soc, child, bup)
@@ -193,13 +199,15 @@ def test_sip_3_sip_6_sip_7_sip_8_one_sip_from_proposal_to_the_first_follow_up(
     assert stale["current"]["lock_version"] == 2
     assert [i["text"] for i in stale["current"]["items"]] == [i["text"] for i in saved["items"]]
 
-    # SIP-6 (point 1: no effort) and SIP-7: refused, each missing point named, in English here.
+    # SIP-6 (point 1: no effort), SIP-7 and SIP-10 (the meeting is still ahead): refused, each
+    # missing point named, in English here.
     soc.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     _put(soc, f"{SIP}/{case_id}/plan", _plan(2, _items(bup, effort=False), child_view=""))
     refused = _ok(_post(soc, f"{SIP}/{case_id}/plan/finalise", {"lock_version": 3}), 409)
     assert refused["messages"] == [
         "The plan records no effort (SIP-6, point 1).",
         "Record the child's own view, or why it was not obtained (SIP-7).",
+        SIP_10,
     ]
     assert _ok(soc.get(f"{SIP}/{case_id}/plan"))["missing"] == refused["messages"]
 
@@ -207,8 +215,10 @@ def test_sip_3_sip_6_sip_7_sip_8_one_sip_from_proposal_to_the_first_follow_up(
     effort = next(i for i in v1["items"] if i["kind"] == "effort")
     assert effort["hidden_from_guardians"] is True
     assert effort["responsible_principal"]["id"] == bup.unit.organisation.principal_id
-    final = _ok(_post(soc, f"{SIP}/{case_id}/plan/finalise", {"lock_version": v1["lock_version"]}))
+    finalise = {"lock_version": v1["lock_version"], "no_meeting_reason": REASON}
+    final = _ok(_post(soc, f"{SIP}/{case_id}/plan/finalise", finalise))
     assert (final["status"], final["missing"]) == ("final", [])
+    assert final["no_meeting_reason"] == REASON
     assert _ok(soc.get(f"{SIP}/{case_id}"))["status"] == "finalised"
 
     # SIP-8: the follow-up is version 2, a copy; version 1 stays as it was.
@@ -252,6 +262,25 @@ def test_sip_7_refusal_is_in_the_users_language(soc, consented, bup):
     with translation.override("sv"):
         expected = gettext("Record the child's own view, or why it was not obtained (SIP-7).")
     assert expected in refused["messages"]
+
+
+def test_sip_10_finalise_says_what_the_page_says(soc, consented, bup):
+    _ok(_post(soc, f"{SIP}/{consented}/plan/start"))
+    saved = _ok(_put(soc, f"{SIP}/{consented}/plan", _plan(1, _items(bup))))
+    lock = {"lock_version": saved["lock_version"]}
+    with translation.override("sv"):
+        expected = gettext(SIP_10)
+    refused = _ok(_post(soc, f"{SIP}/{consented}/plan/finalise", lock), 409)
+    assert refused["messages"] == [expected]
+    assert saved["missing"] == [expected]
+    MeetingFactory(case_id=consented, held=True)
+    # A held meeting needs no reason, and one given is refused rather than kept untrue.
+    body = _ok(
+        _post(soc, f"{SIP}/{consented}/plan/finalise", lock | {"no_meeting_reason": "x"}), 422
+    )
+    assert body["detail"][0]["loc"] == ["body", "no_meeting_reason"]
+    final = _ok(_post(soc, f"{SIP}/{consented}/plan/finalise", lock))
+    assert (final["status"], final["no_meeting_reason"]) == ("final", "")
 
 
 def test_stale_close_is_409_with_the_current_version(soc, consented):
@@ -395,7 +424,8 @@ def test_bad_input_is_422(soc, consented, method, path, data):
 def test_finalised_plan_cannot_be_saved(soc, consented, bup):
     _ok(_post(soc, f"{SIP}/{consented}/plan/start"))
     saved = _ok(_put(soc, f"{SIP}/{consented}/plan", _plan(1, _items(bup))))
-    _ok(_post(soc, f"{SIP}/{consented}/plan/finalise", {"lock_version": saved["lock_version"]}))
+    _ok(_post(soc, f"{SIP}/{consented}/plan/finalise",
+              {"lock_version": saved["lock_version"], "no_meeting_reason": REASON}))  # fmt: skip
     assert PlanVersion.objects.get(case_id=consented).status == "final"
     body = _ok(_put(soc, f"{SIP}/{consented}/plan", _plan(3, _items(bup))), 409)
     assert body["detail"]

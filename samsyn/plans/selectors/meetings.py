@@ -83,6 +83,16 @@ def meetings_of_case(actor: Actor, case: Case, *, limit: int = 20) -> list[Meeti
     )
 
 
+def meeting_held(case: Case) -> bool:
+    """Whether a SIP meeting of this case has been held: begun, not cancelled, its minutes
+    recorded (SIP-10). The caller has opened the SIP."""
+    return (
+        Meeting.objects.filter(case=case, cancelled_at__isnull=True, starts_at__lte=timezone.now())
+        .exclude(minutes="")
+        .exists()
+    )
+
+
 def invitation_by_token(token: UUID) -> Invitation:
     """For the public reply page. Reads no child data: the page shows the meeting's time and
     place only, so there is nothing to audit until the person answers."""

@@ -1,6 +1,6 @@
 """Reads of the plan (PlanVersion, PlanItem): one version with its items, what a draft still
-lacks before it may be finalised (DOMAIN SIP-6, SIP-7), and the difference between two versions
-(SIP-8). Access and the audit row come from `selectors.case_for`; everything here reads the
+lacks before it may be finalised (DOMAIN SIP-6, SIP-7, SIP-10), and the difference between two
+versions (SIP-8). Access and the audit row come from `selectors.case_for`; everything here reads the
 plan of a SIP the caller has already opened through it."""
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from samsyn.common.errors import NotFound
 from samsyn.directory.models import Principal
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
+from samsyn.plans.selectors.meetings import meeting_held
 
 PURPOSE = Purpose.PLANNING
 # The plan's own fields a diff compares, besides the items.
@@ -117,11 +118,17 @@ def plan_view(version: PlanVersion, *, for_guardians: bool = False) -> PlanView:
     return view
 
 
-def missing_for_finalising(
-    case: Case, version: PlanVersion, items: list[PlanItem], *, follow_up_required: bool
-) -> list[str]:
+def waits_for_meeting(case: Case, version: PlanVersion) -> bool:
+    """Whether the version is finalised only after a held SIP meeting or with the reason it
+    cannot wait: the plan is drawn up together at a meeting, so the first version, before one
+    is held, does (SIP-10). A follow-up version waits for none."""
+    return version.number == 1 and not meeting_held(case)
+
+
+def missing_for_finalising(case: Case, version: PlanVersion, items: list[PlanItem]) -> list[str]:
     """What the draft lacks before it may be finalised, each point in words with its rule
-    (SIP-6 points 1–5, SIP-7). Empty when everything holds. Reads nothing from the database."""
+    (SIP-6 points 1–5, SIP-7, SIP-10). Empty when everything holds. Reads the region's settings
+    and, for a first version with no reason recorded, whether a meeting has been held."""
     missing = []
     efforts = [i for i in items if i.kind == PlanItem.Kind.EFFORT]
     measures = [i for i in items if i.kind == PlanItem.Kind.MEASURE_BY_OTHERS]
@@ -144,12 +151,20 @@ def missing_for_finalising(
         missing.append(
             _("The SIP has no principal with overall responsibility yet (SIP-6, point 4).")
         )
+    follow_up_required = selectors.settings_for(case).follow_up_required
     if follow_up_required and version.follow_up_on is None:
         missing.append(_("Record when the plan is followed up (SIP-6, point 5)."))
     if follow_up_required and not version.follow_up_how.strip():
         missing.append(_("Record how the plan is followed up (SIP-6, point 5)."))
     if not version.child_view.strip() and not version.child_view_missing_reason.strip():
         missing.append(_("Record the child's own view, or why it was not obtained (SIP-7)."))
+    if not version.no_meeting_reason.strip() and waits_for_meeting(case, version):
+        missing.append(
+            _(
+                "No SIP meeting has been held with its minutes recorded. The first version is "
+                "finalised after the meeting, or with the reason it cannot wait (SIP-10)."
+            )
+        )
     return missing
 
 

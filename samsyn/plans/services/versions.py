@@ -1,6 +1,7 @@
 """Writes to the plan: start a draft (version 1, or the next version copied from the last final
-one at a follow-up), save the draft under optimistic locking, finalise it once SIP-6 and SIP-7
-hold. A finalised version is never written again (SIP-8): every write here selects the draft.
+one at a follow-up), save the draft under optimistic locking, finalise it once SIP-6, SIP-7 and
+SIP-10 hold. A finalised version is never written again (SIP-8): every write here selects the
+draft.
 
 The caller has opened the SIP through `plan_selectors.plan_case_for` (an audited read); each
 service checks the actor's right again inside its own transaction, because the ground may have
@@ -22,7 +23,7 @@ from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import case_for_change, organisations_taking_part, settings_for
+from samsyn.plans.selectors.cases import case_for_change, organisations_taking_part
 from samsyn.plans.state import TransitionRefused, check_transition
 
 PURPOSE = plan_selectors.PURPOSE
@@ -48,7 +49,7 @@ class StalePlan(Exception):
 
 
 class PlanIncomplete(ValidationError):
-    """Finalising refused: each message names one missing point (SIP-6, SIP-7)."""
+    """Finalising refused: each message names one missing point (SIP-6, SIP-7, SIP-10)."""
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,9 @@ def _check_items(case: Case, items: list[ItemInput], no_measures_by_others: bool
                 _("“%(item)s”: the need it served is no longer in the plan.") % {"item": label}
             )
         if item.kind == PlanItem.Kind.GOAL and item.need_key is None:
-            errors.append(_("Goal “%(item)s”: choose the need it serves.") % {"item": label})
+            errors.append(
+                _("Goal “%(item)s”: a goal serves a need; write it under one.") % {"item": label}
+            )
         organisation = organisations.get(item.responsible_organisation_id)
         if item.responsible_organisation_id is not None and organisation is None:
             errors.append(
@@ -239,7 +242,12 @@ def save_draft(
     for item in items:
         positions[item.kind] = positions.get(item.kind, 0) + 1
         row = PlanItem(version=draft, position=positions[item.kind], **item.__dict__)
-        row.full_clean(exclude=["version"], validate_unique=False, validate_constraints=False)
+        # The responsible organisation and principal were checked against the SIP's parties
+        # above; validating them again would ask the database twice for every effort.
+        row.full_clean(
+            exclude=["version", "responsible_principal", "responsible_organisation"],
+            validate_unique=False, validate_constraints=False,
+        )  # fmt: skip
         new_items.append(row)
     draft.items.all().delete()
     PlanItem.objects.bulk_create(new_items)
@@ -251,17 +259,29 @@ def save_draft(
 
 
 @transaction.atomic
-def finalise_plan(*, actor: Actor, case_id: int, lock_version: int) -> PlanVersion:
-    """Finalise the draft the actor looked at (`lock_version`), once SIP-6 and SIP-7 hold and the
-    state machine (consent included) allows it. From then on the version never changes."""
+def finalise_plan(
+    *, actor: Actor, case_id: int, lock_version: int, no_meeting_reason: str = ""
+) -> PlanVersion:
+    """Finalise the draft the actor looked at (`lock_version`), once SIP-6, SIP-7 and SIP-10
+    hold and the state machine (consent included) allows it. From then on the version never
+    changes. A first version finalised before a SIP meeting was held records why
+    (`no_meeting_reason`); where none is needed, one is refused rather than kept untrue."""
     case, decision = case_for_change(actor, case_id)
     draft = _draft(case)
     if draft.lock_version != lock_version:
         raise StalePlan(draft, list(draft.items.all()))
-    missing = plan_selectors.missing_for_finalising(
-        case, draft, list(draft.items.all()),
-        follow_up_required=settings_for(case).follow_up_required,
-    )  # fmt: skip
+    reason = no_meeting_reason.strip()
+    if reason and not plan_selectors.waits_for_meeting(case, draft):
+        raise ValidationError(
+            {
+                "no_meeting_reason": _(
+                    "This version needs no reason: a SIP meeting has been held with its minutes "
+                    "recorded, or it is a follow-up. Leave the reason empty."
+                )
+            }
+        )
+    draft.no_meeting_reason = reason
+    missing = plan_selectors.missing_for_finalising(case, draft, list(draft.items.all()))
     if missing:
         raise PlanIncomplete(missing)
     target = check_transition(case, "finalise_plan")
@@ -269,9 +289,9 @@ def finalise_plan(*, actor: Actor, case_id: int, lock_version: int) -> PlanVersi
     draft.finalised_at = timezone.now()
     draft.finalised_by = actor.staff
     draft.full_clean(validate_constraints=False, validate_unique=False)
-    draft.save(update_fields=["status", "finalised_at", "finalised_by"])
+    draft.save(update_fields=["status", "finalised_at", "finalised_by", "no_meeting_reason"])
     _set_case_status(case, target)
-    _record(actor, case, decision, draft, "plan_finalised")
+    _record(actor, case, decision, draft, "plan_finalised", without_meeting=bool(reason))
     return draft
 
 

@@ -1,12 +1,12 @@
 """`{% sip_plan_section case %}`: the case page's section on the plan — the current version, its
 status, what is still missing before it may be finalised, and the links. A fixed number of
-queries whatever the plan's size: the latest version, its items, the region's settings."""
+queries whatever the plan's size: the latest version, its items, the region's settings and
+whether a meeting has been held."""
 
 from django import template
 
 from samsyn.plans.models import PlanVersion
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import settings_for
 
 register = template.Library()
 
@@ -18,7 +18,6 @@ def sip_plan_section(case):
     missing = []
     if current is not None and current.status == PlanVersion.Status.DRAFT:
         missing = plan_selectors.missing_for_finalising(
-            case, current, list(plan_selectors.items_of(current)),
-            follow_up_required=settings_for(case).follow_up_required,
-        )  # fmt: skip
+            case, current, list(plan_selectors.items_of(current))
+        )
     return {"case": case, "current": current, "missing": missing}

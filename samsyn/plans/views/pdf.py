@@ -51,6 +51,11 @@ def render_plan(*, case, view, parties, for_guardians: bool) -> bytes:
 
     line(_("Coordinated individual plan (SIP)"), size=16, style="B")
     line(marking, style="B")
+    if version.no_meeting_reason:
+        line(
+            _("Finalised without a held SIP meeting (SIP-10), because: %(reason)s")
+            % {"reason": version.no_meeting_reason}
+        )
     if for_guardians:
         line(_("Copy for the child and the guardians."))
     # Whose plan it is, who holds it and how to reach everyone: as plan/_contacts.html.

@@ -5,10 +5,9 @@ checks access and writes the audit row; "missing" and "not yours" are the same 4
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -22,7 +21,6 @@ from samsyn.plans.forms import versions as plan_forms
 from samsyn.plans.models import PlanItem, PlanVersion
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.selectors.cases import settings_for
 from samsyn.plans.services import versions as plan_services
 
 # Which SIP the actor may open is the selector's; this only keeps out roles without children.
@@ -39,9 +37,7 @@ def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
     if version is None or version.status != PlanVersion.Status.DRAFT:
         return []
     items = view.items if view else list(plan_selectors.items_of(version))
-    return plan_selectors.missing_for_finalising(
-        case, version, items, follow_up_required=settings_for(case).follow_up_required
-    )
+    return plan_selectors.missing_for_finalising(case, version, items)
 
 
 def _lock(lock_form) -> int:
@@ -81,23 +77,6 @@ def plan_start(request, case_id: int):
     )  # fmt: skip
 
 
-def _conflict(forms_by_kind, fields_form, stale: plan_services.StalePlan) -> dict:
-    """The other person's saved values next to what this user typed (kept in the form)."""
-    fields = [
-        (fields_form[name].label, getattr(stale.current, name), fields_form.cleaned_data.get(name))
-        for name in plan_selectors.VERSION_FIELDS
-        if getattr(stale.current, name) != fields_form.cleaned_data.get(name)
-    ]
-    items = []
-    for prefix, formset in forms_by_kind.items():
-        kind = plan_forms.FORMS[prefix].kind
-        theirs = [i.text for i in stale.items if i.kind == kind]
-        yours = [i.text for i in plan_forms.items_from({prefix: formset})]
-        if theirs != yours:
-            items.append((plan_forms.TITLES[prefix], theirs, yours))
-    return {"fields": fields, "items": items}
-
-
 @actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 @refusals
@@ -108,21 +87,15 @@ def plan_edit(request, case_id: int):
         messages.info(request, _("There is no draft to edit. A finalised plan is never changed."))
         return redirect("plans:plan_versions", case_id=case_id)
     data = request.POST if request.method == "POST" else None
-    fields_form = plan_forms.PlanFieldsForm(
-        data, initial=plan_forms.fields_initial(draft), stored_follow_up_on=draft.follow_up_on
+    editor = plan_forms.PlanEditor(
+        data, case=case, draft=draft, items=list(plan_selectors.items_of(draft))
     )
-    lock_form = plan_forms.LockForm(data, initial={"lock_version": draft.lock_version})
-    formsets = plan_forms.item_formsets(data, case=case, items=list(plan_selectors.items_of(draft)))
-
-    def valid() -> bool:
-        # Every form validated, not only up to the first invalid one: all errors at once.
-        return all([fields_form.is_valid()] + [f.is_valid() for f in formsets.values()])
 
     def save(cleaned: dict) -> str:
         try:
             plan_services.save_draft(
-                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form),
-                items=plan_forms.items_from(formsets), **cleaned,
+                actor=request.actor, case_id=case.pk, lock_version=_lock(editor.lock_form),
+                items=editor.rows.items(), **cleaned,
             )  # fmt: skip
         except plan_services.NoDraft:
             raise ValidationError(
@@ -136,27 +109,39 @@ def plan_edit(request, case_id: int):
                     "shown next to yours below, and your text is kept in the form. Check, "
                     "change if needed, and save again."
                 ),
-                conflict=_conflict(formsets, fields_form, stale),
+                conflict=editor.conflict(stale),
                 lock_form=plan_forms.LockForm(initial={"lock_version": stale.current.lock_version}),
             ) from None
         return reverse("plans:plan_edit", args=[case_id])
 
+    context = {
+        "case": case, "draft": draft, "rows": editor.rows, "lock_form": editor.lock_form,
+        "fields_form": WithoutSummary(editor.fields_form), "osl_note": plan_forms.OSL_NOTE,
+        "forms": [editor.fields_form, *editor.rows.forms], "formsets": [editor.rows],
+    }  # fmt: skip
+    if editor.changes_rows:
+        # A row added or removed without JavaScript: the page again, as typed, nothing saved.
+        return render(request, "plans/plan/edit.html", context)
     # The lock guards against a double submit: the service takes a repeat as a no-op.
     return handle_form(
-        request, fields_form, save, success=_("The draft plan is saved."),
-        template="plans/plan/edit.html",
-        context={
-            "case": case, "draft": draft, "fields_form": WithoutSummary(fields_form),
-            "lock_form": lock_form,
-            "sections": [
-                (prefix, plan_forms.TITLES[prefix], formset,
-                 [WithoutSummary(form) for form in formset.forms])
-                for prefix, formset in formsets.items()
-            ],
-            "forms": [fields_form] + [form for f in formsets.values() for form in f.forms],
-            "formsets": list(formsets.values()),
-        },
-        token=False, valid=valid,
+        request, editor.fields_form, save, success=_("The draft plan is saved."),
+        template="plans/plan/edit.html", context=context, token=False, valid=editor.is_valid,
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
+@require_GET
+@refusals
+def plan_row(request, case_id: int):
+    """One new row of the edit page, for htmx; the page without JavaScript adds it by a
+    submit that redraws the page."""
+    case = _open(request, case_id)
+    wanted = plan_forms.RowRequest(request.GET)
+    if not wanted.is_valid():
+        return HttpResponseBadRequest()
+    return render(
+        request, "plans/plan/_new_row.html",
+        {"case": case, "new": plan_forms.new_row(wanted, case=case)},
     )  # fmt: skip
 
 
@@ -171,12 +156,14 @@ def plan_finalise(request, case_id: int):
         return redirect("plans:plan_versions", case_id=case_id)
     data = request.POST if request.method == "POST" else None
     lock_form = plan_forms.LockForm(data)
+    form = plan_forms.FinaliseForm(data)
 
-    def finalise(_data: dict) -> str:
+    def finalise(cleaned: dict) -> str:
         try:
             plan_services.finalise_plan(
-                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form)
-            )
+                actor=request.actor, case_id=case.pk, lock_version=_lock(lock_form),
+                no_meeting_reason=cleaned["no_meeting_reason"],
+            )  # fmt: skip
         except plan_services.NoDraft:
             raise ValidationError(_("The plan is already finalised.")) from None
         except plan_services.StalePlan:
@@ -187,14 +174,17 @@ def plan_finalise(request, case_id: int):
 
     view = plan_selectors.plan_view(draft)
     # The lock guards against a double submit: a repeat finds the draft finalised. A refusal
-    # (PlanIncomplete, TransitionRefused) lists its reasons above the draft as it is now.
+    # (PlanIncomplete, TransitionRefused) lists its reasons above the draft as it is now, with
+    # the reason typed kept.
     return handle_form(
-        request, forms.Form(data), finalise,
+        request, form, finalise,
         success=_("Version %(number)d of the plan is finalised.") % {"number": draft.number},
         template="plans/plan/finalise.html",
         context={
             "case": case, "draft": draft, "view": view, "missing": _missing(case, draft, view),
             "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version}),
+            "asks_reason": plan_selectors.waits_for_meeting(case, draft),
+            "reason_form": WithoutSummary(form),
         },
         token=False,
     )  # fmt: skip

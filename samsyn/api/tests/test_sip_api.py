@@ -21,8 +21,7 @@ from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, I
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.plans.models import Case, PlanVersion
-from samsyn.plans.tests.factories import CaseFactory
-from samsyn.plans.tests.meeting_factories import MeetingFactory
+from samsyn.plans.tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 

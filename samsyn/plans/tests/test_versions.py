@@ -14,7 +14,7 @@ from pypdf import PdfReader
 from samsyn.access.models import Category, Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import InvolvementFactory
-from samsyn.consent.models import Consent, MaturityAssessment
+from samsyn.consent.models import Consent
 from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import PrincipalFactory, make_actor
@@ -23,8 +23,7 @@ from samsyn.plans.selectors import versions as plan_selectors
 from samsyn.plans.selectors.cases import CaseNotFound
 from samsyn.plans.services import versions as plan_services
 from samsyn.plans.services.versions import ItemInput
-from samsyn.plans.tests.factories import CaseFactory, PartyFactory
-from samsyn.plans.tests.meeting_factories import MeetingFactory
+from samsyn.plans.tests.factories import CaseFactory, MeetingFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
 TOMORROW = timezone.localdate() + datetime.timedelta(days=30)

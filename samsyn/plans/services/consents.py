@@ -12,12 +12,14 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.utils import translation
+from django.db.models import Q
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.common.dates import end_of, last_day
 from samsyn.consent import selectors as consent_selectors
 from samsyn.consent import services as consent
 from samsyn.consent.models import Consent, MaturityAssessment
@@ -166,3 +168,58 @@ def record_sip_legal_ground(
     )  # fmt: skip
     advance_after_consent(actor=actor, case=case, decision=decision)
     return ground
+
+
+# A coordinator is e-mailed when a consent the SIP stands on has this many days left.
+REMINDER_DAYS = (30, 7)
+
+
+def remind_coordinators_of_expiring_consents(*, today: datetime.date | None = None) -> int:
+    """E-mail each coordinator of an open SIP whose consents run out in REMINDER_DAYS days: one
+    message a person, naming the SIPs' numbers and the last days, never a child. Run once a day
+    (`samsyn consent_reminders`); the days are fixed thresholds, so a second run the same day
+    sends the same mail again. Returns how many messages were sent."""
+    today = today or timezone.localdate()
+    ending = Q()
+    for days in REMINDER_DAYS:
+        last = today + datetime.timedelta(days=days)
+        ending |= Q(
+            valid_until__gt=end_of(last - datetime.timedelta(days=1)), valid_until__lte=end_of(last)
+        )
+    consents = Consent.objects.filter(ending, withdrawn_at__isnull=True).values_list(
+        "child_id", "receiving_organisation_id", "valid_until"
+    )
+    by_child: dict[int, list[tuple[int, datetime.date]]] = {}
+    for child_id, organisation_id, valid_until in consents:
+        by_child.setdefault(child_id, []).append((organisation_id, last_day(valid_until)))
+    reminders: dict[str, set[tuple[int, datetime.date]]] = {}
+    cases = (
+        Case.objects.filter(child_id__in=by_child, coordinator__isnull=False)
+        .exclude(status=Case.Status.CLOSED)
+        .exclude(coordinator__email="")
+        .select_related("coordinator")
+        .prefetch_related("parties")
+    )
+    for case in cases:
+        taking_part = {
+            case.initiating_organisation_id,
+            *(p.organisation_id for p in case.parties.all()),
+        }
+        for organisation_id, day in by_child[case.child_id]:
+            if organisation_id in taking_part:
+                reminders.setdefault(case.coordinator.email, set()).add((case.pk, day))
+    with translation.override(MAIL_LANGUAGE):
+        for address, sips in sorted(reminders.items()):
+            lines = "\n".join(
+                _("- SIP no. %(number)s: valid until and including %(day)s")
+                % {"number": number, "day": day.isoformat()}
+                for number, day in sorted(sips)
+            )
+            body = _(
+                "Consents that SIPs you coordinate stand on run out soon:\n\n%(lines)s\n\nAsk "
+                "the family whether they consent again, or record a legal ground, before the "
+                "day has passed. Sign in to Samsyn to see the SIPs.\n\nThis message says nothing "
+                "about the children: e-mail is not a secure channel."
+            ) % {"lines": lines}
+            EmailMessage(subject=_("Samsyn: consents run out soon"), body=body, to=[address]).send()
+    return len(reminders)

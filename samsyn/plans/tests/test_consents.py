@@ -20,6 +20,7 @@ from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
 from samsyn.plans.services import cases
 from samsyn.plans.services import consents as sip_consents
+from samsyn.plans.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -270,3 +271,23 @@ def test_a_consent_far_from_running_out_is_no_alert(actor_client, setup):
     social, bup, case, guardians = setup
     _guardian_consents(social, bup, case, guardians, valid_days=200)
     assert actor_client(social).get(reverse("plans:list")).context["consent_alerts"] == []
+
+
+def test_sip_3_coordinators_are_e_mailed_30_and_7_days_before_a_consent_runs_out(mailoutbox):
+    case = CaseFactory(consented=True)
+    case.coordinator.email = "samordnare@example.org"
+    case.coordinator.save()
+    today = timezone.localdate()
+    last = today + datetime.timedelta(days=30)
+    Consent.objects.filter(child=case.child).update(valid_until=end_of(last))
+    assert sip_consents.remind_coordinators_of_expiring_consents(today=today) == 1
+    [mail] = mailoutbox
+    assert mail.to == ["samordnare@example.org"]
+    assert f"{case.pk}" in mail.body
+    assert last.isoformat() in mail.body
+    assert case.child.last_name not in mail.subject + mail.body
+    # Not on the days between: a daily run reminds twice, at 30 and at 7 days left.
+    tomorrow = today + datetime.timedelta(days=1)
+    assert sip_consents.remind_coordinators_of_expiring_consents(today=tomorrow) == 0
+    week_before = last - datetime.timedelta(days=7)
+    assert sip_consents.remind_coordinators_of_expiring_consents(today=week_before) == 1

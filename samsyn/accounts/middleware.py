@@ -11,6 +11,7 @@ from django.shortcuts import redirect
 from samsyn.access import http as rules
 from samsyn.access.actor import Actor
 from samsyn.access.rules import can
+from samsyn.audit import services as audit
 
 SESSION_MEMBERSHIP = "samsyn_membership_id"
 SESSION_PASSWORD_USER = "samsyn_password_user_id"  # noqa: S105 - a session key
@@ -57,5 +58,14 @@ class ActorMiddleware:
             return redirect(f"/accounts/acting-for/?{urlencode({'next': request.get_full_path()})}")
         permission = getattr(view_func, "access_permission", None)
         if permission and not can(request.actor, permission):
+            audit.record_refused_role(
+                actor=request.actor, permission=permission, child_id=_child_id(view_kwargs)
+            )
             raise PermissionDenied(permission)
         return None
+
+
+def _child_id(view_kwargs: dict) -> int | None:
+    # The child a refused page was about, where its URL names one, for the child's own log.
+    child_id = view_kwargs.get("child_id")
+    return child_id if isinstance(child_id, int) else None

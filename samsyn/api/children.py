@@ -15,6 +15,7 @@ from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api.pagination import Pagination
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, OrganisationKind
+from samsyn.audit import services as audit
 from samsyn.children import selectors
 
 router = Router(tags=["children"])
@@ -111,9 +112,10 @@ def _shows_location(view: selectors.ChildView) -> bool:
     return view.shows_address or not view.child.protected_identity
 
 
-def _actor_searching_children(request: HttpRequest) -> Actor:
+def _actor_searching_children(request: HttpRequest, child_id: int | None = None) -> Actor:
     actor: Actor = request.auth
     if not rules.can(actor, "children.search"):
+        audit.record_refused_role(actor=actor, permission="children.search", child_id=child_id)
         raise HttpError(403, _("Your role does not work with individual children."))
     return actor
 
@@ -136,7 +138,7 @@ def child_detail(
     child_id: Annotated[int, Path(ge=1, le=MAX_ID)],
     purpose: PurposeQuery = None,
 ) -> dict:
-    actor = _actor_searching_children(request)
+    actor = _actor_searching_children(request, child_id)
     try:
         view = selectors.child_for(
             actor, child_id=child_id, purpose=purpose or rules.default_purpose(actor)

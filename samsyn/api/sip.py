@@ -25,6 +25,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
+from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 from samsyn.common.errors import NotFound
 from samsyn.consent.models import Consent
@@ -158,6 +159,7 @@ def _refusals(view):
 def _actor(request: HttpRequest) -> Actor:
     actor: Actor = request.auth
     if not rules.can(actor, "plans.work"):
+        audit.record_refused_role(actor=actor, permission="plans.work")
         raise rules.AccessDenied("plans.work")
     return actor
 

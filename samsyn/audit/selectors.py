@@ -110,6 +110,7 @@ OBJECTS = {
     "invitation": _("an invitation to a SIP meeting"),
     "family_extract": _("the family's log extract"),
     "audit_log": _("the log"),
+    "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}

@@ -12,7 +12,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from samsyn.access.actor import Actor
-from samsyn.access.rules import Decision
+from samsyn.access.rules import Decision, default_purpose
 
 GENESIS = "0" * 64
 _partitions_seen: set[tuple[int, int]] = set()
@@ -150,6 +150,15 @@ def record_denied(
     return _append(
         actor=actor, action=action, outcome="denied", child_id=child_id, object_type=obj,
         object_id=str(obj_id), purpose=purpose, basis={"basis": "none"}, detail={},
+    )  # fmt: skip
+
+
+def record_refused_role(*, actor: Actor, permission: str, child_id: int | None = None) -> int:
+    """A step the actor's role does not allow (an administrator opening a child): logged like
+    any refused access, for every role (DOMAIN LOG-3, ASVS 7.2.2)."""
+    return record_denied(
+        actor=actor, child_id=child_id, obj="role_permission", obj_id=permission,
+        purpose=default_purpose(actor),
     )  # fmt: skip
 
 

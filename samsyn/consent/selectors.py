@@ -120,18 +120,18 @@ def consents_of_child(child_id: int, *, receivers: Iterable[int]) -> list[Consen
     )
 
 
-def consent_in_force(consent_id: int, *, child_id: int, receivers: Iterable[int]) -> Consent | None:
-    """One of the child's consents to these organisations, locked for withdrawing it; None when
-    there is no such consent or it is withdrawn already."""
+def consent_for_withdrawal(
+    consent_id: int, *, child_id: int, receivers: Iterable[int]
+) -> Consent | None:
+    """One of the child's consents to these organisations, locked for withdrawing it (the
+    caller tells a withdrawn one by its `withdrawn_at`); None when there is no such consent —
+    another child's and a missing id alike."""
     return (
         Consent.objects.select_for_update(of=("self",))
         .select_related("child", "guardian", "receiving_organisation")
-        .filter(
-            pk=consent_id, child_id=child_id, receiving_organisation_id__in=list(receivers),
-            withdrawn_at__isnull=True,
-        )
+        .filter(pk=consent_id, child_id=child_id, receiving_organisation_id__in=list(receivers))
         .first()
-    )  # fmt: skip
+    )
 
 
 def legal_grounds_of_child(

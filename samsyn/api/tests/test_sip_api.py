@@ -18,6 +18,7 @@ from samsyn.accounts.tests.helpers import sign_in
 from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.plans.models import Case, PlanVersion
@@ -360,6 +361,18 @@ def test_sek_4_api_only_the_unit_that_accepted_reads_the_sip(soc, child, bup):
     assert other.get(f"{SIP}/{case_id}").status_code == 404
     assert _ok(other.get(SIP))["items"] == []
     assert other.get(f"/api/children/{child.pk}?purpose=planning").status_code == 404
+
+
+def test_withdrawing_a_missing_or_another_childs_consent_is_404_like_any_unknown_id(
+    soc, consented, child, bup, municipality
+):
+    other = ChildFactory(municipality=municipality)
+    foreign = ConsentFactory(child=other, receiving_organisation=bup.unit.organisation)
+    for consent_id in (foreign.pk, foreign.pk + 10_000):
+        response = _post(soc, f"{SIP}/{consented}/consents/{consent_id}/withdraw")
+        assert response.status_code == 404, consent_id
+    foreign.refresh_from_db()
+    assert foreign.withdrawn_at is None
 
 
 def test_sip_3_withdrawn_consent_stops_the_other_organisations_api_access_at_once(

@@ -20,6 +20,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalGround, Purpose
 from samsyn.common.dates import end_of, last_day
+from samsyn.common.errors import NotFound
 from samsyn.consent import selectors as consent_selectors
 from samsyn.consent import services as consent
 from samsyn.consent.models import Consent, MaturityAssessment
@@ -35,6 +36,12 @@ from samsyn.plans.services.meetings import MAIL_LANGUAGE
 from samsyn.plans.state import TransitionRefused
 
 PURPOSE = Purpose.PLANNING
+
+
+class ConsentNotFound(NotFound):
+    """No consent of this SIP has this id (another child's and a missing one alike)."""
+
+
 # A SIP's consent is for planning and following the plan up, and always covers the plan.
 SIP_PURPOSES = [Purpose.PLANNING, Purpose.FOLLOW_UP]
 
@@ -97,10 +104,13 @@ def withdraw_sip_consent(*, actor: Actor, case_id: int, consent_id: int) -> Cons
     receiving organisation itself: both hear it from the family."""
     case, decision = case_for_change(actor, case_id)
     taking_part = organisations_taking_part(case).values_list("pk", flat=True)
-    withdrawn = consent_selectors.consent_in_force(
+    withdrawn = consent_selectors.consent_for_withdrawal(
         consent_id, child_id=case.child_id, receivers=taking_part
     )
+    # Not one of this SIP's consents: the same answer as any unknown id, never a hint.
     if withdrawn is None:
+        raise ConsentNotFound(consent_id)
+    if withdrawn.withdrawn_at is not None:
         raise ValidationError(_("This consent is already withdrawn."))
     if not (
         holds_case(actor, case) or withdrawn.receiving_organisation_id == actor.organisation.pk

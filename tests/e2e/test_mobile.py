@@ -227,3 +227,34 @@ def test_mobile_family_pages_fit_a_phone(
     ]
     problems = [p for url in urls for p in measure(page, url, language, assert_accessible)]
     assert not problems, "\n".join(problems)
+
+
+def test_mobile_plan_editor_keeps_the_save_in_reach(
+    new_page, county, actor_client, live_server, assert_accessible
+):
+    case = county["case"]
+    client = actor_client(actor_of(county["caseworker"]))
+    page = phone_page(new_page, live_server, "sv")
+    page.context.add_cookies(
+        [
+            {
+                "name": settings.SESSION_COOKIE_NAME,
+                "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
+                "url": live_server.url,
+            }
+        ]
+    )
+    page.goto(f"/sip/{case.pk}/plan/edit/")
+    save = page.get_by_role("button", name=translated("Save the draft", "sv"), exact=True).last
+    # Halfway down a long form, the save is still on the screen, and a focused field is not
+    # hidden under it.
+    page.evaluate("() => window.scrollTo(0, document.body.scrollHeight / 2)")
+    expect(save).to_be_in_viewport()
+    field = page.get_by_label(translated("How the plan is followed up", "sv"), exact=False)
+    field.focus()
+    bar = save.locator("xpath=..").bounding_box()
+    box = field.bounding_box()
+    assert bar
+    assert box
+    assert box["y"] + box["height"] <= bar["y"], "the focused field is under the save bar"
+    assert_accessible(page)

@@ -197,6 +197,13 @@ def test_mobile_staff_pages_fit_a_phone(
         f"/sip/{case.pk}/plan/v1/",
         f"/sip/{case.pk}/plan/v1/print/",
         f"/audit/children/{child.pk}/",
+        "/sip/overdue/",
+        f"/sip/propose/?child={child.pk}",
+        f"/sip/{case.pk}/consent/new/",
+        f"/sip/{case.pk}/plan/",
+        "/directory/",
+        f"/directory/{case.initiating_organisation_id}/",
+        f"/children/{child.pk}/contact/",
     ]
     problems = [p for url in urls for p in measure(page, url, language, assert_accessible)]
     assert not problems, "\n".join(problems)

@@ -168,6 +168,15 @@ def measure(page: Page, url: str, language: str, check) -> list[str]:
     )
     if hidden:
         problems.append(f"{url}: unmarked scroll boxes: {', '.join(hidden)}")
+    # A caption is read whole where the table starts: none wider than its box.
+    cut = page.evaluate(
+        """() => [...document.querySelectorAll('main [role=region] caption:not(.ds-sr-only)')]
+            .filter(c => c.getBoundingClientRect().right
+                > c.closest('[role=region]').getBoundingClientRect().right + 1)
+            .map(c => c.textContent.trim())"""
+    )
+    if cut:
+        problems.append(f"{url}: captions cut off: {', '.join(cut)}")
     check(page)
     if SCREENSHOTS:
         name = re.sub(r"\W+", "-", url).strip("-") or "start"

@@ -103,8 +103,7 @@ def test_sek_4_only_the_unit_that_accepts_reads_the_sip(new_page, county, assert
     page.goto("/sip/")
     check(page)
     # The invitation names the SIP and who invited, never the child, until the unit accepts.
-    # The section and the table's scroll region inside it carry the same name.
-    invitations = page.get_by_role("region", name=sv("Invitations to your organisation")).first
+    invitations = page.get_by_role("region", name=sv("Invitations to your organisation"))
     expect(invitations).to_contain_text(sv("SIP no. %(number)s") % {"number": case.pk})
     expect(page.get_by_text(child.name)).to_have_count(0)
     accept = sv("Accept SIP no. %(number)s for %(unit)s") % {

@@ -102,6 +102,8 @@ OBJECTS = {
     "sip_overdue_list": _("the list of overdue SIPs"),
     "sip_parties": _("who has a part in the child's SIPs"),
     "sip_consent_alerts": _("consents to act on in the SIPs one coordinates"),
+    "sip_offers": _("coordinator offers waiting for an answer"),
+    "sip_meetings_soon": _("one's SIP meetings this week"),
     "sip_plan": _("the plan"),
     "sip_plan_document": _("the plan for printing or as PDF"),
     "plan_version": _("the plan"),

@@ -224,3 +224,18 @@ def test_start_page_says_what_to_do_today_each_a_link(actor_client):
     other = actor_client(colleague).get(reverse("core:home"))
     assert [o.case_id for o in other.context["offers"]] == [case.pk]
     assert f'href="{detail}#relay"' in other.content.decode()
+    # Each list names children: each is a read, logged once a list (LOG-1).
+    from samsyn.audit.models import Entry
+
+    logged = {
+        (staff_id, object_type): child_ids
+        for staff_id, object_type, child_ids in Entry.objects.filter(
+            object_type__in=["sip_meetings_soon", "sip_consent_alerts", "sip_offers"],
+            staff_id__in=[actor.staff.pk, colleague.staff.pk],
+        ).values_list("staff_id", "object_type", "detail__child_ids")
+    }
+    assert logged == {
+        (actor.staff.pk, "sip_meetings_soon"): [case.child_id],
+        (actor.staff.pk, "sip_consent_alerts"): [case.child_id],
+        (colleague.staff.pk, "sip_offers"): [case.child_id],
+    }

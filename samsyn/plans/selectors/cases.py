@@ -163,7 +163,7 @@ def invitations_for(actor: Actor) -> list[Party]:
 def pending_offers_for(actor: Actor) -> list[Handover]:
     """Coordinator offers waiting for the actor's answer, on SIPs the actor may see."""
     visible = cases_visible_to(actor, purpose=Purpose.PLANNING).values("pk")
-    return list(
+    offers = list(
         Handover.objects.filter(
             to_staff_id=actor.staff.pk, to_organisation_id=actor.organisation.pk,
             accepted_at__isnull=True, declined_at__isnull=True, case_id__in=visible,
@@ -171,6 +171,21 @@ def pending_offers_for(actor: Actor) -> list[Handover]:
         .select_related("case__child", "from_staff")
         .order_by("offered_at")[:50]
     )  # fmt: skip
+    record_list_read(actor, "sip_offers", [offer.case for offer in offers])
+    return offers
+
+
+def record_list_read(actor: Actor, obj: str, cases: list[Case]) -> None:
+    """A list naming the children of these SIPs is a read of each (LOG-1): one audit row."""
+    if not cases:
+        return
+    with transaction.atomic():
+        audit.record_read(
+            actor=actor, child_id=None, obj=obj, obj_id=actor.staff.pk,
+            purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
+            detail={"child_ids": sorted({c.child_id for c in cases}),
+                    "case_ids": sorted({c.pk for c in cases})},
+        )  # fmt: skip
 
 
 def relay_of(case: Case) -> list[Handover]:

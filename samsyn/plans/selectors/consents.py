@@ -7,15 +7,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalGround, Purpose
-from samsyn.audit import services as audit
 from samsyn.consent import selectors as consent
 from samsyn.consent.models import Consent, MaturityAssessment
 from samsyn.plans.models import Case
@@ -23,6 +20,7 @@ from samsyn.plans.selectors.cases import (
     cases_visible_to,
     organisations_taking_part,
     receiving_organisations,
+    record_list_read,
 )
 
 # How far ahead a coordinator is told of a consent running out, and how long a withdrawal shows.
@@ -106,12 +104,5 @@ def consent_alerts_for(actor: Actor, *, limit: int = 20) -> list[ConsentAlert]:
         for consent in consents
         if consent.receiving_organisation_id in _taking_part_ids(cases[consent.child_id])
     ]
-    if alerts:
-        with transaction.atomic():
-            audit.record_read(
-                actor=actor, child_id=None, obj="sip_consent_alerts", obj_id=actor.staff.pk,
-                purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
-                detail={"child_ids": sorted({a.case.child_id for a in alerts}),
-                        "consent_ids": [a.consent.pk for a in alerts]},
-            )  # fmt: skip
+    record_list_read(actor, "sip_consent_alerts", [alert.case for alert in alerts])
     return alerts

@@ -17,7 +17,12 @@ from samsyn.children.models import Involvement
 from samsyn.common.errors import NotFound
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, Invitation, Meeting
-from samsyn.plans.selectors.cases import CaseNotFound, case_for, organisations_taking_part
+from samsyn.plans.selectors.cases import (
+    CaseNotFound,
+    case_for,
+    organisations_taking_part,
+    record_list_read,
+)
 
 PURPOSE = Purpose.PLANNING
 
@@ -124,10 +129,10 @@ def minutes_fingerprint(meeting: Meeting) -> str:
 
 def upcoming_meetings_for(actor: Actor, *, days: int = 7, limit: int = 10) -> list[Meeting]:
     """The meetings of the coming `days` the actor is invited to or booked, on SIPs the actor may
-    see, soonest first (the start page's "this week"). The SIP list audits the children shown."""
+    see, soonest first (the start page's "this week"); one audit row names their children."""
     now = timezone.now()
     visible = rules.restrict(actor, Case.objects.all(), purpose=PURPOSE).values("pk")
-    return list(
+    meetings = list(
         Meeting.objects.filter(
             Q(booked_by_id=actor.staff.pk) | Q(invitations__staff_id=actor.staff.pk),
             case_id__in=visible, cancelled_at__isnull=True,
@@ -137,3 +142,5 @@ def upcoming_meetings_for(actor: Actor, *, days: int = 7, limit: int = 10) -> li
         .distinct()
         .order_by("starts_at", "pk")[:limit]
     )  # fmt: skip
+    record_list_read(actor, "sip_meetings_soon", [m.case for m in meetings])
+    return meetings

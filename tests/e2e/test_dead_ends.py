@@ -9,10 +9,8 @@ import re
 
 import pytest
 from django.utils import timezone
-from django.utils.translation import gettext, override
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
-from playwright.sync_api import Page, expect
+from playwright.sync_api import expect
+from staff import CITIZEN_KEY, code_for, sign_in_staff, sv
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import (
@@ -33,30 +31,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PASSWORD = "correct horse battery"  # the factories' password
-CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
-
-
-def sv(msgid: str) -> str:
-    with override("sv"):
-        return gettext(msgid)
-
-
-def code_for(user) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def sign_in(page: Page, user, check) -> None:
-    page.goto("/")
-    page.get_by_label(sv("Username"), exact=True).fill(user.username)
-    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=sv("Continue"), exact=True).click()
-    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
-    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    check(page)  # the start page
 
 
 @pytest.fixture
@@ -107,7 +81,7 @@ def test_a_reader_on_a_consent_follows_the_child_to_its_log_and_back(
     page, county, assert_accessible
 ):
     child = county["child"]
-    sign_in(page, county["clinician"].staff.user, assert_accessible)
+    sign_in_staff(page, county["clinician"].staff.user, assert_accessible)
     page.goto(f"/children/{child.pk}/")
     assert_accessible(page)
     page.get_by_role("link", name=sv("Who has read or changed this child's data")).click()
@@ -125,7 +99,7 @@ def test_the_coordinator_follows_the_overdue_list_and_prints_the_plan(
     page, county, assert_accessible
 ):
     case, child = county["case"], county["child"]
-    sign_in(page, county["caseworker"].staff.user, assert_accessible)
+    sign_in_staff(page, county["caseworker"].staff.user, assert_accessible)
     page.get_by_role("link", name=sv("Show the overdue SIPs")).click()
     assert_accessible(page)
     page.get_by_role("link", name=re.compile(child.name)).click()

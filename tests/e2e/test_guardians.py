@@ -8,7 +8,7 @@ import datetime
 
 import pytest
 from playwright.sync_api import Page, expect
-from test_sip_journey import heading, sign_in_staff, sv
+from staff import heading, sign_in_staff, sv
 
 from samsyn.audit.models import Entry
 from samsyn.children.selectors import guardians_of

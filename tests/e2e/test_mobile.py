@@ -14,9 +14,8 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext, override
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
+from staff import CITIZEN_KEY, code_for
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import (
@@ -52,7 +51,6 @@ pytestmark = [
 PHONE = {"width": 360, "height": 740}
 # Set to a folder to see every page as the test saw it.
 SCREENSHOTS = os.environ.get("SAMSYN_MOBILE_SCREENSHOTS")
-CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 # Long, unbroken text a real record has: it must wrap, never push the page wide.
 LONG_EMAIL = "alva.lindqvists.vardnadshavare.med.lang.adress@socialtjansten-orebro.example.org"
 LONG_PLACE = "Familjecentralen-Vivalla-Lundby-Baronbackarna-Oxhagen, Örebrovägen 123, rum 4"
@@ -61,11 +59,6 @@ LONG_PLACE = "Familjecentralen-Vivalla-Lundby-Baronbackarna-Oxhagen, Örebroväg
 def translated(msgid: str, language: str) -> str:
     with override(language):
         return gettext(msgid)
-
-
-def code_for(user) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ BUP Lindesberg, another unit of the same BUP under the same consent, finds nothi
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
 from django.utils import timezone
-from playwright.sync_api import Page, expect
-from test_sip_journey import PASSWORD, code_for, heading, sv
+from playwright.sync_api import expect
+from staff import heading, sign_in_staff, sv
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import (
@@ -30,17 +29,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-
-def sign_in(page: Page, user, check) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label(sv("Username"), exact=True).fill(user.username)
-    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=sv("Continue"), exact=True).click()
-    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
-    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    check(page)
 
 
 @pytest.fixture
@@ -99,7 +87,7 @@ def test_sek_4_only_the_unit_that_accepts_reads_the_sip(new_page, county, assert
     case, child = county["case"], county["child"]
 
     page = new_page()
-    sign_in(page, county["orebro"].staff.user, check)
+    sign_in_staff(page, county["orebro"].staff.user, check)
     page.goto("/sip/")
     check(page)
     # The invitation names the SIP and who invited, never the child, until the unit accepts.
@@ -118,7 +106,7 @@ def test_sek_4_only_the_unit_that_accepts_reads_the_sip(new_page, county, assert
     check(page)
 
     other = new_page()
-    sign_in(other, county["lindesberg"].staff.user, check)
+    sign_in_staff(other, county["lindesberg"].staff.user, check)
     other.goto("/sip/")
     check(other)
     expect(other.get_by_role("region", name=sv("Invitations to your organisation"))).to_have_count(

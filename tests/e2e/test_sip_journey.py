@@ -12,10 +12,9 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 from django.utils.text import capfirst
-from django.utils.translation import gettext, override
-from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
+from django.utils.translation import override
 from playwright.sync_api import Page, expect
+from staff import CITIZEN_KEY, code_for, heading, sign_in_staff, sv
 
 from samsyn.children.tests.factories import (
     ChildFactory,
@@ -36,20 +35,11 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PASSWORD = "correct horse battery"  # the factories' password
-CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 REPLY_LINK = re.compile(r"https?://\S+/sip/reply/[0-9a-f-]{36}/")
 SIP_10 = (
     "No SIP meeting has been held with its minutes recorded. The first version is finalised "
     "after the meeting, or with the reason it cannot wait (SIP-10)."
 )
-
-
-def sv(msgid: str) -> str:
-    # Controls are found by the Swedish translation of their English msgid, so the test holds
-    # before and after the catalogue has the string.
-    with override("sv"):
-        return gettext(msgid)
 
 
 def sv_label(choice) -> str:
@@ -62,30 +52,6 @@ def row_label(kind: str, number: str, field: str) -> str:
     return sv("%(kind)s %(number)s: %(field)s") % {
         "kind": sv(kind), "number": number, "field": sv(field),
     }  # fmt: skip
-
-
-def code_for(user) -> str:
-    device = TOTPDevice.objects.get(user=user)
-    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
-
-
-def heading(page: Page):
-    return page.get_by_role("heading", level=1)
-
-
-def sign_in_staff(page: Page, user, check) -> None:
-    page.goto("/")
-    expect(page).to_have_url(re.compile(r"/accounts/login/"))
-    check(page)
-    page.get_by_label(sv("Username"), exact=True).fill(user.username)
-    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=sv("Continue"), exact=True).click()
-    expect(page).to_have_url(re.compile(r"/accounts/code/"))
-    check(page)
-    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
-    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    check(page)
 
 
 @pytest.fixture

@@ -1,0 +1,46 @@
+"""What the browser tests share: the factories' password, a staff member's current code, the
+Swedish name of a control, and signing in through the real pages (password, then code)."""
+
+from __future__ import annotations
+
+import re
+
+from django.utils.translation import gettext, override
+from django_otp.oath import totp
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import Page, expect
+
+PASSWORD = "correct horse battery"  # the factories' password
+CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
+
+
+def sv(msgid: str) -> str:
+    # Controls are found by the Swedish translation of their English msgid, so a test holds
+    # before and after the catalogue has the string.
+    with override("sv"):
+        return gettext(msgid)
+
+
+def code_for(user) -> str:
+    device = TOTPDevice.objects.get(user=user)
+    return f"{totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits):06d}"
+
+
+def heading(page: Page):
+    return page.get_by_role("heading", level=1)
+
+
+def sign_in_staff(page: Page, user, check) -> None:
+    """Password, then the code, axe-checked on each page; ends on the start page."""
+    page.goto("/")
+    expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    check(page)
+    page.get_by_label(sv("Username"), exact=True).fill(user.username)
+    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=sv("Continue"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/code/"))
+    check(page)
+    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
+    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+    check(page)

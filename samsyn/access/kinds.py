@@ -1,5 +1,5 @@
 """Record kinds (DESIGN: core concepts of access). Each kind of personal-data record — the child
-itself, a SIP, and next a report of concern, an admission, a consultation — tells `access` how to
+itself, a SIP, a report of concern, an investigation, and next an admission — tells `access` how to
 reach its child, which organisation owns it, its information category and who takes part in it.
 The app that owns the kind registers it in its `AppConfig.ready`; `access` imports none of them,
 so a new kind adds a registration and its tests, never a branch in `access.rules`.
@@ -35,6 +35,10 @@ class RecordKind:
     # Which units have a relationship with the child through the record (a SIP's party that
     # accepted the invitation): a function of a unit's id giving a condition on the record.
     unit_takes_part: Callable[[int], Q] | None = None
+    # The field holding the staff id of the person who wrote the record, when its author keeps
+    # reading it whatever their organisation (a school's report of concern): the record only,
+    # never what others add to it. "" when authorship opens nothing.
+    author: str = ""
 
 
 _KINDS: dict[type[Model], RecordKind] = {}

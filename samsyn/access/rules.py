@@ -230,16 +230,21 @@ def restrict(
     child = OuterRef(kind.child)
     queryset, consent = _with_consent(actor, queryset, child, category, purpose)
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
-    involvement = Exists(_active_involvements(actor).filter(child=child))
     relationship = _relationship(actor, child)
     if kind.unit_takes_part is not None:
         relationship |= kind.unit_takes_part(actor.unit.pk)
     # Inside the owner a relationship opens the record; another organisation needs a ground
-    # for the category as well, and only its units with a relationship see it (SEK-4).
-    own = _owned_by(kind, actor) & (involvement | _unit_takes_part(kind, actor))
+    # for the category as well, and only its units with a relationship see it (SEK-4). The
+    # child itself, which nobody owns, opens without a ground only through an involvement.
+    if kind.owner:
+        own = Q(**{kind.owner: actor.organisation.pk}) & relationship
+    else:
+        own = Q(Exists(_active_involvements(actor).filter(child=child)))
     allowed = own | (ground & relationship)
     if kind.organisation_takes_part is not None:
-        queryset = queryset.filter(kind.organisation_takes_part(actor.organisation.pk))
+        allowed &= kind.organisation_takes_part(actor.organisation.pk)
+    if kind.author:
+        allowed |= Q(**{kind.author: actor.staff.pk})
     return queryset.filter(allowed)
 
 
@@ -253,17 +258,6 @@ def restrict_for_any_purpose(
         allowed = restrict(actor, queryset, purpose=purpose, category=category)
         readable |= Q(pk__in=allowed.values("pk"))
     return queryset.filter(readable)
-
-
-def _owned_by(kind: RecordKind, actor: Actor) -> Q:
-    # A record kind without an owner (the child) is everyone's: the relationship alone decides.
-    return Q(**{kind.owner: actor.organisation.pk}) if kind.owner else Q()
-
-
-def _unit_takes_part(kind: RecordKind, actor: Actor) -> Q:
-    if kind.unit_takes_part is None:
-        return Q(pk__in=[])
-    return kind.unit_takes_part(actor.unit.pk)
 
 
 def _consented_categories(actor: Actor, child_id: int, purpose: str) -> dict[str, int]:
@@ -368,8 +362,18 @@ def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = 
     if actor.role not in CHILD_ROLES:
         return DENIED
     kind = kinds.kind_of(type(record))
-    category = category or kind.category
+    decision = _decide(actor, kind, record, purpose=purpose, category=category or kind.category)
+    if not decision.allowed and kind.author and getattr(record, kind.author) == actor.staff.pk:
+        return Decision(True, "author", {"record": kind.name, "record_id": record.pk})
+    return decision
+
+
+def _decide(
+    actor: Actor, kind: RecordKind, record: Model, *, purpose: str, category: str
+) -> Decision:
     organisation = actor.organisation.pk
+    if getattr(record, kind.child) is None:
+        return _decide_unlinked(actor, kind, record)
     row = _relationships(actor, kind, record)
     relationship = _relationship_of(kind, record, row) if row is not None else None
     if relationship is None:
@@ -377,12 +381,23 @@ def decide(actor: Actor, record: Model, *, purpose: str, category: str | None = 
     owned = not kind.owner or getattr(record, kind.owner) == organisation
     if owned and "involvement_id" in relationship:
         return Decision(True, "involvement", relationship)
-    if owned and relationship.get("record_id") == record.pk and kind.unit_takes_part:
+    if owned and kind.owner:
         return Decision(True, "participation", relationship)
     ground = _ground(actor, getattr(record, kind.child), purpose=purpose, category=category)
     if not ground.allowed:
         return DENIED
     return Decision(True, ground.basis, ground.detail, relationship)
+
+
+def _decide_unlinked(actor: Actor, kind: RecordKind, record: Model) -> Decision:
+    """A record not yet linked to a child (a report naming a child Samsyn does not know yet):
+    no child, so no involvement and no ground; only the owner's units taking part in it."""
+    if kind.owner and getattr(record, kind.owner) != actor.organisation.pk:
+        return DENIED
+    records = kind.model._default_manager.filter(pk=record.pk)
+    if kind.unit_takes_part is None or not records.filter(kind.unit_takes_part(actor.unit.pk)):
+        return DENIED
+    return Decision(True, "participation", {"record": kind.name, "record_id": record.pk})
 
 
 def purpose_to_read(

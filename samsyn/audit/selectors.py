@@ -78,7 +78,8 @@ ACTIONS = {
 # … on the ground of …
 BASES = {
     "involvement": _("relationship to the child"),
-    "participation": _("the unit takes part in the SIP"),
+    "participation": _("the unit takes part in the record"),
+    "author": _("the person who wrote the record"),
     "invitation": _("the organisation is invited to the SIP"),
     "consent": _("consent"),
     "legal_ground": _("legal ground"),
@@ -114,6 +115,8 @@ OBJECTS = {
     "audit_log": _("the log"),
     "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
+    "report": _("a report of concern"),
+    "investigation": _("an investigation"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "samsyn.children",
     "samsyn.consent",
     "samsyn.plans",
+    "samsyn.concerns",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",

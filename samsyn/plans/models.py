@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.children.models import Child, Guardian
+from samsyn.common.deadlines import DeadlineRuleBase
 from samsyn.directory.models import Organisation, Principal, Staff, Unit
 
 
@@ -44,17 +45,14 @@ class SipSettings(models.Model):
         return str(self.region)
 
 
-class DeadlineRule(models.Model):
-    """A deadline held as data: so many (working) days from an event, with its legal ground."""
+class DeadlineRule(DeadlineRuleBase):
+    """A SIP deadline held as data: so many (working) days from the proposal, with its ground."""
 
     class Code(models.TextChoices):
         FIRST_CONTACT = "first_contact", _("first contact")
         FIRST_MEETING = "first_meeting", _("first SIP meeting")
 
     code = models.CharField(_("rule"), max_length=30, choices=Code.choices, unique=True)
-    days = models.PositiveSmallIntegerField(_("days"))
-    working_days = models.BooleanField(_("working days"), default=False)
-    reference = models.CharField(_("legal reference"), max_length=200)
 
     class Meta:
         verbose_name = _("deadline rule")

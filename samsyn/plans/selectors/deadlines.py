@@ -13,12 +13,9 @@ request in Python (working days counted back from today), not once per case.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import date, datetime
 
-import holidays
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import (
@@ -39,67 +36,13 @@ from samsyn.access import rules as access
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
+from samsyn.common.dates import local_date, start_of
 from samsyn.directory.models import Principal, Role
 from samsyn.plans.models import Case, DeadlineRule, Meeting, PlanVersion, SipSettings
 from samsyn.plans.selectors.cases import cases_visible_to
 
-STOCKHOLM = ZoneInfo("Europe/Stockholm")
 FOLLOW_UP = "follow_up"
 PAGE_SIZE = 25
-
-
-# ---------------------------------------------------------------------------- the calendar
-
-
-@functools.cache
-def _holidays(year: int) -> frozenset[date]:
-    return frozenset(holidays.Sweden(years=year, categories=(holidays.PUBLIC, holidays.DE_FACTO)))
-
-
-def is_working_day(day: date) -> bool:
-    return day.weekday() < 5 and day not in _holidays(day.year)
-
-
-def next_working_day(day: date) -> date:
-    """`day` itself if it is a working day, else the first working day after it."""
-    while not is_working_day(day):
-        day += timedelta(days=1)
-    return day
-
-
-def due_date(start: date, days: int, *, working_days: bool) -> date:
-    """The last day of a deadline of `days` (working) days counted from `start`."""
-    if not working_days:
-        return start + timedelta(days=days)
-    day = start
-    for _step in range(days):
-        day = next_working_day(day + timedelta(days=1))
-    # Zero working days from a Saturday still ends on a working day.
-    return next_working_day(day)
-
-
-def cutoff(today: date, days: int, *, working_days: bool) -> date:
-    """The earliest start date whose deadline has not passed on `today`: anything started
-    before it is late. Due dates never decrease as the start moves later, so this is a search
-    back from today; a bounded one, since no stretch of Swedish holidays is longer than a week."""
-    if not working_days:
-        return today - timedelta(days=days)
-    start = today
-    while due_date(start - timedelta(days=1), days, working_days=True) >= today:
-        start -= timedelta(days=1)
-    return start
-
-
-def local_date(moment: datetime) -> date:
-    return moment.astimezone(STOCKHOLM).date()
-
-
-def _start_of(day: date) -> datetime:
-    return datetime.combine(day, time.min, tzinfo=STOCKHOLM)
-
-
-def today_in_sweden() -> date:
-    return timezone.now().astimezone(STOCKHOLM).date()
 
 
 # ---------------------------------------------------------------------------- rules
@@ -167,7 +110,7 @@ def case_steps(
 ) -> list[Step]:
     """The SIP's steps in order: first contact, first meeting, and one follow-up per finalised
     plan version that names a date. A few queries per SIP, for the SIP's own page."""
-    today = today or today_in_sweden()
+    today = today or timezone.localdate()
     rules = deadline_rules() if rules is None else rules
     now = timezone.now()
     open_ = case.status != Case.Status.CLOSED
@@ -175,14 +118,14 @@ def case_steps(
     steps: list[Step] = []
 
     if rule := rules.get(DeadlineRule.Code.FIRST_CONTACT):
-        due = due_date(proposed, rule.days, working_days=rule.working_days)
+        due = rule.due(proposed)
         steps.append(
             _step(rule.code, rule.get_code_display(), due, rule_text(rule), rule.reference,
                   case.first_contact_at, today, open_=open_)
         )  # fmt: skip
 
     if rule := rules.get(DeadlineRule.Code.FIRST_MEETING):
-        due = due_date(proposed, rule.days, working_days=rule.working_days)
+        due = rule.due(proposed)
         first = (
             Meeting.objects.filter(case=case, cancelled_at__isnull=True)
             .order_by("starts_at")
@@ -230,7 +173,7 @@ def annotate_deadlines(
 ) -> QuerySet[Case]:  # fmt: skip
     """Adds `late_first_contact`, `late_first_meeting`, `late_follow_up` (booleans) and
     `follow_up_on` (the latest finalised version's date) to each SIP, in SQL."""
-    today = today or today_in_sweden()
+    today = today or timezone.localdate()
     rules = deadline_rules() if rules is None else rules
     open_ = ~Q(status=Case.Status.CLOSED)
     never = _flag(Q(pk__in=[]))
@@ -238,13 +181,13 @@ def annotate_deadlines(
     contact = rules.get(DeadlineRule.Code.FIRST_CONTACT)
     late_contact = never
     if contact:
-        limit = _start_of(cutoff(today, contact.days, working_days=contact.working_days))
+        limit = start_of(contact.cutoff(today))
         late_contact = _flag(open_ & Q(first_contact_at__isnull=True, proposed_at__lt=limit))
 
     meeting = rules.get(DeadlineRule.Code.FIRST_MEETING)
     late_meeting = never
     if meeting:
-        limit = _start_of(cutoff(today, meeting.days, working_days=meeting.working_days))
+        limit = start_of(meeting.cutoff(today))
         held = Meeting.objects.filter(
             case=OuterRef("pk"), cancelled_at__isnull=True, starts_at__lte=timezone.now()
         )
@@ -286,7 +229,7 @@ def late_steps(case: Case, *, today: date, rules: dict[str, DeadlineRule]) -> li
         (case.late_first_meeting, DeadlineRule.Code.FIRST_MEETING),
     ):
         if flag and (rule := rules.get(code)):
-            due = due_date(proposed, rule.days, working_days=rule.working_days)
+            due = rule.due(proposed)
             late.append(LateStep(rule.get_code_display(), due, (today - due).days))
     if case.late_follow_up:
         late.append(LateStep(_("follow-up"), case.follow_up_on, (today - case.follow_up_on).days))
@@ -343,7 +286,7 @@ class OverdueRow:
 def overdue_page_for(actor: Actor, *, page: object = 1) -> tuple[Page, list[OverdueRow]]:
     """One page of the actor's overdue SIPs, longest-waiting first. The children named on the
     page are read: one audit row names them all."""
-    today = today_in_sweden()
+    today = timezone.localdate()
     rules = deadline_rules()
     scope, purpose = _overdue_scope(actor)
     cases = (

@@ -8,6 +8,7 @@ urlpatterns = [
     path("children/", include("samsyn.children.urls")),
     path("audit/", include("samsyn.audit.urls")),
     path("sip/", include("samsyn.plans.urls")),
+    path("concerns/", include("samsyn.concerns.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
 ]

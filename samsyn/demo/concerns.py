@@ -37,7 +37,7 @@ SEED_REPORTER = "kurator"
 # opened an investigation, the second joins it.
 SCENARIOS: dict[str, int] = {
     "new": 8, "new_late": 5, "protected": 12, "initial_late": 5, "initial_extended": 0,
-    "not_opened": 24, "opened": 18, "under_way": 5, "investigation_late": 3,
+    "not_opened": 30, "opened": 10, "under_way": 5, "investigation_late": 3,
     "investigation_extended": 0, "finished": 5,
 }  # fmt: skip
 CATEGORIES: dict[str, int] = {
@@ -637,6 +637,19 @@ class _Drawer:
         # Decided 18 days ago: the week for feedback ran out 11 days ago, and none was given.
         self.decide(report, "not_opened", self.moment(self.day(18)), reasons=SEED_REASONS)
         self.out.seed_earlier, self.out.seed_report = earlier, report
+        # And one that was answered, about another pupil: what every reporter should get.
+        pupils = [i for i in pupils if i != child and i not in self.used]
+        if pupils:
+            other = self.rng.choice(pupils)
+            received = self.moment(self.day(self.rng.randint(15, 20)))
+            answered = self.report(code, "school", other, received, staff=SEED_REPORTER,
+                                   unit=DEMO_SCHOOL, feedback=True)  # fmt: skip
+            self.protect(answered)
+            decided = self.after(received, 4, 6)
+            self.decide(answered, "opened", decided)
+            self.out.feedback.append(
+                FeedbackRow(answered, "opened", self.intake_staff(code), self.after(decided, 1, 2))
+            )
 
     # -- the whole county
 

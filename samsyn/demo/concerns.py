@@ -172,10 +172,14 @@ class ReportRow:
     reporter_name: str
     reporter_phone: str
     reporter_email: str
-    child: int | None  # linked by identity number on receipt; None: name and address only
+    child: int | None  # None: named by name and address only, not yet linked
     given_identity_number: str
     given_name: str
     given_address: str
+    # Linked on receipt by the exact identity number (nobody), or by intake confirming a
+    # match on name and address (the caseworker, later).
+    linked_by: str | None
+    linked_at: datetime | None
     what_seen: str
     urgency: str
     feedback_requested_at: datetime | None
@@ -358,6 +362,8 @@ class _Drawer:
         `busy`, not one the county already has under investigation. A few random tries, then
         a scan: a county of any size costs about the same per report."""
         pool = self.pool.get(code, [])
+        if not pool:
+            return None
 
         def fine(index: int) -> bool:
             return (
@@ -440,6 +446,12 @@ class _Drawer:
         if feedback is None:
             feedback = not public and rng.random() < 0.6
         urgent = rng.random() < (0.3 if category == "police" else 0.12)
+        if not linked:
+            linked_by, linked_at = None, None
+        elif by_number:
+            linked_by, linked_at = None, received
+        else:
+            linked_by, linked_at = self.intake_staff(code), self.after(received, 0, 1)
         self.out.reports.append(
             ReportRow(
                 code, received, "public" if public else "professional", category, staff, unit,
@@ -447,7 +459,7 @@ class _Drawer:
                 row.identity_number if by_number else "",
                 f"{row.first_name} {row.last_name}",
                 "" if by_number else f"{row.street_address}, {row.postal_code} {row.city}",
-                what_seen or rng.choice(WHAT_SEEN[category]),
+                linked_by, linked_at, what_seen or rng.choice(WHAT_SEEN[category]),
                 "acute" if urgent else "not_acute",
                 # A professional asks on the form, when sending it (ANM-6).
                 received if feedback else None,
@@ -494,14 +506,13 @@ class _Drawer:
         )  # fmt: skip
         return investigation
 
-    def answer(self, report: int, decision: str, decided: datetime, *,
-               withheld: bool = False) -> None:  # fmt: skip
+    def answer(self, report: int, decision: str, decided: datetime) -> None:
         """Feedback (ANM-6) and the offer of a meeting (ANM-7) after a decision."""
         rng = self.rng
         row = self.out.reports[report]
         by = self.intake_staff(row.municipality)
         week_passed = decided.date() + timedelta(days=7) < self.today
-        if row.feedback_requested_at and not withheld:
+        if row.feedback_requested_at:
             # Most are answered in time; some that asked are still owed an answer, late.
             if decision == "under_way":
                 give = rng.random() < 0.85
@@ -514,10 +525,10 @@ class _Drawer:
                 at = self.after(decided, 0, (self.today - decided.date()).days)
             if give:
                 self.out.feedback.append(FeedbackRow(report, decision, by, at))
-        elif row.reporter_kind == "professional" and not withheld and rng.random() < 0.2:
+        elif row.reporter_kind == "professional" and rng.random() < 0.2:
             # The board may inform without being asked.
             self.out.feedback.append(FeedbackRow(report, decision, by, self.after(decided, 1, 5)))
-        if not row.anonymous and not withheld and rng.random() < 0.35:
+        if not row.anonymous and rng.random() < 0.35:
             offered = self.after(decided, 1, 4)
             answer = rng.choice(("accepted", "accepted", "declined", "pending"))
             answered = self.after(offered, 1, 6) if answer != "pending" else None
@@ -618,6 +629,8 @@ class _Drawer:
             if DEMO_SCHOOL in units and i not in self.used and i not in self.busy
             and self.c.children[i].guardians
         )  # fmt: skip
+        if not pupils:
+            return  # a county too small to spare a pupil
         child = self.rng.choice(pupils)
         before = self.moment(self.day(self.rng.randint(200, 240)))
         earlier = self.report(code, "school", child, before, staff=SEED_REPORTER,
@@ -726,7 +739,8 @@ def write_concerns(county: County, today: date, progress: Callable[[str], None])
         return units[(org_names[org], name)]
 
     named = [
-        *(r.reporter_staff for r in drawn.reports), *(p.decided_by for p in drawn.protections),
+        *(r.reporter_staff for r in drawn.reports), *(r.linked_by for r in drawn.reports),
+        *(p.decided_by for p in drawn.protections),
         *(i.decided_by for i in drawn.initials), *(i.extended_by for i in drawn.initials),
         *(i.caseworker for i in drawn.investigations), *(i.opened_by for i in drawn.investigations),
         *(i.extended_by for i in drawn.investigations), *(f.given_by for f in drawn.feedback),
@@ -803,8 +817,7 @@ def write_concerns(county: County, today: date, progress: Callable[[str], None])
                 reporter_phone=row.reporter_phone, reporter_email=row.reporter_email,
                 child_id=children.get(row.child), given_identity_number=row.given_identity_number,
                 given_name=row.given_name, given_address=row.given_address,
-                # Linked on receipt by the exact identity number: nobody confirmed a match.
-                linked_at=row.received_at if row.child is not None else None,
+                linked_by_id=staff(row.linked_by), linked_at=row.linked_at,
                 what_seen=row.what_seen, urgency=row.urgency,
                 feedback_requested_at=row.feedback_requested_at,
             )

@@ -117,12 +117,20 @@ def test_most_reports_linked_by_identity_number_a_few_left_to_intake(county, db)
     unlinked = [r for r in rows if r.child is None]
     assert len(linked) > 0.8 * len(rows)
     assert unlinked
-    for r in linked:
+    by_number = [r for r in linked if r.given_identity_number]
+    assert len(by_number) > 0.8 * len(linked)
+    for r in by_number:
+        # An exact identity number links on receipt; nobody had to confirm it.
         assert r.linked_at == r.received_at
         assert r.linked_by_id is None
-        if r.given_identity_number:
-            assert r.given_identity_number == r.child.identity_number
-            assert 980 <= int(parse_identity_number(r.given_identity_number).digits[8:11]) <= 999
+        assert r.given_identity_number == r.child.identity_number
+        assert 980 <= int(parse_identity_number(r.given_identity_number).digits[8:11]) <= 999
+    for r in linked:
+        if not r.given_identity_number:
+            # Named by name and address: linked only when intake confirmed the match.
+            assert r.linked_by_id is not None
+            assert r.linked_at > r.received_at
+            assert r.given_name == f"{r.child.first_name} {r.child.last_name}"
     for r in unlinked:
         # Name and address of a child the county knows: a match for intake to confirm.
         assert r.given_identity_number == ""

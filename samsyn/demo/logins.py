@@ -44,6 +44,9 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
               ((DEMO_SCHOOL, Role.SCHOOL_COUNSELLOR),)),
     DemoLogin("skolskoterska", "Lena", "Holm", "Skolsköterska",
               ((DEMO_SCHOOL, Role.SCHOOL_NURSE),)),
+    # Intake (mottagning): the municipality's reports of concern arrive in this unit's queue.
+    DemoLogin("mottagning", "Lisa", "Bergqvist", "Socialsekreterare",
+              ((f"{SOCIAL_OREBRO}/Barn och unga – mottagning", Role.CASEWORKER),)),
     DemoLogin("enhetschef", "Anders", "Sjöberg", "Enhetschef",
               ((f"{SOCIAL_OREBRO}/Barn och unga – utredning", Role.UNIT_MANAGER),)),
     DemoLogin("polis", "Erik", "Dahl", "Barnutredare",

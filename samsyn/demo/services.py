@@ -22,6 +22,7 @@ from samsyn.access.models import LegalBasis, LegalGround
 from samsyn.accounts.models import User
 from samsyn.children.models import Child, Guardian, Guardianship, Involvement
 from samsyn.consent.models import Consent
+from samsyn.demo.concerns import write_concerns
 from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
@@ -92,6 +93,7 @@ def build_county(
     county = generate_county(seed=seed, children=children, year=year, today=today)
     progress(_("Writing the directory and staff…"))
     write_county(county, progress)
+    write_concerns(county, today, progress)
     state = DemoState.objects.create(
         seed=seed,
         children=children,

@@ -94,6 +94,8 @@ def my_report(request: HttpRequest, report_id: int) -> HttpResponse:
 @refusals
 def ask_feedback(request: HttpRequest, report_id: int) -> HttpResponse:
     def act() -> str:
+        # Opened as its page opens it: another's report is a 404, and the attempt audited.
+        selectors.my_report_for(request.actor, report_id=report_id)
         services.request_feedback(actor=request.actor, report_id=report_id)
         return _detail_url(report_id)
 

@@ -131,7 +131,9 @@ def test_an_analyst_holds_no_child_and_files_no_report_403_audited(kommun, child
     body = {"what_seen": SEEN, "urgency": "acute", "identity_number": child.identity_number}
     response = post(token_client(analyst)[0], URL, body)
     assert response.status_code == 403
-    assert Entry.objects.filter(outcome="denied", object_type="role_permission").exists()
+    assert Entry.objects.filter(
+        outcome="denied", object_type="role_permission", staff_id=analyst.staff_id
+    ).exists()
 
 
 def test_the_author_lists_and_reads_their_reports_with_the_feedback(nurse, child):
@@ -153,7 +155,7 @@ def test_the_author_lists_and_reads_their_reports_with_the_feedback(nurse, child
     assert one["feedback"]["answer"] == "under_way"
     assert set(one["feedback"]) == {"answer", "given_at"}  # nothing more (ANM-6)
     assert Entry.objects.filter(action="read", object_type="report", object_id=str(ids[0])).exists()
-    assert Entry.objects.filter(object_type="report_list").exists()
+    assert Entry.objects.filter(object_type="report_list", staff_id=nurse.staff_id).exists()
 
 
 def test_anm_6_asking_for_feedback_later_over_a_session(nurse, child):
@@ -164,7 +166,12 @@ def test_anm_6_asking_for_feedback_later_over_a_session(nurse, child):
     asked = client.post(f"{URL}/{created['id']}/feedback-request")
     assert asked.status_code == 200
     assert asked.json()["feedback_requested_at"] is not None
-    assert Entry.objects.filter(action="report_feedback_requested").count() == 1
+    assert (
+        Entry.objects.filter(
+            action="report_feedback_requested", object_id=str(created["id"])
+        ).count()
+        == 1
+    )
 
 
 def test_a_colleagues_report_is_a_404_audited_as_denied(nurse, child):
@@ -178,5 +185,8 @@ def test_a_colleagues_report_is_a_404_audited_as_denied(nurse, child):
     assert client.post(f"{URL}/{report_id}/feedback-request").status_code == 404
     assert client.get(f"{URL}/999999").json() == client.get(f"{URL}/{report_id}").json()
     assert client.get(URL).json()["count"] == 0
-    assert Entry.objects.filter(outcome="denied", object_type="report").count() >= 2
+    denied = Entry.objects.filter(
+        outcome="denied", object_type="report", staff_id=colleague.staff_id
+    )
+    assert denied.count() == 4  # the two reads, the request, the missing one
     assert Report.objects.get().feedback_requested_at is None

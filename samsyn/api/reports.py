@@ -103,6 +103,7 @@ class FeedbackOut(Schema):
 
 class NextStepOut(Schema):
     code: str = Field(..., description="protection or initial_assessment")
+    period: str = Field(..., description="The rule in words, e.g. 14 days.")
     due: datetime.date = Field(..., description="The last day, from the rule held as data.")
     reference: str
 

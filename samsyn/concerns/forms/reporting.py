@@ -5,6 +5,7 @@ municipality) is the service's, so the page and the API say the same."""
 from __future__ import annotations
 
 from django import forms
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.access.actor import Actor
@@ -43,7 +44,8 @@ class ChildFields(forms.Form):
         label=_("What have you seen or heard?"), max_length=services.MAX_WHAT_SEEN, rows=8,
     )  # fmt: skip
     urgency = forms.ChoiceField(
-        label=_("Does the child need protection now?"), choices=Report.Urgency.choices,
+        label=_("Does the child need protection now?"),
+        choices=[(value, capfirst(label)) for value, label in Report.Urgency.choices],
         widget=forms.RadioSelect, help_text=URGENCY_HELP,
     )  # fmt: skip
 
@@ -87,7 +89,9 @@ class ReportForm(ChildFields):
         )
         if len(categories) > 1:
             labels = dict(Report.ReporterCategory.choices)
-            self.fields["reporter_category"].choices = [(c, labels[c]) for c in categories]
+            self.fields["reporter_category"].choices = [
+                (c, capfirst(labels[c])) for c in categories
+            ]
             self.fields["reporter_category"].widget = forms.RadioSelect(
                 choices=self.fields["reporter_category"].choices
             )

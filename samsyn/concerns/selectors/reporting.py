@@ -153,6 +153,7 @@ def my_report_for(actor: Actor, *, report_id: int) -> SentReport:
 @dataclass(frozen=True)
 class NextStep:
     code: str
+    period: str  # the rule in words: "14 days"
     due: datetime.date
     reference: str
 
@@ -168,7 +169,7 @@ def next_steps(report: Report) -> list[NextStep]:
         )
     }
     return [
-        NextStep(code, rule.due(received), rule.reference)
+        NextStep(code, rule.period, rule.due(received), rule.reference)
         for code in (DeadlineRule.Code.PROTECTION, DeadlineRule.Code.INITIAL_ASSESSMENT)
         if (rule := rules_by_code.get(code)) is not None
     ]

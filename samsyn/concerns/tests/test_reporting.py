@@ -312,7 +312,9 @@ def test_anm_1_only_a_school_may_report_as_a_preschool(kommun, intake, child):
 
 def test_the_reporters_contact_is_prefilled_and_the_phone_editable(counsellor, child):
     client = sign_in(Client(), counsellor)
-    assert 'value="0581-123 45"' in client.get(NEW).text
+    form = client.get(NEW).text
+    assert 'value="0581-123 45"' in form
+    assert f"Du anmäler som {counsellor.staff.name}, Lärkan (kurator@skola.example)" in form
     post_form(client, NEW, form_data(identity_number=child.identity_number))
     report = Report.objects.get()
     assert (report.reporter_phone, report.reporter_email) == ("0581-999", "kurator@skola.example")

@@ -1,5 +1,7 @@
 from django.urls import include, path
 
+from samsyn.concerns.views import reporting as public_reporting
+
 urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("accounts/", include("samsyn.accounts.urls")),
@@ -11,4 +13,7 @@ urlpatterns = [
     path("concerns/", include("samsyn.concerns.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
+    # A report of concern from anyone, at a short Swedish address to give out (issue 9).
+    path("anmalan/", public_reporting.public_report, name="public_report"),
+    path("anmalan/kvitto/", public_reporting.public_receipt, name="public_report_receipt"),
 ]

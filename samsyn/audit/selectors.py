@@ -74,6 +74,10 @@ ACTIONS = {
     "family_reply": _("reply from the family"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
+    # Filing a report of concern (issue 9).
+    "report_filed": _("report of concern filed"),
+    "report_filed_public": _("report of concern filed by a member of the public"),
+    "report_feedback_requested": _("feedback on a report of concern asked for"),
 }
 # … on the ground of …
 BASES = {
@@ -116,6 +120,7 @@ OBJECTS = {
     "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
     "report": _("a report of concern"),
+    "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}

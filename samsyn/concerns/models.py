@@ -322,3 +322,20 @@ class MeetingOffer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.report} · {self.get_answer_display()}"
+
+
+class PublicSubmission(models.Model):
+    """One report a member of the public filed, kept only to count them per client address for
+    the rate limit (issue 9: abuse without a third-party service). Deliberately not linked to
+    the report: an anonymous report must not be traceable to an address through Samsyn. The
+    address is held as a keyed hash, never in clear, and rows older than the window are
+    deleted at the next public filing."""
+
+    client_key = models.CharField(max_length=64)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["client_key", "at"]), models.Index(fields=["at"])]
+
+    def __str__(self) -> str:
+        return f"{self.client_key[:8]}… · {self.at:%Y-%m-%d %H:%M}"

@@ -178,3 +178,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": "WARNING"},
 }
+
+# Reports of concern from the public (issue 9): at most this many reports per client address
+# in a sliding hour (counted in the database, so every app process shares the count), and a
+# request body of at most this many bytes (the form has no attachments; anything larger is
+# refused before it is parsed).
+SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
+SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
+# How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
+# address from the connection (REMOTE_ADDR); behind one load balancer, 1.
+SAMSYN_TRUSTED_PROXIES = 0

@@ -195,7 +195,7 @@ def decide_initial_assessment(
     assessment.save()
     _bump(report)
     _record(
-        actor, report, access_decision, "initial_assessment_decided", decision=decision,
+        actor, report, access_decision, "initial_assessment_decided", outcome=decision,
         investigation_id=investigation.pk if investigation else None,
     )  # fmt: skip
     return assessment

@@ -190,7 +190,8 @@ def test_anm_4_opening_an_investigation_gives_the_unit_the_child():
     assert (investigation.unit, investigation.caseworker) == (team, caseworker.staff)
     assert investigation.organisation == report.organisation
     assert Involvement.objects.filter(child=report.child, unit=team).exists()
-    assert events("investigation_opened") and events("initial_assessment_decided")
+    assert events("investigation_opened")
+    assert events("initial_assessment_decided")
     # The investigator now reads the report about the child.
     selectors.report_page_for(actor_of(caseworker), report_id=report.pk)
 

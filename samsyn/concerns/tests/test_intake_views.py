@@ -8,6 +8,7 @@ import datetime
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext, override
 
 from samsyn.concerns.models import Report
 from samsyn.concerns.tests.factories import (
@@ -94,7 +95,14 @@ def test_a_public_report_has_no_feedback_page(actor_client):
     report = ReportFactory(public=True)
     InitialAssessmentFactory(report=report, not_opened=True)
     client = actor_client(unit=report.intake_unit)
-    assert "professional reporters only" in client.get(url("intake_report", report.pk)).text
+    page = client.get(url("intake_report", report.pk)).text
+    with override("sv"):
+        why = gettext(
+            "No feedback: the law gives feedback to professional reporters only, not to members "
+            "of the public (SoL 19 kap. 6 §)."
+        )
+    assert why in page
+    assert url("intake_feedback", report.pk) not in page
     assert client.get(url("intake_feedback", report.pk)).status_code == 403
 
 

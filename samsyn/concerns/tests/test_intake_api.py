@@ -35,7 +35,8 @@ def test_the_queue_and_a_report_for_intake(actor_client):
     one = client.get(f"{BASE}/intake/{report.pk}")
     assert one.status_code == 200
     assert one.json()["version"] == 1
-    assert Entry.objects.filter(object_type="report", object_id=str(report.pk)).exists()
+    read = Entry.objects.filter(object_type="report", staff_id=client.actor.staff.pk).get()
+    assert read.object_id == str(report.pk)
 
 
 def test_sek_4_another_unit_gets_404_and_an_empty_queue(actor_client):

@@ -235,7 +235,7 @@ def _step(step: dl.Step | None) -> dict | None:
 
 
 def _one(report: Report, name: str):
-    return getattr(report, name) if dl._has(report, name) else None
+    return getattr(report, name) if dl.has_one(report, name) else None
 
 
 def _report_out(view: selectors.ReportView) -> dict:
@@ -278,7 +278,7 @@ def _report_out(view: selectors.ReportView) -> dict:
         "history": [
             {"id": other.pk, "reference": other.reference, "received_at": other.received_at,
              "reporter_category": other.reporter_category,
-             "decision": (a.decision or None) if (a := dl._assessment_of(other)) else None}
+             "decision": (a.decision or None) if (a := dl.assessment_of(other)) else None}
             for other in view.history
         ],
     }  # fmt: skip

@@ -103,14 +103,14 @@ def investigation_due(investigation: Investigation, rules: dict[str, DeadlineRul
     return rule.due(investigation.opened_on) if rule else None
 
 
-def _assessment_of(report: Report) -> InitialAssessment | None:
+def assessment_of(report: Report) -> InitialAssessment | None:
     try:
         return report.initial_assessment
     except InitialAssessment.DoesNotExist:
         return None
 
 
-def _has(report: Report, name: str) -> bool:
+def has_one(report: Report, name: str) -> bool:
     try:
         return getattr(report, name) is not None
     except ObjectDoesNotExist:  # a missing reverse one-to-one
@@ -124,12 +124,12 @@ def report_steps(
     queue selects the assessments and the feedback with the report)."""
     today = today or timezone.localdate()
     rules = deadline_rules() if rules is None else rules
-    assessment = _assessment_of(report)
+    assessment = assessment_of(report)
     steps = []
     if rule := rules.get(Code.PROTECTION):
         steps.append(
             _step(Code.PROTECTION, rule.get_code_display(), protection_due(report, rules),
-                  rule_label(rule), _has(report, "protection"), today)
+                  rule_label(rule), has_one(report, "protection"), today)
         )  # fmt: skip
     if rule := rules.get(Code.INITIAL_ASSESSMENT):
         extended = bool(assessment and assessment.extended_until)
@@ -146,7 +146,7 @@ def report_steps(
         label = _("at once · %(reference)s") % {"reference": rule.reference}
         steps.append(
             _step(Code.FEEDBACK, rule.get_code_display(), due,
-                  label if at_once else rule_label(rule), _has(report, "feedback"), today,
+                  label if at_once else rule_label(rule), has_one(report, "feedback"), today,
                   at_once=at_once)
         )  # fmt: skip
     return steps

@@ -17,6 +17,7 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
@@ -73,25 +74,15 @@ def open_reports() -> Q:
 # ---------------------------------------------------------------------------- state
 
 
-class State:
-    NEW = "new"
-    LINKED = "linked"
-    PROTECTION_ASSESSED = "protection_assessed"
-    DECIDED = "decided"
-    FEEDBACK_GIVEN = "feedback_given"
-
-
 def state_label(report: Report) -> str:
-    from django.utils.translation import gettext as _
-
-    assessment = dl._assessment_of(report)
+    assessment = dl.assessment_of(report)
     if assessment is not None and assessment.decision:
-        if dl._has(report, "feedback"):
+        if dl.has_one(report, "feedback"):
             return _("%(decision)s; feedback given") % {
                 "decision": assessment.get_decision_display()
             }
         return str(assessment.get_decision_display())
-    if dl._has(report, "protection"):
+    if dl.has_one(report, "protection"):
         return _("protection assessed, initial assessment under way")
     if report.child_id is None:
         return _("new: not linked to a child")
@@ -229,15 +220,15 @@ class ReportView:
 
     @property
     def has_protection(self) -> bool:
-        return dl._has(self.report, "protection")
+        return dl.has_one(self.report, "protection")
 
     @property
     def has_feedback(self) -> bool:
-        return dl._has(self.report, "feedback")
+        return dl.has_one(self.report, "feedback")
 
     @property
     def has_meeting_offer(self) -> bool:
-        return dl._has(self.report, "meeting_offer")
+        return dl.has_one(self.report, "meeting_offer")
 
     @property
     def decided(self) -> bool:
@@ -261,7 +252,7 @@ def report_page_for(actor: Actor, *, report_id: int, obj: str = "report") -> Rep
         )  # fmt: skip
     return ReportView(
         report, decision, dl.report_steps(report, rules=rules_), history,
-        report.intake_unit_id == actor.unit.pk, dl._assessment_of(report), state_label(report),
+        report.intake_unit_id == actor.unit.pk, dl.assessment_of(report), state_label(report),
     )  # fmt: skip
 
 

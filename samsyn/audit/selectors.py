@@ -78,6 +78,18 @@ ACTIONS = {
     "report_filed": _("report of concern filed"),
     "report_filed_public": _("report of concern filed by a member of the public"),
     "report_feedback_requested": _("feedback on a report of concern asked for"),
+    # Intake of reports of concern (DOMAIN ANM-3…ANM-7).
+    "report_linked": _("report linked to a child"),
+    "protection_assessed": _("protection assessment recorded"),
+    "initial_assessment_decided": _("initial assessment decided"),
+    "initial_assessment_extended": _("initial assessment extended"),
+    "investigation_opened": _("investigation opened"),
+    "investigation_extended": _("investigation extended"),
+    "investigation_finished": _("investigation finished"),
+    "feedback_given": _("feedback given to the reporter"),
+    "feedback_request_recorded": _("reporter's request for feedback recorded"),
+    "meeting_offered": _("meeting offered"),
+    "meeting_offer_answered": _("answer to the offer of a meeting recorded"),
 }
 # … on the ground of …
 BASES = {
@@ -122,6 +134,9 @@ OBJECTS = {
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
+    "report_queue": _("the intake queue of reports of concern"),
+    "report_match": _("children a report of concern may be about"),
+    "concerns_overdue_list": _("overdue reports of concern and investigations"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -6,6 +6,7 @@ from django.views.i18n import set_language as django_set_language
 
 from samsyn.access import rules
 from samsyn.access.http import actor_required, public
+from samsyn.concerns.selectors import intake as concerns
 from samsyn.core import selectors
 from samsyn.directory.models import Role
 from samsyn.plans.selectors import cases as sips
@@ -29,6 +30,13 @@ def home(request):
         context["offers"] = sips.pending_offers_for(actor)
         context["meetings"] = sip_meetings.upcoming_meetings_for(actor)
         context["consent_alerts"] = consents.consent_alerts_for(actor)
+        # Intake of reports of concern: the queue's counts for who works there, and the overdue
+        # reports and investigations of the unit for them and for a unit manager (issue 9).
+        in_intake = concerns.intake_of(actor) is not None
+        if in_intake:
+            context["intake_counts"] = concerns.queue_counts(actor)
+        if in_intake or role == Role.UNIT_MANAGER:
+            context["concerns_overdue"] = concerns.overdue_for_unit(actor)
     if role == Role.UNIT_MANAGER:
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)

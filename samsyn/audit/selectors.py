@@ -74,6 +74,9 @@ ACTIONS = {
     "family_reply": _("reply from the family"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
+    "consultation_asked": _("consultation asked"),
+    "consultation_answered": _("consultation answered"),
+    "consultation_linked": _("consultation linked to the child"),
 }
 # … on the ground of …
 BASES = {
@@ -89,6 +92,9 @@ BASES = {
     "search": _("each row on its own ground"),
     "sip_list": _("each row on its own ground"),
     "none": _("no ground"),
+    # A consultation not linked to a child: the unit that asked, or the one asked, reads it.
+    "consultation_asker": _("the unit that asked the consultation"),
+    "consultation_consulted": _("the unit or organisation asked for the consultation"),
 }
 # … and what it was done to.
 OBJECTS = {
@@ -117,6 +123,8 @@ OBJECTS = {
     "api_token": _("API token"),
     "report": _("a report of concern"),
     "investigation": _("an investigation"),
+    "consultation": _("a consultation"),
+    "consultation_list": _("the list of consultations"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

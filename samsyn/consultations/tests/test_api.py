@@ -6,6 +6,7 @@ import json
 
 import pytest
 from django.test import Client
+from django.utils.translation import gettext, override
 
 from samsyn.access.models import Category, Purpose
 from samsyn.accounts.tests.helpers import sign_in
@@ -17,6 +18,23 @@ from samsyn.directory.models import Role
 from .conftest import actor_in
 
 pytestmark = pytest.mark.django_db
+
+
+def _sv(msgid: str) -> str:
+    with override("sv"):
+        return gettext(msgid)
+
+
+# The pages and the API speak Swedish by default: the tests look for the translated words.
+NOT_A_REPORT = _sv(
+    "A consultation never fulfils the duty to report. If you know or suspect that a child is "
+    "being harmed, report it to social services at once (SoL 2025:400 19 kap. 1 §)."
+)[:40]
+NO_CONSENT = _sv(
+    "No consent covers %(organisation)s: the child's own, or the guardians', to sharing "
+    "%(category)s information with %(organisation)s. Record the consent first; until then the "
+    "consultation stays anonymous."
+).split("%(organisation)s")[0]
 
 URL = "/api/consultations"
 QUESTION = "Hur bemöter vi en elev som slutat äta i skolan?"
@@ -45,7 +63,7 @@ def test_kon_1_ask_answer_and_read_over_the_api(county):
     assert asked.status_code == 200, asked.content
     body = asked.json()
     assert body["child"] is None
-    assert "never fulfils the duty to report" in body["not_a_report_of_concern"]
+    assert NOT_A_REPORT in body["not_a_report_of_concern"]
     consultation_id = body["id"]
     received = bup.get(URL, {"box": "received"}).json()
     assert [item["id"] for item in received["items"]] == [consultation_id]
@@ -85,7 +103,7 @@ def test_kon_1_link_over_the_api_only_with_consent(county):
     body = {"identity_number": county.child.identity_number}
     refused = post(school, link, body)
     assert refused.status_code == 400
-    assert "No consent covers" in refused.json()["messages"][0]
+    assert NO_CONSENT in refused.json()["messages"][0]
     for guardian in county.guardians:
         ConsentFactory(
             child=county.child, guardian=guardian, receiving_organisation=county.bup,

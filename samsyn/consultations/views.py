@@ -3,8 +3,9 @@ and linking to a child. Thin: parse, call one selector or service, render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.http import HttpRequest
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
@@ -107,6 +108,9 @@ def answer(request: HttpRequest, consultation_id: int):
     consultation, _decision = selectors.consultation_for(actor, consultation_id=consultation_id)
     if not selectors.is_consulted(actor, consultation):
         raise AccessDenied("consultations.answer")
+    if consultation.answered:
+        messages.info(request, _("The consultation is already answered."))
+        return redirect(_detail_url(consultation.pk))
     form = forms.AnswerForm(request.POST if request.method == "POST" else None)
 
     def save(data: dict) -> str:
@@ -129,6 +133,9 @@ def link(request: HttpRequest, consultation_id: int):
     consultation, _decision = selectors.consultation_for(actor, consultation_id=consultation_id)
     if not selectors.is_asker(actor, consultation):
         raise AccessDenied("consultations.link")
+    if consultation.linked:
+        messages.info(request, _("The consultation is already linked to a child."))
+        return redirect(_detail_url(consultation.pk))
     form = forms.LinkForm(request.POST if request.method == "POST" else None)
 
     def save(data: dict) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 import pytest
 
 from samsyn.access.actor import Actor
+from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianFactory,
@@ -35,6 +36,13 @@ class County:
     caseworker: Actor
     child: object
     guardians: list
+    # Audit rows outlive the tests that wrote them (nothing may delete them, not even a browser
+    # test's flush): a test reads only the rows written after its county was made.
+    audit_since: int = 0
+
+    def entries(self, **filters) -> list:
+        rows = Entry.objects.filter(id__gt=self.audit_since, **filters)
+        return list(rows.order_by("id"))
 
     @property
     def bup(self):
@@ -47,6 +55,7 @@ def actor_in(unit, role) -> Actor:
 
 @pytest.fixture
 def county(db) -> County:
+    audit_since = Entry.objects.order_by("-id").values_list("id", flat=True).first() or 0
     region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
     orebro = PrincipalFactory(name="Örebro kommun", code="1880")
     kumla = PrincipalFactory(name="Kumla kommun", code="1881")
@@ -76,4 +85,5 @@ def county(db) -> County:
         clinician=actor_in(bup, Role.CLINICIAN),
         other_clinician=actor_in(bup_other, Role.CLINICIAN),
         caseworker=actor_in(social, Role.CASEWORKER), child=child, guardians=guardians,
+        audit_since=audit_since,
     )  # fmt: skip

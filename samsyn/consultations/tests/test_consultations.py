@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext, override
 
 from samsyn.access.models import Category, Purpose
-from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.common.errors import AccessDenied
 from samsyn.consent.models import Consent
@@ -63,15 +62,11 @@ def consent_to_bup(county, category=Category.SCHOOL, guardians=None, **fields):
         )  # fmt: skip
 
 
-def entries(**filters):
-    return list(Entry.objects.filter(**filters).order_by("id"))
-
-
 def test_kon_1_an_asked_consultation_names_no_child_and_its_asking_is_audited(county):
     consultation = ask(county)
     assert consultation.child_id is None
     assert consultation.category == Category.SCHOOL
-    (row,) = entries(action="consultation_asked")
+    (row,) = county.entries(action="consultation_asked")
     assert (row.child_id, row.object_type, row.object_id) == (
         None, "consultation", str(consultation.pk),
     )  # fmt: skip
@@ -89,7 +84,7 @@ def test_kon_1_text_shaped_like_an_identity_number_is_refused(county, text):
     with pytest.raises(ValidationError):
         ask(county, question=text)
     assert not Consultation.objects.exists()
-    assert not entries(action="consultation_asked")
+    assert not county.entries(action="consultation_asked")
 
 
 @pytest.mark.parametrize(
@@ -168,7 +163,7 @@ def test_kon_1_the_consulted_unit_sees_it_answers_and_the_asker_reads_the_answer
         in school.get(reverse("consultations:detail", args=[consultation.pk])).content.decode()
     )
     # Every read and change is in the log, with no child: the consultation names none.
-    rows = entries(object_type__startswith="consultation")
+    rows = county.entries(object_type__startswith="consultation")
     assert {row.action for row in rows} == {"consultation_asked", "read", "consultation_answered"}
     assert all(row.child_id is None for row in rows)
     reads = [r for r in rows if r.action == "read" and r.object_type == "consultation"]
@@ -233,7 +228,7 @@ def test_kon_1_a_third_organisation_does_not_see_it(county, actor_client):
         services.answer_consultation(
             actor=county.caseworker, consultation_id=consultation.pk, answer="x"
         )
-    denied = entries(outcome="denied", object_type="consultation")
+    denied = county.entries(outcome="denied", object_type="consultation")
     assert denied
     assert all(row.staff_id == county.caseworker.staff.pk for row in denied)
     # A missing one answers the same.
@@ -263,7 +258,7 @@ def test_kon_1_never_linked_without_consent(county):
     assert NO_CONSENT in refused.value.messages[0]
     consultation.refresh_from_db()
     assert consultation.child_id is None
-    assert not entries(action="consultation_linked")
+    assert not county.entries(action="consultation_linked")
 
 
 @pytest.mark.parametrize(
@@ -305,7 +300,7 @@ def test_kon_1_linked_with_consent_by_the_asking_unit_and_audited(county):
     link(county, consultation)
     consultation.refresh_from_db()
     assert (consultation.child, consultation.linked_by) == (county.child, county.counsellor.staff)
-    (row,) = entries(action="consultation_linked")
+    (row,) = county.entries(action="consultation_linked")
     assert row.child_id == county.child.pk
     assert row.object_id == str(consultation.pk)
     assert len(row.detail["consent_ids"]) == 2
@@ -329,7 +324,7 @@ def test_kon_1_only_a_child_the_asker_works_with_is_linked(county):
     with pytest.raises(ValidationError) as refused:
         link(county, consultation, number=stranger.identity_number)
     assert "identity_number" in refused.value.error_dict
-    assert entries(outcome="denied", child_id=stranger.pk)
+    assert county.entries(outcome="denied", child_id=stranger.pk)
     consultation.refresh_from_db()
     assert consultation.child_id is None
 
@@ -373,7 +368,7 @@ def test_kon_1_after_linking_reads_are_reads_of_the_child_through_access(county)
     assert decision.basis == "consent"
     _c, decision = selectors.consultation_for(county.counsellor, consultation_id=consultation.pk)
     assert decision.basis in {"participation", "involvement"}
-    reads = entries(action="read", object_type="consultation", outcome="allowed")
+    reads = county.entries(action="read", object_type="consultation", outcome="allowed")
     assert [row.child_id for row in reads] == [county.child.pk, county.child.pk]
     assert reads[0].basis["basis"] == "consent"
     assert reads[0].basis["consent_id"]
@@ -387,7 +382,7 @@ def test_kon_1_a_withdrawn_consent_closes_the_linked_consultation_to_the_consult
     Consent.objects.filter(child=county.child).update(withdrawn_at=timezone.now())
     with pytest.raises(ConsultationNotFound):
         selectors.consultation_for(county.clinician, consultation_id=consultation.pk)
-    assert entries(outcome="denied", object_type="consultation", child_id=county.child.pk)
+    assert county.entries(outcome="denied", object_type="consultation", child_id=county.child.pk)
     assert list(selectors.consultations_of(county.clinician, selectors.RECEIVED)) == []
     # The asker, whose record it is, still reads it.
     assert selectors.consultation_for(county.counsellor, consultation_id=consultation.pk)

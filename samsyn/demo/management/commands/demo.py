@@ -116,6 +116,7 @@ class Command(BaseCommand):
                 )
         worker = self._start_worker()
         # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
+        signal.signal(signal.SIGINT, _interrupt)
         signal.signal(signal.SIGTERM, _interrupt)
         try:
             self._banner(url, serving=True)
@@ -130,6 +131,7 @@ class Command(BaseCommand):
         except KeyboardInterrupt:
             pass
         finally:
+            _ignore_stop_signals()
             self._stop(worker)
 
     def _start_worker(self) -> subprocess.Popen:
@@ -189,7 +191,17 @@ class Command(BaseCommand):
 
 
 def _interrupt(signum, frame) -> None:
+    # The first signal stops the demo; a repeated one (an impatient `kill`, a second Ctrl+C)
+    # must not interrupt the stopping: it printed a traceback and could leave the worker or
+    # the embedded database running.
+    _ignore_stop_signals()
     raise KeyboardInterrupt
+
+
+def _ignore_stop_signals() -> None:
+    # Until the process exits: its exit handlers stop the embedded database.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
 
 
 def _die_with_parent() -> None:

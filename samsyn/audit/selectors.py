@@ -345,11 +345,15 @@ def staff_accesses_to_child(
     keyset-paginated on (at, id). Two queries of at most size + 1 rows each, merged: the rows
     naming the child (index audit_entry_child_at) and the list reads that showed the child
     (detail.child_ids). Only staff's allowed accesses: the family's own reads and refused
-    attempts (nothing was read) are not listed.
+    attempts (nothing was read) are not listed, nor what a record's author did with what they
+    wrote (basis "author"): a report of concern's reporter filing and following it. The reporter's
+    identity can be secret from the guardians (OSL 26 kap. 5 §); the extract must not tell it.
 
     For the family portal's extract: the caller has checked that its reader may know this (a
     guardian of the child) and audits the read in the same transaction."""
-    staff_rows = Entry.objects.filter(outcome="allowed", organisation_id__isnull=False)
+    staff_rows = Entry.objects.filter(outcome="allowed", organisation_id__isnull=False).exclude(
+        basis__basis="author"
+    )
     direct = _older_than(staff_rows.filter(child_id=child_id), cursor)
     listed = _older_than(
         staff_rows.filter(object_type="child_list", detail__child_ids__contains=[child_id]),

@@ -9,6 +9,7 @@ urlpatterns = [
     path("audit/", include("samsyn.audit.urls")),
     path("sip/", include("samsyn.plans.urls")),
     path("concerns/", include("samsyn.concerns.urls")),
+    path("assessment/", include("samsyn.assessment.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
 ]

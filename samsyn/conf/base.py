@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "samsyn.consent",
     "samsyn.plans",
     "samsyn.concerns",
+    "samsyn.assessment",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",

@@ -74,6 +74,10 @@ ACTIONS = {
     "family_reply": _("reply from the family"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
+    "assessment_started": _("assessment started"),
+    "assessment_version_started": _("new assessment version started"),
+    "assessment_draft_saved": _("assessment draft saved"),
+    "assessment_finalised": _("assessment finalised"),
 }
 # … on the ground of …
 BASES = {
@@ -117,6 +121,9 @@ OBJECTS = {
     "api_token": _("API token"),
     "report": _("a report of concern"),
     "investigation": _("an investigation"),
+    "assessment": _("an assessment"),
+    "assessment_version": _("a version of an assessment"),
+    "assessment_list": _("the child's assessments"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -24,7 +24,7 @@ from samsyn.assessment.models import (
     Factor,
     RatingLevel,
 )
-from samsyn.assessment.triangle import SIDES, Area, Side
+from samsyn.assessment.triangle import NAME, SIDES, Area, Side
 from samsyn.audit import services as audit
 from samsyn.children.models import Child
 from samsyn.common.errors import NotFound
@@ -91,6 +91,7 @@ class ChildAssessments:
     may_start: bool
     own: Assessment | None
     licence: BbicLicence | None
+    triangle_name: str = NAME
 
 
 def assessments_of_child(actor: Actor, child: Child, *, purpose: str) -> ChildAssessments:

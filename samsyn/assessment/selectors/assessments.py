@@ -243,9 +243,7 @@ def comparison(assessment: Assessment, *, page: object = 1) -> Comparison:
     shown = sorted(current.object_list, key=lambda v: v.number)
     # The version just before this page, so the oldest column shows its change too.
     before = (
-        versions.filter(number__lt=shown[0].number).order_by("-number").first()
-        if shown and shown[0].number > 1
-        else None
+        versions.filter(number__lt=shown[0].number).order_by("-number").first() if shown else None
     )
     compared = ([before] if before else []) + shown
     ids = [v.pk for v in compared]

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from samsyn.api import children, directory, sip
+from samsyn.api import assessment, children, directory, sip
 from samsyn.api.auth import BearerToken, SessionActor
 
 DESCRIPTION = """\
@@ -49,3 +49,4 @@ def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRespo
 api.add_router("/directory", directory.router)
 api.add_router("/children", children.router)
 api.add_router("/sip", sip.router)
+api.add_router("/assessments", assessment.router)

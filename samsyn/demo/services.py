@@ -22,6 +22,7 @@ from samsyn.access.models import LegalBasis, LegalGround
 from samsyn.accounts.models import User
 from samsyn.children.models import Child, Guardian, Guardianship, Involvement
 from samsyn.consent.models import Consent
+from samsyn.demo.assessments import write_assessments
 from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
@@ -250,6 +251,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
         _("legal grounds"),
     )
     _write_sips(county, children, guardians, staff, organisations, principals, units, progress)
+    write_assessments(county.seed, progress)
 
 
 def _write_sips(

@@ -116,7 +116,7 @@ class DraftForm(forms.Form):
         return FieldGroup([self[n] for n in ("risk_factors", "protective_factors", "summary")])
 
     def clean(self):
-        cleaned = super().clean()
+        cleaned = super().clean() or {}
         if cleaned.get("child_heard") == "no" and not cleaned.get("child_not_heard_reason"):
             self.add_error(
                 "child_not_heard_reason", ValidationError(_("Say why the child was not heard."))

@@ -7,6 +7,7 @@ one query whatever the number of versions."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -87,7 +88,7 @@ def assessments_visible_to(actor: Actor, *, purpose: str) -> QuerySet[Assessment
 class ChildAssessments:
     """The child's assessments as the child's page shows them, and what the actor may start."""
 
-    assessments: list[Assessment]
+    assessments: Sequence[Assessment]
     may_start: bool
     own: Assessment | None
     licence: BbicLicence | None
@@ -133,7 +134,7 @@ def assessment_for(
         .first()
     )
     decision = rules.decide(actor, assessment, purpose=purpose) if assessment else rules.DENIED
-    if not decision.allowed:
+    if assessment is None or not decision.allowed:
         audit.record_denied(
             actor=actor, child_id=assessment.child_id if assessment else None, obj=obj,
             obj_id=assessment_id, purpose=purpose,
@@ -232,7 +233,7 @@ def _change(before: RatingLevel | None, now: RatingLevel | None, compared: bool)
     return "worse" if now.value < before.value else "same"
 
 
-def comparison(assessment: Assessment, *, page: object = 1) -> Comparison:
+def comparison(assessment: Assessment, *, page: int | str | None = 1) -> Comparison:
     """The versions of one page (newest page first) compared: three queries for the versions,
     one for the ratings and one for the factors, whatever the number of versions."""
     versions = AssessmentVersion.objects.filter(assessment=assessment).select_related(

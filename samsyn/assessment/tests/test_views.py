@@ -140,6 +140,7 @@ def test_a_stale_save_keeps_what_was_typed_and_shows_the_other(actor_client):
     assert response.status_code == 200
     assert "Min egen text." in html
     assert "Deras." in html
+    assert 'name="lock_version" value="3"' in html
     draft.refresh_from_db()
     assert draft.child_view == "Deras."
 

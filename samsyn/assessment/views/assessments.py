@@ -130,9 +130,9 @@ def edit(request, assessment_id: int):
         )
         return redirect("assessment:detail", assessment_id=assessment_id)
     levels = selectors.rating_levels()
-    form = forms.DraftForm(
-        request.POST if request.method == "POST" else None, draft=draft, levels=levels
-    )
+    # A copy: after a stale save the form carries the newer lock, so saving again is knowing.
+    data = request.POST.copy() if request.method == "POST" else None
+    form = forms.DraftForm(data, draft=draft, levels=levels)
 
     def save(cleaned: dict) -> str:
         try:
@@ -146,8 +146,8 @@ def edit(request, assessment_id: int):
             ) from None
         except services.StaleAssessment as stale:
             # Saving again now overwrites knowingly: the user has seen the other version.
-            form.data = form.data.copy()
-            form.data["lock_version"] = str(stale.current.lock_version)
+            if data is not None:
+                data["lock_version"] = str(stale.current.lock_version)
             raise Conflict(
                 _(
                     "Someone else saved the assessment while you were editing. What they "

@@ -46,7 +46,8 @@ def area_chart(area, versions, cells) -> AreaChart:
         width = value * BAR_UNIT
         bars.append(
             Bar(
-                y=y, text_y=y + BAR_HEIGHT - 3, width=width, label=label, value=str(value or "–"),
+                y=y, text_y=y + BAR_HEIGHT - 3, width=width, label=label,
+                value=str(value) if value else _("not assessed"),
                 fill=LATEST if index == len(versions) - 1 else EARLIER,
                 value_x=LABEL_WIDTH + width + 4,
             )
@@ -61,8 +62,13 @@ def area_chart(area, versions, cells) -> AreaChart:
 
 
 def charts(comparison) -> list[tuple[object, list[AreaChart]]]:
-    """Per side of the triangle, a chart per area over the compared versions."""
-    return [
-        (rows.side, [area_chart(row.area, comparison.versions, row.cells) for row in rows.rows])
-        for rows in comparison.sides
-    ]
+    """Per side of the triangle, a chart per area rated in any of the compared versions (an
+    area none of them assessed has nothing to draw; the table still lists it)."""
+    drawn = []
+    for rows in comparison.sides:
+        rated = [row for row in rows.rows if any(cell.level for cell in row.cells)]
+        if rated:
+            drawn.append(
+                (rows.side, [area_chart(row.area, comparison.versions, row.cells) for row in rated])
+            )
+    return drawn

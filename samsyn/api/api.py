@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from samsyn.api import children, concerns, consultations, directory, reports, sip
+from samsyn.api import assessment, children, concerns, consultations, directory, reports, sip
 from samsyn.api.auth import BearerToken, SessionActor
 
 DESCRIPTION = """\
@@ -52,3 +52,4 @@ api.add_router("/sip", sip.router)
 api.add_router("/reports", reports.router)
 api.add_router("/concerns", concerns.router)
 api.add_router("/consultations", consultations.router)
+api.add_router("/assessments", assessment.router)

@@ -93,6 +93,10 @@ ACTIONS = {
     "consultation_asked": _("consultation asked"),
     "consultation_answered": _("consultation answered"),
     "consultation_linked": _("consultation linked to the child"),
+    "assessment_started": _("assessment started"),
+    "assessment_version_started": _("new assessment version started"),
+    "assessment_draft_saved": _("assessment draft saved"),
+    "assessment_finalised": _("assessment finalised"),
 }
 # … on the ground of …
 BASES = {
@@ -145,6 +149,9 @@ OBJECTS = {
     "concerns_overdue_list": _("overdue reports of concern and investigations"),
     "consultation": _("a consultation"),
     "consultation_list": _("the list of consultations"),
+    "assessment": _("an assessment"),
+    "assessment_version": _("a version of an assessment"),
+    "assessment_list": _("the child's assessments"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

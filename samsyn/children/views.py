@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
+from samsyn.assessment.selectors import assessments as assessment_selectors
 from samsyn.children import forms, selectors, services
 from samsyn.common.forms import WithoutSummary
 from samsyn.common.pages import Conflict, handle_form, refusals
@@ -68,6 +69,9 @@ def child_detail(request, child_id: int):
             "purposes": Purpose.choices,
             "actions": selectors.child_actions_for(request.actor, view),
             "sips": plan_selectors.parties_of_child(request.actor, view.child),
+            "assessments": assessment_selectors.assessments_of_child(
+                request.actor, view.child, purpose=purpose
+            ),
         },
     )
 

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "samsyn.plans",
     "samsyn.concerns",
     "samsyn.consultations",
+    "samsyn.assessment",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",

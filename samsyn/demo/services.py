@@ -22,9 +22,9 @@ from samsyn.access.models import LegalBasis, LegalGround
 from samsyn.accounts.models import User
 from samsyn.children.models import Child, Guardian, Guardianship, Involvement
 from samsyn.consent.models import Consent
+from samsyn.demo.assessments import write_assessments
 from samsyn.demo.concerns import write_concerns
 from samsyn.demo.consultations import write_consultations
-from samsyn.demo.assessments import write_assessments
 from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState

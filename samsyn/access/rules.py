@@ -85,6 +85,12 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "children.search": CHILD_ROLES,
     # SIPs: the roles that work with children; which SIP is decided per record by restrict.
     "plans.work": CHILD_ROLES,
+    # Reports of concern: every role that works with children files one and follows it; which
+    # report an intake step may touch is decided per record (the report's own intake unit).
+    "concerns.report": CHILD_ROLES,
+    "concerns.intake": CHILD_ROLES,
+    # Anonymous consultations: the roles that work with children ask and answer them.
+    "consultations.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

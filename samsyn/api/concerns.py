@@ -30,7 +30,7 @@ from samsyn.concerns.services import intake as services
 
 router = Router(tags=["concerns"])
 
-PERMISSION = "children.search"
+PERMISSION = "concerns.intake"
 
 ReportDecision = api_enum("ReportDecision", InitialAssessment.Decision)
 ReporterKind = api_enum("ReporterKind", Report.ReporterKind)

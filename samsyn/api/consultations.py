@@ -28,7 +28,7 @@ from samsyn.consultations.models import Consultation
 
 router = Router(tags=["consultations"])
 
-PERMISSION = "plans.work"  # the roles that work with children (access.rules.CHILD_ROLES)
+PERMISSION = "consultations.work"
 
 AgeBand = api_enum("AgeBand", Consultation.AgeBand)
 ConsultationId = Annotated[int, Path(ge=1, le=MAX_ID)]

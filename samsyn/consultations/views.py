@@ -16,7 +16,7 @@ from samsyn.common.pages import handle_form, refusals
 from samsyn.consultations import forms, selectors, services
 
 # The roles that work with children (access.rules.CHILD_ROLES) ask and answer consultations.
-PERMISSION = "plans.work"
+PERMISSION = "consultations.work"
 
 
 def _detail_url(consultation_id: int) -> str:

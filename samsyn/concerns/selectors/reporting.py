@@ -38,7 +38,7 @@ CATEGORY_OF_KIND = {
 def may_report(actor: Actor) -> bool:
     """Staff who work with children file reports from Samsyn (and then follow them here);
     management and analysts hold no child and file through their organisation's own routine."""
-    return actor.role in rules.CHILD_ROLES
+    return rules.can(actor, "concerns.report")
 
 
 def reporter_categories(actor: Actor) -> list[str]:

@@ -20,7 +20,7 @@ from samsyn.plans.models import Case
 from samsyn.plans.selectors.cases import cases_visible_to
 
 # Every role that works with children reaches these pages; what each sees is access's.
-PERMISSION = "children.search"
+PERMISSION = "concerns.intake"
 FORM = "concerns/intake/form.html"
 
 

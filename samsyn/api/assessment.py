@@ -22,6 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
 from samsyn.assessment.models import Assessment, AssessmentVersion
 from samsyn.assessment.selectors import assessments as selectors
@@ -170,18 +171,6 @@ def _version_out(assessment: Assessment, version: AssessmentVersion) -> dict:
 # --- errors --------------------------------------------------------------------------------
 
 
-def _invalid(error: ValidationError) -> Status:
-    if hasattr(error, "error_dict"):
-        detail = [
-            {"loc": ["body", name], "msg": message, "type": "value_error"}
-            for name, errors in error.error_dict.items()
-            for message in ValidationError(errors).messages
-        ]
-    else:
-        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in error.messages]
-    return Status(422, {"detail": detail})
-
-
 def _refusals(view):
     """Turns the services' refusals into responses, the same for every operation."""
 
@@ -190,8 +179,7 @@ def _refusals(view):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            # The same body for an assessment that does not exist and one you may not see.
-            return Status(404, {"detail": _("Not found.")})
+            return errors.not_found()
         except rules.AccessDenied:
             return Status(403, {"detail": _("Your organisation may not write this assessment.")})
         except services.StaleAssessment as stale:
@@ -227,7 +215,7 @@ def _refusals(view):
                 },
             )
         except ValidationError as error:
-            return _invalid(error)
+            return errors.invalid(error)
 
     return wrapper
 

@@ -20,6 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.common.errors import NotFound
@@ -56,30 +57,13 @@ CHANGE: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: StaleOut}
 # --- errors --------------------------------------------------------------------------------
 
 
-def _not_found() -> Status:
-    return Status(404, {"detail": _("Not found.")})
-
-
-def _refused(error: ValidationError) -> Status:
-    """A refusal by the rules, in the shape of ninja's own 422s."""
-    if hasattr(error, "error_dict"):
-        detail = [
-            {"loc": ["body", name], "msg": message, "type": "value_error"}
-            for name, errors in error.error_dict.items()
-            for message in ValidationError(errors).messages
-        ]
-    else:
-        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in error.messages]
-    return Status(422, {"detail": detail})
-
-
 def _refusals(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            return _not_found()
+            return errors.not_found()
         except rules.AccessDenied:
             return Status(403, {"detail": _("Your unit does not take this step on this record.")})
         except (services.StaleReport, services.StaleInvestigation) as stale:
@@ -87,7 +71,7 @@ def _refusals(view):
                 409, {"detail": stale.messages[0], "messages": [], "version": stale.current}
             )
         except ValidationError as error:
-            return _refused(error)
+            return errors.invalid(error)
 
     return wrapper
 

@@ -20,6 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.common.errors import NotFound
@@ -42,32 +43,17 @@ REPORT_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 PERMISSION = "concerns.report"
 
 
-def _invalid(error: ValidationError) -> Status:
-    """A service's ValidationError in the shape of ninja's own 422s."""
-    if hasattr(error, "error_dict"):
-        detail = [
-            {"loc": ["body"] if name == "__all__" else ["body", name], "msg": message,
-             "type": "value_error"}
-            for name, errors in error.error_dict.items()
-            for message in ValidationError(errors).messages
-        ]  # fmt: skip
-    else:
-        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in error.messages]
-    return Status(422, {"detail": detail})
-
-
 def _refusals(view):
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
         except NotFound:
-            # The same body for a report that does not exist and one that is not yours.
-            return Status(404, {"detail": _("Not found.")})
+            return errors.not_found()
         except rules.AccessDenied:
             return Status(403, {"detail": _("Your role does not file reports of concern here.")})
         except ValidationError as error:
-            return _invalid(error)
+            return errors.invalid(error)
 
     return wrapper
 

@@ -144,6 +144,7 @@ OBJECTS = {
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
+    "admission": _("an admission to inpatient care"),
     "report_queue": _("the intake queue of reports of concern"),
     "report_match": _("children a report of concern may be about"),
     "concerns_overdue_list": _("overdue reports of concern and investigations"),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "samsyn.consent",
     "samsyn.plans",
     "samsyn.concerns",
+    "samsyn.discharge",
     "samsyn.consultations",
     "samsyn.assessment",
     "samsyn.portal",

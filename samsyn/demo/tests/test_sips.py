@@ -137,7 +137,8 @@ def test_caseworker_has_overdue_sips_on_the_list(county, db):
 def test_sip_9_the_demo_draws_one_open_sip_per_child(seed, children):
     county = generate_county(seed=seed, children=children, year=YEAR, today=timezone.localdate())
     open_children = [row.child for row in county.sips if row.status != Case.Status.CLOSED]
-    assert open_children and len(open_children) == len(set(open_children))
+    assert open_children
+    assert len(open_children) == len(set(open_children))
 
 
 def test_sip_9_the_demo_builds_with_one_open_sip_per_child(county, db):

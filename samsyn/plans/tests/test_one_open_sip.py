@@ -13,6 +13,7 @@ import pytest
 from django.core import serializers
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext
@@ -380,3 +381,26 @@ def test_sip_9_two_proposals_at_once_by_one_organisation_make_one_sip(
     )
     assert sorted(type(r).__name__ for r in results) == ["Opened", "SipAlreadyOpen"], results
     assert _sips(child) == 1
+
+
+def test_sip_9_the_joins_on_the_sip_list_cost_the_same_for_1_and_10(
+    actor_client, social, municipality
+):
+    client = actor_client(social)
+    url = reverse("plans:list")
+    client.get(url)  # warm the session and settings
+    joiner = _actor(municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola")
+    counts = []
+    for extra in (1, 9):
+        for _ in range(extra):
+            other = ChildFactory(municipality=municipality)
+            InvolvementFactory(child=other, unit=social.unit)
+            case = cases.propose_case(actor=social, child_id=other.pk, reason=OLD_NEED)
+            InvolvementFactory(child=other, unit=joiner.unit)
+            assert cases.open_or_join_case(actor=joiner, child_id=other.pk, reason=NEW_NEED).joined
+            assert case.parties.count() == 1
+        with CaptureQueriesContext(connection) as queries:
+            response = client.get(url)
+        assert len(response.context["joins"]) == len(counts) * 9 + 1
+        counts.append(len(queries))
+    assert counts[0] == counts[1], counts

@@ -194,8 +194,15 @@ def joins_for(actor: Actor) -> list[Party]:
         return []
     return list(
         Party.objects.filter(
-            Q(case__coordinator_id=actor.staff.pk)
-            | Q(case__coordinator__isnull=True, case__initiated_by_id=actor.staff.pk),
+            Q(
+                case__coordinator_id=actor.staff.pk,
+                case__coordinator_organisation_id=actor.organisation.pk,
+            )
+            | Q(
+                case__coordinator__isnull=True,
+                case__initiated_by_id=actor.staff.pk,
+                case__initiating_organisation_id=actor.organisation.pk,
+            ),
             accepted_at__isnull=True,
         )
         .exclude(joined_reason="")

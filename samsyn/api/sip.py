@@ -583,21 +583,40 @@ class SipIn(Schema):
     )  # fmt: skip
 
 
-class SipRefOut(Schema):
-    id: int
-    status: SipStatus
+class SipProposedOut(Schema):
+    id: int = Field(..., description="The SIP opened, or the child's open SIP joined.")
+    status: SipStatus | None = Field(
+        ..., description="Withheld (null) when joined: your organisation reads the SIP once a "
+        "unit of it accepts the invitation and a consent or a legal ground covers it."
+    )  # fmt: skip
+    joined: bool = Field(
+        False, description="The child already had an open SIP (SIP-9): your organisation is "
+        "now an invited party of it, with the need as `reason`; a unit accepts as usual "
+        "(POST /api/sip/{id}/accept)."
+    )  # fmt: skip
 
 
-@router.post("", response={200: SipRefOut, **SIP_ERRORS}, summary="Propose or initiate a SIP")
+@router.post(
+    "", response={200: SipProposedOut, **SIP_ERRORS}, summary="Propose or initiate a SIP",
+    openapi_extra={"responses": {422: {"description": (
+        "Bad input; or the child already has an open SIP your organisation takes part in "
+        "(SIP-9): then `detail[0].type` is `sip_already_open` and `detail[0].sip_id` names "
+        "the SIP to add the need to."
+    )}}},
+)  # fmt: skip
 @_refusals
 def sip_propose(request: HttpRequest, payload: SipIn):
+    """A child has at most one open SIP (SIP-9, ADR 0009). With none open, the SIP is opened
+    (initiated, or proposed to the organisation that takes it up). With one open that your
+    organisation does not take part in, your organisation joins it as an invited party:
+    `joined` is true. With one open that it takes part in, a 422 names it."""
     actor = _actor(request)
     # The child is opened as on the page (a denial is audited), then the service decides.
     child, _decision = children.opened_child(
         actor, child_id=payload.child_id, purpose=rules.default_purpose(actor), obj="child"
     )
     try:
-        case = cases.propose_case(
+        opened = cases.open_or_join_case(
             actor=actor, child_id=child.pk, reason=payload.reason,
             proposed_by_kind=payload.proposed_by_kind, proposer_name=payload.proposer_name,
             party_ids=payload.party_ids,
@@ -605,7 +624,15 @@ def sip_propose(request: HttpRequest, payload: SipIn):
         )  # fmt: skip
     except rules.AccessDenied:
         return _not_found()
-    return Status(200, {"id": case.pk, "status": case.status})
+    except cases.SipAlreadyOpen as refused:
+        return Status(
+            422,
+            {"detail": [{"loc": ["body", "child_id"], "msg": refused.messages[0],
+                         "type": "sip_already_open", "sip_id": refused.case_id}]},
+        )  # fmt: skip
+    if opened.joined:
+        return Status(200, {"id": opened.case.pk, "status": None, "joined": True})
+    return Status(200, {"id": opened.case.pk, "status": opened.case.status, "joined": False})
 
 
 class FirstContactIn(Schema):

@@ -57,6 +57,7 @@ ACTIONS = {
     "sip_first_contact": _("first contact recorded"),
     "sip_party_invited": _("organisation invited to the SIP"),
     "sip_invitation_accepted": _("invitation to the SIP accepted"),
+    "sip_joined": _("joined the child's open SIP with a new need"),
     "sip_coordinator_offered": _("coordinator role offered"),
     "sip_coordinator_accepted": _("coordinator role accepted"),
     "sip_coordinator_declined": _("coordinator role declined"),

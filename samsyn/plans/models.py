@@ -118,6 +118,15 @@ class Case(models.Model):
             models.Index(fields=["child", "status"]),
             models.Index(fields=["status", "proposed_at"]),
         ]
+        constraints = [
+            # SIP-9: a child has at most one open SIP; a new need joins it (ADR 0009).
+            models.UniqueConstraint(
+                fields=["child"],
+                condition=~models.Q(status="closed"),
+                name="sip_one_open_per_child",
+                violation_error_message=_("The child already has an open SIP."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"SIP {self.pk} · {self.child}"
@@ -140,6 +149,9 @@ class Party(models.Model):
     accepted_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # An organisation that proposed a SIP for a child who already had one joined it instead
+    # (SIP-9, ADR 0009): the need it brought, for the coordinator to add to the plan.
+    joined_reason = models.TextField(_("the need it brought"), max_length=4000, blank=True)
 
     class Meta:
         verbose_name = _("party")

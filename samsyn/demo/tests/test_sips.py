@@ -131,3 +131,17 @@ def test_caseworker_has_overdue_sips_on_the_list(county, db):
     assert deadlines.overdue_count(actor("enhetschef")) >= deadlines.overdue_count(
         actor("handlaggare")
     )
+
+
+@pytest.mark.parametrize(("seed", "children"), [(SEED, CHILDREN), (3, 1000)])
+def test_sip_9_the_demo_draws_one_open_sip_per_child(seed, children):
+    county = generate_county(seed=seed, children=children, year=YEAR, today=timezone.localdate())
+    open_children = [row.child for row in county.sips if row.status != Case.Status.CLOSED]
+    assert open_children
+    assert len(open_children) == len(set(open_children))
+
+
+def test_sip_9_the_demo_builds_with_one_open_sip_per_child(county, db):
+    # The database's constraint let the county in; the count says it holds.
+    open_sips = Case.objects.exclude(status=Case.Status.CLOSED)
+    assert open_sips.count() == open_sips.values("child").distinct().count() > 0

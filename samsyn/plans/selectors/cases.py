@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -84,6 +84,30 @@ def case_for_change(actor: Actor, case_id: int) -> tuple[Case, rules.Decision]:
     )
 
 
+def open_case_of(child_id: int) -> Case | None:
+    """The child's one open SIP, or None (SIP-9). Internal: no access decision and no audit row,
+    for services deciding whether to open a SIP or join this one. Never show it as such: what
+    an actor may learn of it is the service's answer (ADR 0009)."""
+    return (
+        Case.objects.filter(child_id=child_id)
+        .exclude(status=Case.Status.CLOSED)
+        .select_related("initiating_organisation")
+        .first()
+    )
+
+
+def takes_part(organisation_id: int, case: Case) -> bool:
+    """The organisation runs the SIP (initiating or coordinating) or is invited to it."""
+    return (
+        organisation_id
+        in {
+            case.initiating_organisation_id,
+            case.coordinator_organisation_id,
+        }
+        or case.parties.filter(organisation_id=organisation_id).exists()
+    )
+
+
 def holds_case(actor: Actor, case: Case) -> bool:
     """The initiating organisation and the coordinator's organisation run the SIP."""
     running = {case.initiating_organisation_id, case.coordinator_organisation_id}
@@ -106,7 +130,7 @@ def invited_parties(case: Case) -> list[Party]:
     organisation is shown as such, not a second time as an invited party)."""
     return list(
         case.parties.exclude(organisation_id=case.initiating_organisation_id)
-        .select_related("organisation", "unit")
+        .select_related("organisation", "unit", "invited_by")
         .order_by("organisation__name")
     )
 
@@ -151,6 +175,8 @@ def invitations_for(actor: Actor) -> list[Party]:
     return list(
         Party.objects.filter(organisation_id=actor.organisation.pk, accepted_at__isnull=True)
         .exclude(case__status=Case.Status.CLOSED)
+        # Joined by the organisation's own proposal (SIP-9): said as such, the need not read.
+        .annotate(joined=ExpressionWrapper(~Q(joined_reason=""), output_field=BooleanField()))
         .select_related("case__initiating_organisation", "invited_by")
         .only(
             "case__id", "case__status", "case__initiating_organisation__name",
@@ -158,6 +184,33 @@ def invitations_for(actor: Actor) -> list[Party]:
         )
         .order_by("-invited_at", "pk")[:50]
     )  # fmt: skip
+
+
+def joins_for(actor: Actor) -> list[Party]:
+    """Organisations that joined a SIP the actor coordinates (or initiated, while it has no
+    coordinator) by proposing one for the same child (SIP-9), until a unit of theirs accepts.
+    Named by SIP number and organisation only: the need they brought is on the SIP's page."""
+    if actor.role not in rules.CHILD_ROLES:
+        return []
+    return list(
+        Party.objects.filter(
+            Q(
+                case__coordinator_id=actor.staff.pk,
+                case__coordinator_organisation_id=actor.organisation.pk,
+            )
+            | Q(
+                case__coordinator__isnull=True,
+                case__initiated_by_id=actor.staff.pk,
+                case__initiating_organisation_id=actor.organisation.pk,
+            ),
+            accepted_at__isnull=True,
+        )
+        .exclude(joined_reason="")
+        .exclude(case__status=Case.Status.CLOSED)
+        .select_related("organisation", "invited_by")
+        .only("case_id", "organisation__name", "invited_by__name", "invited_at")
+        .order_by("-invited_at", "pk")[:50]
+    )
 
 
 def pending_offers_for(actor: Actor) -> list[Handover]:

@@ -8,9 +8,11 @@ in the same transaction, naming the child, with the purpose "planning".
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
+from typing import Any
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,8 +28,10 @@ from samsyn.plans.selectors.cases import (
     CaseNotFound,
     case_for_change,
     holds_case,
+    open_case_of,
     receiving_organisations,
     settings_for,
+    takes_part,
 )
 from samsyn.plans.state import TransitionRefused, check_transition
 
@@ -95,8 +99,35 @@ def _change(actor: Actor, case: Case, decision: rules.Decision, event: str, **de
     )  # fmt: skip
 
 
+class SipAlreadyOpen(ValidationError):
+    """The child has an open SIP that the actor's organisation already takes part in: the new
+    need goes into that SIP, not a second one (SIP-9). Carries the SIP's number for the link."""
+
+    def __init__(self, case: Case, *, invited_only: bool):
+        if invited_only:
+            message = _(
+                "Your organisation is already invited to the child's open SIP (SIP "
+                "%(number)s): a unit of yours accepts the invitation, then adds the need there."
+            )
+        else:
+            message = _("The child already has an open SIP (SIP %(number)s): add the need there.")
+        super().__init__(message % {"number": case.pk})
+        self.case_id = case.pk
+        self.invited_only = invited_only
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What proposing a SIP did: opened `case`, or (`joined`) made the actor's organisation an
+    invited party of the child's open SIP, `party`."""
+
+    case: Case
+    joined: bool = False
+    party: Party | None = None
+
+
 @transaction.atomic
-def propose_case(
+def open_or_join_case(
     *,
     actor: Actor,
     child_id: int,
@@ -105,16 +136,69 @@ def propose_case(
     proposer_name: str = "",
     party_ids: list[int] | tuple[int, ...] = (),
     receiving_organisation_id: int | None = None,
-) -> Case:
-    """Initiate a SIP (SIP-1, SIP-2), or, for those who may only propose one, record the
-    proposal with the social services or health organisation that is to take it up. The
-    proposer's own organisation then takes part as a party."""
+) -> Opened:
+    """Open a SIP for the child, or join the one that is open (SIP-9, ADR 0009): a child has
+    at most one open SIP, and a new need, a report of concern or a discharge that calls for a
+    plan goes into it.
+
+    - No open SIP: initiate one (SIP-1, SIP-2), or, for those who may only propose one, record
+      the proposal with the social services or health organisation that is to take it up; the
+      proposer's own organisation then takes part as a party.
+    - An open SIP the actor's organisation takes part in (initiating, coordinating or invited):
+      refused with `SipAlreadyOpen`, which names the SIP to add the need to.
+    - An open SIP it does not take part in: the organisation becomes an invited party of it, as
+      if invited, with the need it brought (`Party.joined_reason`) for the coordinator. A unit
+      of it accepts as usual, and a consent or a legal ground still decides what it reads; until
+      then it learns the SIP's number, no more (ADR 0007). `party_ids` and the receiving
+      organisation are then not used: whom else to invite is the coordinator's to decide.
+
+    The child's row is locked first, so two proposals for one child at once are taken one after
+    the other: the second joins the first or is refused. The database's one-open-SIP constraint
+    is the last guard behind it."""
     child, decision = _require_child(actor, child_id)
-    mode = initiation_mode(actor, child)
+    list(Child.objects.select_for_update().filter(pk=child.pk).only("pk"))
     if proposed_by_kind != Case.Proposer.STAFF and not proposer_name.strip():
         raise ValidationError(
             {"proposer_name": _("Enter the name of the person who proposes the SIP.")}
         )
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why a SIP is needed.")})
+    existing = open_case_of(child.pk)
+    if existing is None:
+        try:
+            with transaction.atomic():
+                return Opened(
+                    _open_case(
+                        actor, child, decision, reason=reason, proposed_by_kind=proposed_by_kind,
+                        proposer_name=proposer_name, party_ids=party_ids,
+                        receiving_organisation_id=receiving_organisation_id,
+                    )
+                )  # fmt: skip
+        except IntegrityError:
+            # Opened meanwhile by a writer that did not lock the child: join that one.
+            existing = open_case_of(child.pk)
+            if existing is None:
+                raise
+    return _join_case(actor, existing, decision, reason=reason)
+
+
+def propose_case(**kwargs: Any) -> Case:
+    """`open_or_join_case`, for callers that need only the SIP."""
+    return open_or_join_case(**kwargs).case
+
+
+def _open_case(
+    actor: Actor,
+    child: Child,
+    decision: rules.Decision,
+    *,
+    reason: str,
+    proposed_by_kind: str,
+    proposer_name: str,
+    party_ids: list[int] | tuple[int, ...],
+    receiving_organisation_id: int | None,
+) -> Case:
+    mode = initiation_mode(actor, child)
     if mode == Mode.INITIATE:
         initiating = actor.organisation
     else:
@@ -136,7 +220,9 @@ def propose_case(
         initiated_by=actor.staff,
         initiating_organisation=initiating,
     )
-    case.full_clean()
+    # The one-open-SIP constraint is the database's to check (an IntegrityError the caller
+    # turns into a join), not a query of full_clean's.
+    case.full_clean(validate_constraints=False)
     case.save()
     invited = set(area_organisations(child).filter(pk__in=party_ids).values_list("pk", flat=True))
     if mode == Mode.PROPOSE:
@@ -150,6 +236,23 @@ def propose_case(
         initiating_organisation_id=initiating.pk, party_ids=sorted(invited),
     )  # fmt: skip
     return case
+
+
+def _join_case(actor: Actor, case: Case, decision: rules.Decision, *, reason: str) -> Opened:
+    party = case.parties.filter(organisation_id=actor.organisation.pk).first()
+    if party is not None or takes_part(actor.organisation.pk, case):
+        raise SipAlreadyOpen(case, invited_only=party is not None and party.accepted_at is None)
+    party = Party(
+        case=case, organisation=actor.organisation, invited_by=actor.staff, joined_reason=reason
+    )
+    party.full_clean()
+    party.save()
+    # The actor's ground is the one it had to the child; the SIP's content stays closed to it.
+    _change(
+        actor, case, decision, "sip_joined", party_id=party.pk,
+        organisation_id=actor.organisation.pk,
+    )  # fmt: skip
+    return Opened(case, joined=True, party=party)
 
 
 @transaction.atomic

@@ -521,14 +521,17 @@ def test_http_close_without_reason_keeps_the_sip_open(actor_client, social, cons
     assert consented.status == Case.Status.CONSENTED
 
 
-def test_http_list_queries_are_bounded(actor_client, social, bup, child):
+def test_http_list_queries_are_bounded(actor_client, social, bup, municipality):
     client = actor_client(social)
     client.get(reverse("plans:list"))  # warm the session and settings
     counts = []
     for extra in (1, 10):
         for _ in range(extra):
+            # One open SIP per child (SIP-9): each SIP is another child's.
+            other = ChildFactory(municipality=municipality)
+            InvolvementFactory(child=other, unit=social.unit)
             cases.propose_case(
-                actor=social, child_id=child.pk, reason="Oro.", party_ids=[bup.organisation.pk]
+                actor=social, child_id=other.pk, reason="Oro.", party_ids=[bup.organisation.pk]
             )
         with CaptureQueriesContext(connection) as queries:
             assert client.get(reverse("plans:list")).status_code == 200

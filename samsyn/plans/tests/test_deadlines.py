@@ -296,15 +296,16 @@ def test_sip_5_overdue_page_makes_a_bounded_number_of_queries(actor_client):
     caseworker = make_actor()
     client = actor_client(caseworker)
     url = reverse("plans:overdue")
-    child = InvolvementFactory(unit=caseworker.unit).child
     long_ago = timezone.now() - timedelta(days=40)
 
     def add(n):
+        # One open SIP per child (SIP-9): each SIP is another child's.
+        children = [InvolvementFactory(unit=caseworker.unit).child for _ in range(n)]
         Case.objects.bulk_create(
             Case(child=child, reason="r", proposed_at=long_ago, initiated_by=caseworker.staff,
                  initiating_organisation=caseworker.organisation, coordinator=caseworker.staff,
                  coordinator_organisation=caseworker.organisation)
-            for _ in range(n)
+            for child in children
         )  # fmt: skip
 
     counts = []

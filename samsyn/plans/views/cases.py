@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -15,7 +16,7 @@ from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
 from samsyn.children import selectors as children
 from samsyn.common import form_tokens
-from samsyn.common.pages import handle_action, handle_form, refusals
+from samsyn.common.pages import Conflict, handle_action, handle_form, refusals
 from samsyn.plans.forms import cases as forms
 from samsyn.plans.models import Case
 from samsyn.plans.selectors import cases as selectors
@@ -54,6 +55,7 @@ def case_list(request):
             "filters": filters,
             "offers": selectors.pending_offers_for(request.actor),
             "invitations": selectors.invitations_for(request.actor),
+            "joins": selectors.joins_for(request.actor),
             "consent_alerts": consent.consent_alerts_for(request.actor),
             "token": form_tokens.issue(request),
         },
@@ -124,24 +126,51 @@ def propose(request):
         may_initiate=mode == cases.Mode.INITIATE,
     )
 
+    outcome: list[cases.Opened] = []
+
     def save(data: dict) -> str:
-        case = cases.propose_case(
-            actor=actor,
-            child_id=child.pk,
-            reason=data["reason"],
-            proposed_by_kind=data["proposed_by_kind"],
-            proposer_name=data["proposer_name"],
-            party_ids=[o.pk for o in data["parties"]],
-            receiving_organisation_id=(
-                data["receiving_organisation"].pk if data.get("receiving_organisation") else None
-            ),
-        )
-        return _detail_url(case.pk)
+        try:
+            opened = cases.open_or_join_case(
+                actor=actor,
+                child_id=child.pk,
+                reason=data["reason"],
+                proposed_by_kind=data["proposed_by_kind"],
+                proposer_name=data["proposer_name"],
+                party_ids=[o.pk for o in data["parties"]],
+                receiving_organisation_id=(
+                    data["receiving_organisation"].pk
+                    if data.get("receiving_organisation")
+                    else None
+                ),
+            )
+        except cases.SipAlreadyOpen as refused:
+            # SIP-9: the link to the SIP the need belongs in (or, while only invited, to the
+            # invitation on the SIP list).
+            raise Conflict(
+                refused.messages,
+                open_sip=refused.case_id,
+                open_sip_url=reverse("plans:list") + "#invitations-heading"
+                if refused.invited_only
+                else _detail_url(refused.case_id),
+            ) from None
+        outcome.append(opened)
+        # A joining organisation sees the SIP only once a unit accepted and a ground covers it:
+        # its invitation is on the SIP list.
+        return reverse("plans:list") if opened.joined else _detail_url(opened.case.pk)
+
+    def said() -> str:
+        # After `save`: the child had an open SIP and the need joined it (SIP-9), or not.
+        if outcome and outcome[0].joined:
+            return _(
+                "Your organisation is now invited to the child's SIP; a unit of yours accepts "
+                "the invitation as usual. The need you described is with its coordinator."
+            )
+        if mode == cases.Mode.INITIATE:
+            return _("The SIP is proposed.")
+        return _("The proposal is recorded and sent to the organisation that takes it up.")
 
     return handle_form(
-        request, form, save,
-        success=_("The SIP is proposed.") if mode == cases.Mode.INITIATE
-        else _("The proposal is recorded and sent to the organisation that takes it up."),
+        request, form, save, success=lazy(said, str)(),
         template="plans/cases/propose.html", context={"child": child, "mode": mode},
     )  # fmt: skip
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from samsyn.audit.models import Entry
 from samsyn.children.models import Guardianship
 from samsyn.children.tests.factories import ChildFactory, GuardianFactory, GuardianshipFactory
-from samsyn.plans.models import Invitation, PlanItem, PlanVersion
+from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
 from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 from samsyn.portal.tests.conftest import make_meeting, make_version, shows
 
@@ -190,7 +190,8 @@ def test_child_page_queries_are_bounded(family_client, child, guardian):
     url = f"/family/children/{child.pk}/"
     few = _queries(family_client, url)
     for _n in range(4):
-        more = CaseFactory(child=child)
+        # Earlier SIPs of the child, closed: a child has one open SIP at a time (SIP-9).
+        more = CaseFactory(child=child, status=Case.Status.CLOSED, closed_at=timezone.now())
         PartyFactory(case=more)
         PartyFactory(case=more)
         make_meeting(more, guardian=guardian)

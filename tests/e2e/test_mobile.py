@@ -2,7 +2,12 @@
 browser walks reach may scroll sideways, and axe-core must find nothing, in Swedish and English.
 Tables may scroll inside their own marked region, or read as labelled blocks; the page itself
 stays still. Inline actions in tables and lists are big enough to hit with a thumb: 44×44 px on
-a phone (WCAG 2.5.5; 2.5.8 asks at least 24)."""
+a phone (WCAG 2.5.5; 2.5.8 asks at least 24).
+
+Walked here: the staff's SIP, child, meeting, plan, consent, handover and registration pages,
+the sign-in pages, the unit manager's log, the family's pages and the reply link of an
+invitation. Issue 9's pages (reports of concern, intake, investigations, consultations, the
+BBIC assessment) are walked in test_mobile_cases.py with `measure` from here."""
 
 from __future__ import annotations
 
@@ -12,10 +17,12 @@ import re
 
 import pytest
 from django.conf import settings
+from django.core import serializers
+from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
-from staff import CITIZEN_KEY, code_for
+from staff import CITIZEN_KEY, PASSWORD, code_for
 
 from samsyn.access.models import Category, Purpose
 from samsyn.children.tests.factories import (
@@ -26,7 +33,7 @@ from samsyn.children.tests.factories import (
     identity_number,
 )
 from samsyn.consent.models import Consent
-from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.models import Membership, Organisation, Principal, Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
     PrincipalFactory,
@@ -36,6 +43,7 @@ from samsyn.directory.tests.factories import (
 from samsyn.plans.models import Case, PlanItem, PlanVersion
 from samsyn.plans.tests.factories import (
     CaseFactory,
+    HandoverFactory,
     InvitationFactory,
     MeetingFactory,
     PartyFactory,
@@ -56,13 +64,35 @@ LONG_EMAIL = "alva.lindqvists.vardnadshavare.med.lang.adress@socialtjansten-oreb
 LONG_PLACE = "Familjecentralen-Vivalla-Lundby-Baronbackarna-Oxhagen, Örebrovägen 123, rum 4"
 
 
+@pytest.fixture(scope="module")
+def seeds(django_db_setup, django_db_blocker) -> str:
+    """The rows the migrations seeded (legal bases, deadline rules, rating levels), as the
+    module starts. pytest-django's serialized rollback does not put them back after a test
+    whose browser reached the live server (pytest-django#1117), so `county` does."""
+    with django_db_blocker.unblock():
+        return connections["default"].creation.serialize_db_to_string()
+
+
+def put_back(content: str) -> None:
+    """The seeded rows, into the tables the last test's flush left empty."""
+    empty: dict[type, bool] = {}
+    with transaction.atomic():
+        for item in serializers.deserialize("json", content):
+            model = type(item.object)
+            if model not in empty:
+                empty[model] = not model._base_manager.exists()
+            if empty[model]:
+                item.save()
+
+
 def translated(msgid: str, language: str) -> str:
     with override(language):
         return gettext(msgid)
 
 
 @pytest.fixture
-def county(django_db_serialized_rollback, transactional_db, settings):
+def county(django_db_serialized_rollback, transactional_db, settings, seeds):
+    put_back(seeds)
     settings.SAMSYN_CITIZEN_STANDIN = True
     region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
     municipality = PrincipalFactory(name="Örebro kommun", code="1880")
@@ -115,9 +145,15 @@ def county(django_db_serialized_rollback, transactional_db, settings):
     PlanVersionFactory(case=case, complete=True)  # the draft of version 2, for the editor
     meeting = MeetingFactory(case=case, booked_by=staff, place=LONG_PLACE)
     InvitationFactory(meeting=meeting, email=LONG_EMAIL)
+    # The guardian's own invitation: the family's page asks for a reply, and so does the link.
+    invitation = InvitationFactory(
+        meeting=meeting, kind="guardian", guardian=guardian, name=guardian.name, email=LONG_EMAIL
+    )
+    held = MeetingFactory(case=case, booked_by=staff, place=LONG_PLACE, held=True)
     return {
         "child": child, "case": case, "caseworker": caseworker, "guardian": guardian,
-        "citizen": enrol_citizen(guardian=guardian, totp_key=CITIZEN_KEY),
+        "citizen": enrol_citizen(guardian=guardian, totp_key=CITIZEN_KEY), "bup": bup_unit,
+        "meeting": meeting, "held": held, "invitation": invitation,
     }  # fmt: skip
 
 
@@ -206,6 +242,22 @@ def test_mobile_staff_pages_fit_a_phone(
         "/directory/",
         f"/directory/{case.initiating_organisation_id}/",
         f"/children/{child.pk}/contact/",
+        # Issue 14's second part: the forms the first walk left out.
+        f"/sip/meetings/{county['meeting'].pk}/edit/",
+        f"/sip/meetings/{county['meeting'].pk}/cancel/",
+        f"/sip/meetings/{county['held'].pk}/minutes/",
+        f"/sip/{case.pk}/plan/diff/?from=1&to=2",
+        f"/sip/{case.pk}/plan/finalise/",
+        f"/sip/{case.pk}/coordinator/offer/",
+        f"/sip/{case.pk}/parties/new/",
+        f"/sip/{case.pk}/close/",
+        f"/sip/{case.pk}/consent/maturity/",
+        f"/sip/{case.pk}/consent/legal-ground/",
+        f"/sip/{case.pk}/consent/{Consent.objects.filter(child=child).first().pk}/withdraw/",
+        "/children/new/",
+        f"/children/{child.pk}/guardians/new/",
+        f"/children/{child.pk}/guardians/{county['guardian'].pk}/contact/",
+        f"/children/{child.pk}/guardians/{county['guardian'].pk}/end/",
     ]
     problems = [p for url in urls for p in measure(page, url, language, assert_accessible)]
     assert not problems, "\n".join(problems)
@@ -220,6 +272,11 @@ def test_mobile_family_pages_fit_a_phone(
     client = actor_client(actor_of(county["caseworker"]))
     assert client.get(f"/children/{child.pk}/").status_code == 200
     page = phone_page(new_page, live_server, language)
+    problems = measure(page, "/family/login/", language, assert_accessible)
+    # The reply link in the invitation's e-mail: no sign-in.
+    problems += measure(
+        page, f"/sip/reply/{county['invitation'].token}/", language, assert_accessible
+    )
     page.goto("/family/login/")
     page.get_by_label(translated("Your personal identity number", language)).fill(
         county["guardian"].identity_number
@@ -233,8 +290,47 @@ def test_mobile_family_pages_fit_a_phone(
         f"/family/children/{child.pk}/sip/{case.pk}/",
         f"/family/children/{child.pk}/sip/{case.pk}/versions/1/",
         f"/family/children/{child.pk}/log/",
+        f"/family/children/{child.pk}/sip/{case.pk}/versions/1/print/",
     ]
-    problems = [p for url in urls for p in measure(page, url, language, assert_accessible)]
+    problems += [p for url in urls for p in measure(page, url, language, assert_accessible)]
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_mobile_sign_in_and_other_roles_fit_a_phone(
+    new_page, county, actor_client, live_server, assert_accessible, language
+):
+    """The sign-in pages (password, code, choosing the unit to act for), the coordinator role
+    offered to someone at BUP, and the unit manager's log of the unit."""
+    case = county["case"]
+    # Someone with two units signs in through the pages and chooses one.
+    two_units = MembershipFactory(unit=county["bup"], role=Role.CLINICIAN)
+    MembershipFactory(staff=two_units.staff, unit=county["caseworker"].unit)
+    page = phone_page(new_page, live_server, language)
+    problems = measure(page, "/accounts/login/", language, assert_accessible)
+    page.locator("#id_username").fill(two_units.staff.user.username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/code/**")
+    problems += measure(page, "/accounts/code/", language, assert_accessible)
+    page.locator("#id_token").fill(code_for(two_units.staff.user))
+    page.locator("main form button[type=submit]").click()
+    page.wait_for_url("**/accounts/acting-for/**")
+    problems += measure(page, "/accounts/acting-for/", language, assert_accessible)
+
+    # The coordinator role offered to the BUP clinician: the SIP page asks them to accept.
+    HandoverFactory(case=case, to_staff=two_units.staff, to_organisation=county["bup"].organisation)
+    manager = MembershipFactory(unit=county["caseworker"].unit, role=Role.UNIT_MANAGER)
+    for membership, urls in (
+        (Membership.objects.get(staff=two_units.staff, unit=county["bup"]), [f"/sip/{case.pk}/"]),
+        (manager, ["/", "/audit/unit/"]),
+    ):
+        session = actor_client(actor_of(membership)).cookies[settings.SESSION_COOKIE_NAME].value
+        other = phone_page(new_page, live_server, language)
+        other.context.add_cookies(
+            [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
+        )
+        problems += [p for url in urls for p in measure(other, url, language, assert_accessible)]
     assert not problems, "\n".join(problems)
 
 

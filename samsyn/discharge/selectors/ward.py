@@ -195,3 +195,20 @@ def outpatient_units(child: Child, *, inpatient: Unit) -> QuerySet[Unit]:
         .select_related("organisation")
         .order_by("organisation__name", "name")
     )
+
+
+def child_by_identity(actor: Actor, identity_number: str) -> Child | None:
+    """The child with this identity number among those the actor's unit may see; None for an
+    unknown number and a child not visible alike."""
+    from samsyn.children.identity import parse_identity_number
+    from samsyn.children.selectors import children_visible_to
+
+    try:
+        digits = parse_identity_number(identity_number).digits
+    except Exception:  # noqa: BLE001 - any malformed number finds nobody
+        return None
+    return (
+        children_visible_to(actor, purpose=rules.default_purpose(actor))
+        .filter(identity_number=digits)
+        .first()
+    )

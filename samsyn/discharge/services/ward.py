@@ -34,6 +34,9 @@ PERMISSION = "discharge.ward"
 # SEK-1: from public health care to social services or other health care, about a child under 18.
 BASIS_CODE = "osl-25-12"
 CATEGORIES = [Category.BASIC, Category.HEALTH]
+# The notice shows the registered address (never a protected identity's without a need): the
+# ground recorded for it covers the contact details too, as OSL 25 kap. 12 § allows.
+GROUND_CATEGORIES = [Category.BASIC, Category.CONTACT, Category.HEALTH]
 # The ground recorded for a notice holds this long after the expected discharge.
 GROUND_DAYS_AFTER_DISCHARGE = 30
 
@@ -134,7 +137,7 @@ def _ground_for(actor: Actor, admission: Admission, receiver) -> dict:
     basis = LegalBasis.objects.get(code=BASIS_CODE)
     ground = LegalGround.objects.create(
         child=admission.child, basis=basis, receiving_organisation=receiver,
-        categories=list(CATEGORIES), purposes=[PURPOSE],
+        categories=list(GROUND_CATEGORIES), purposes=[PURPOSE],
         reason=_("Discharge planning after inpatient care (Lag 2017:612)."),
         valid_until=end_of(
             admission.expected_discharge_on

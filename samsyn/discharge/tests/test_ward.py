@@ -45,7 +45,7 @@ def test_uts_1_the_admission_notice_goes_to_social_services_and_outpatient_under
         ground = notice.legal_ground
         assert ground.basis.reference == "OSL 25 kap. 12 §"
         assert ground.receiving_organisation == notice.to_unit.organisation
-        assert set(ground.categories) == {"basic", "health"}
+        assert set(ground.categories) == {"basic", "contact", "health"}
         assert ground.purposes == [Purpose.PLANNING]
     assert admission.outpatient_unit == w.outpatient
     social = actor_of(MembershipFactory(unit=w.social, role=Role.CASEWORKER))

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -96,9 +97,14 @@ def flags_of(
 
 def is_short_notice(admission: Admission, settings: DischargeSettings) -> bool:
     """UTS-4: the discharge came with less notice than the region's minimum — from the ready
-    notice (or, without one, with no notice at all) to the discharge itself."""
+    notice (or, without one, with no notice at all) to the discharge itself. Before the
+    discharge, a ready notice whose expected discharge day starts within the minimum is flagged
+    already (the receiving units learn it when the notice comes)."""
+    hours = datetime.timedelta(hours=settings.minimum_notice_hours)
     if admission.discharged_at is None:
-        return False
+        if admission.ready_at is None:
+            return False
+        return admission.expected_discharge_on <= timezone.localdate(admission.ready_at + hours)
     if admission.ready_at is None:
         return True
     notice = admission.discharged_at - admission.ready_at
@@ -116,10 +122,18 @@ def short_notice_filter(settings: RegionSettings) -> Q:
         )
         others &= ~Q(child__municipality__code__startswith=code)
     condition |= others & _short(DischargeSettings().minimum_notice_hours)
-    return Q(discharged_at__isnull=False) & condition
+    return condition
 
 
 def _short(hours: int) -> Q:
-    return Q(ready_at__isnull=True) | Q(
-        discharged_at__lt=F("ready_at") + datetime.timedelta(hours=hours)
+    minimum = datetime.timedelta(hours=hours)
+    discharged = Q(discharged_at__isnull=False) & (
+        Q(ready_at__isnull=True) | Q(discharged_at__lt=F("ready_at") + minimum)
     )
+    announced = Q(discharged_at__isnull=True, ready_at__isnull=False) & Q(
+        expected_discharge_on__lte=TruncDate(
+            ExpressionWrapper(F("ready_at") + minimum, output_field=DateTimeField()),
+            tzinfo=timezone.get_current_timezone(),
+        )
+    )
+    return discharged | announced

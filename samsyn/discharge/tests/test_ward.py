@@ -244,3 +244,21 @@ def test_flags_of_an_admission_not_yet_notified_after_24_hours_say_overdue():
     admission = admit(w, admitted_at=timezone.now() - datetime.timedelta(hours=30))
     flags = flags_of(admission, [], DischargeSettings(), timezone.now())
     assert [f.code for f in flags] == ["late_notice"]
+
+
+def test_uts_4_a_ready_notice_for_a_discharge_the_same_day_is_flagged_before_the_discharge():
+    w = make_ward()
+    admission = notify(w, admit(w, expected=timezone.localdate()))
+    ward.mark_ready(actor=w.clinician, admission_id=admission.pk, version=admission.version)
+    row, _decision = selectors.admission_for(w.clinician, admission_id=admission.pk)
+    assert "short_notice" in [f.code for f in row.flags]
+    assert selectors.ward_page_for(w.clinician).short_notice_count == 1
+
+
+def test_uts_4_a_ready_notice_well_ahead_is_not_flagged():
+    w = make_ward()
+    admission = notify(w, admit(w, expected=timezone.localdate() + datetime.timedelta(days=5)))
+    ward.mark_ready(actor=w.clinician, admission_id=admission.pk, version=admission.version)
+    row, _decision = selectors.admission_for(w.clinician, admission_id=admission.pk)
+    assert "short_notice" not in [f.code for f in row.flags]
+    assert selectors.ward_page_for(w.clinician).short_notice_count == 0

@@ -12,6 +12,7 @@ urlpatterns = [
     path("sip/", include("samsyn.plans.urls")),
     path("concerns/", include("samsyn.concerns.urls")),
     path("consultations/", include("samsyn.consultations.urls")),
+    path("discharge/", include("samsyn.discharge.urls")),
     path("assessment/", include("samsyn.assessment.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),

@@ -91,6 +91,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "concerns.intake": CHILD_ROLES,
     # Anonymous consultations: the roles that work with children ask and answer them.
     "consultations.work": CHILD_ROLES,
+    # Discharge, the inpatient side: the clinicians and managers of an inpatient unit.
+    "discharge.ward": frozenset({Role.CLINICIAN, Role.UNIT_MANAGER}),
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

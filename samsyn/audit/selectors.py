@@ -34,6 +34,12 @@ OUTCOMES = {"allowed": _("allowed"), "denied": _("denied")}
 # Every code any writer uses, in words (audit/tests/test_labels.py finds them in the source):
 # what was done, …
 ACTIONS = {
+    "admission_registered": _("admission registered"),
+    "notice_sent": _("notice sent"),
+    "discharge_date_changed": _("expected discharge date changed"),
+    "ready_for_discharge": _("ready for discharge recorded"),
+    "care_information_sent": _("information for continued care sent"),
+    "discharged": _("discharge recorded"),
     "read": _("read"),
     "register": _("registering a child"),
     "edit_contact": _("changing the contact details"),
@@ -146,6 +152,7 @@ OBJECTS = {
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
     "admission": _("an admission to inpatient care"),
+    "admission_list": _("the inpatient unit's admitted children"),
     "report_queue": _("the intake queue of reports of concern"),
     "report_match": _("children a report of concern may be about"),
     "concerns_overdue_list": _("overdue reports of concern and investigations"),

@@ -1,4 +1,5 @@
 from samsyn.access.rules import can
+from samsyn.directory.models import HEALTH_CARE_KINDS
 
 
 def actor(request):
@@ -11,5 +12,11 @@ def actor(request):
             "children": bool(actor and can(actor, "children.search")),
             "directory": bool(actor and can(actor, "directory.view")),
             "audit_unit": bool(actor and can(actor, "audit.review_unit")),
+            # The inpatient side of discharge: the clinicians and managers of a health unit.
+            "discharge_ward": bool(
+                actor
+                and can(actor, "discharge.ward")
+                and actor.organisation.kind in HEALTH_CARE_KINDS
+            ),
         },
     }

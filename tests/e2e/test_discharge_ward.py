@@ -1,0 +1,101 @@
+"""Issue 10, the inpatient side in the browser: a BUP inpatient clinician registers an admission,
+sends its notices to social services and the outpatient unit, changes the expected date and
+records the child ready for discharge (UTS-1, UTS-4). axe-core checks every page, and the list
+and the admission fit a 360 px phone."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.utils import timezone
+from playwright.sync_api import expect
+from staff import heading, sign_in_staff, sv
+from test_mobile import PHONE, measure
+
+from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
+from samsyn.discharge.models import Admission, Notice
+
+pytestmark = [
+    pytest.mark.e2e,
+    pytest.mark.django_db(transaction=True, serialized_rollback=True),
+]
+
+
+@pytest.fixture
+def ward(django_db_serialized_rollback, transactional_db):
+    region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
+    municipality = PrincipalFactory(name="Örebro kommun", code="1880")
+    inpatient = UnitFactory(
+        name="BUP heldygnsvård", organisation__principal=region,
+        organisation__kind=Organisation.Kind.BUP, organisation__name="BUP Region Örebro län",
+    )  # fmt: skip
+    outpatient = UnitFactory(name="BUP Örebro öppenvård", organisation=inpatient.organisation)
+    social = UnitFactory(
+        name="Barn och familj", organisation__principal=municipality,
+        organisation__kind=Organisation.Kind.SOCIAL_SERVICES,
+        organisation__name="Socialtjänsten Örebro",
+    )  # fmt: skip
+    child = ChildFactory(municipality=municipality, first_name="Alva", last_name="Lind")
+    InvolvementFactory(child=child, unit=inpatient)
+    clinician = MembershipFactory(unit=inpatient, role=Role.CLINICIAN)
+    return {"child": child, "social": social, "outpatient": outpatient, "clinician": clinician}
+
+
+def test_uts_1_uts_4_register_notify_change_date_ready(
+    new_page, live_server, ward, assert_accessible
+):
+    page = new_page()
+    sign_in_staff(page, ward["clinician"].staff.user, assert_accessible)
+    page.get_by_role("link", name=sv("Admitted children"), exact=True).click()
+    expect(heading(page)).to_have_text(sv("Admitted children"))
+    assert_accessible(page)
+
+    page.get_by_role("link", name=sv("Register an admission")).click()
+    assert_accessible(page)
+    child = ward["child"]
+    page.get_by_label(sv("The child's identity number")).fill(child.identity_display)
+    admitted = timezone.localtime() - datetime.timedelta(hours=2)
+    page.get_by_label(sv("Admitted"), exact=True).fill(admitted.strftime("%Y-%m-%dT%H:%M"))
+    expected = timezone.localdate() + datetime.timedelta(days=9)
+    page.get_by_label(sv("Expected discharge"), exact=True).fill(expected.isoformat())
+    page.get_by_role("button", name=sv("Register the admission")).click()
+    expect(heading(page)).to_contain_text(child.name)
+    assert_accessible(page)
+
+    page.get_by_label(sv("Social services of the child's municipality")).select_option(
+        str(ward["social"].pk)
+    )
+    page.get_by_label(sv("The region's outpatient unit")).select_option(str(ward["outpatient"].pk))
+    page.get_by_role("button", name=sv("Send the admission notice")).click()
+    expect(page.get_by_text(sv("The admission notice is sent."))).to_be_visible()
+    assert_accessible(page)
+    admission = Admission.objects.get()
+    assert admission.notices.filter(kind=Notice.Kind.ADMISSION).count() == 2
+
+    page.get_by_role("link", name=sv("Change the expected discharge date")).click()
+    assert_accessible(page)
+    new = expected - datetime.timedelta(days=3)
+    page.get_by_label(sv("New expected discharge date")).fill(new.isoformat())
+    page.get_by_label(sv("Reason")).fill("Snabbare förbättring än väntat.")
+    page.get_by_role("button", name=sv("Record and notify")).click()
+    expect(page.get_by_text("Snabbare förbättring än väntat.")).to_be_visible()
+
+    page.get_by_role("button", name=sv("Ready for discharge"), exact=True).click()
+    expect(
+        page.get_by_text(sv("Ready for discharge is recorded and sent to every notified unit."))
+    ).to_be_visible()
+    assert_accessible(page)
+    assert admission.notices.filter(kind=Notice.Kind.READY).count() == 2
+    assert admission.notices.filter(kind=Notice.Kind.DATE_CHANGED).count() == 2
+
+    # The same session on a phone (a second sign-in would reuse the one-time code).
+    page.set_viewport_size(PHONE)
+    problems = []
+    for url in ("/discharge/ward/", f"/discharge/admissions/{admission.pk}/"):
+        problems += measure(page, url, "sv", assert_accessible)
+    assert not problems, "\n".join(problems)
+    expect(page).to_have_url(re.compile(r"/discharge/admissions/"))

@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("samsyn.audit.urls")),
     path("sip/", include("samsyn.plans.urls")),
     path("concerns/", include("samsyn.concerns.urls")),
+    path("discharge/", include("samsyn.discharge.urls")),
     path("consultations/", include("samsyn.consultations.urls")),
     path("assessment/", include("samsyn.assessment.urls")),
     path("family/", include("samsyn.portal.urls")),

@@ -91,6 +91,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "concerns.intake": CHILD_ROLES,
     # Anonymous consultations: the roles that work with children ask and answer them.
     "consultations.work": CHILD_ROLES,
+    # Discharge: the units notified of an admission (social services, outpatient care) receive.
+    "discharge.receive": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

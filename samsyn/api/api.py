@@ -8,7 +8,16 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError
 
-from samsyn.api import assessment, children, concerns, consultations, directory, reports, sip
+from samsyn.api import (
+    assessment,
+    children,
+    concerns,
+    consultations,
+    directory,
+    discharge_receiving,
+    reports,
+    sip,
+)
 from samsyn.api.auth import BearerToken, SessionActor
 
 DESCRIPTION = """\
@@ -53,3 +62,4 @@ api.add_router("/reports", reports.router)
 api.add_router("/concerns", concerns.router)
 api.add_router("/consultations", consultations.router)
 api.add_router("/assessments", assessment.router)
+api.add_router("/discharge", discharge_receiving.router)

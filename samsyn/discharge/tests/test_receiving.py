@@ -320,3 +320,50 @@ def test_sek_4_another_unit_of_the_notified_social_services_sees_nothing(actor_c
     assert Entry.objects.filter(
         object_type="admission", outcome="denied", staff_id=colleague.staff.pk
     ).exists()
+
+
+def test_uts_3_the_start_page_shows_notices_not_yet_acknowledged(actor_client):
+    notice = NoticeFactory()
+    client = actor_client(actor_in(notice.to_unit))
+    page = client.get(reverse("core:home")).content.decode()
+    assert reverse("discharge:received") in page
+    Notice.objects.filter(pk=notice.pk).update(acknowledged_at=timezone.now())
+    assert reverse("discharge:received") not in client.get(reverse("core:home")).content.decode()
+
+
+def test_the_api_acknowledges_and_appoints_under_the_same_rules(actor_client):
+    social, health = both_notified()
+    caseworker = actor_client(actor_in(social.to_unit))
+    url = reverse("api:discharge_acknowledge", args=[social.pk])
+    response = caseworker.post(url)
+    assert response.status_code == 200
+    assert [t["text"] for t in response.json()["tasks"]] == [
+        str(text) for text in selectors.DEFAULT_TASKS["social"]
+    ]
+    # SEK-4 over the API: another unit of the same social services gets a 404.
+    colleague = actor_client(actor_in(UnitFactory(organisation=social.to_unit.organisation)))
+    assert (
+        colleague.get(
+            reverse("api:discharge_received_admission", args=[social.admission_id])
+        ).status_code
+        == 404
+    )
+    assert colleague.get(reverse("api:discharge_received")).json()["notices"] == []
+    # Social services may not appoint the fixed care contact; the outpatient head may.
+    appoint = reverse("api:discharge_appoint", args=[health.admission_id])
+    member = MembershipFactory(unit=health.to_unit, role=Role.CLINICIAN).staff
+    assert (
+        caseworker.post(
+            appoint, {"staff_id": member.pk}, content_type="application/json"
+        ).status_code
+        == 403
+    )
+    head = actor_client(actor_in(health.to_unit, Role.UNIT_MANAGER))
+    outsider = MembershipFactory().staff
+    refused = head.post(appoint, {"staff_id": outsider.pk}, content_type="application/json")
+    assert refused.status_code == 422
+    done = head.post(appoint, {"staff_id": member.pk}, content_type="application/json")
+    assert done.status_code == 200
+    assert done.json()["fixed_care_contact"]["id"] == member.pk
+    summary = head.get(reverse("api:discharge_summary", args=[health.admission_id])).json()
+    assert summary["fixed_care_contact"]["name"] == member.name

@@ -93,6 +93,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "consultations.work": CHILD_ROLES,
     # Discharge, the inpatient side: the clinicians and managers of an inpatient unit.
     "discharge.ward": frozenset({Role.CLINICIAN, Role.UNIT_MANAGER}),
+    # Discharge: the units notified of an admission (social services, outpatient care) receive.
+    "discharge.receive": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

@@ -14,6 +14,7 @@ from samsyn.api import (
     concerns,
     consultations,
     directory,
+    discharge_receiving,
     discharge_ward,
     reports,
     sip,
@@ -63,3 +64,4 @@ api.add_router("/concerns", concerns.router)
 api.add_router("/consultations", consultations.router)
 api.add_router("/assessments", assessment.router)
 api.add_router("/discharge", discharge_ward.router)
+api.add_router("/discharge", discharge_receiving.router)

@@ -104,6 +104,12 @@ ACTIONS = {
     "assessment_version_started": _("new assessment version started"),
     "assessment_draft_saved": _("assessment draft saved"),
     "assessment_finalised": _("assessment finalised"),
+    # Discharge, the receiving units (issue 10, UTS-2, UTS-3, UTS-6).
+    "discharge_notice_acknowledged": _("discharge notice acknowledged"),
+    "planning_task_done": _("planning task done"),
+    "planning_task_reopened": _("planning task reopened"),
+    "fixed_care_contact_appointed": _("fixed care contact appointed"),
+    "discharge_care_given_written": _("care given written for the family"),
 }
 # … on the ground of …
 BASES = {
@@ -161,6 +167,11 @@ OBJECTS = {
     "assessment": _("an assessment"),
     "assessment_version": _("a version of an assessment"),
     "assessment_list": _("the child's assessments"),
+    # Discharge, the receiving units (issue 10).
+    "discharge_notice_list": _("incoming discharge notices"),
+    "discharge_notice": _("a discharge notice"),
+    "planning_task": _("a discharge planning task"),
+    "discharge_summary": _("the discharge summary for the family"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

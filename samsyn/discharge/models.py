@@ -86,6 +86,9 @@ class Admission(models.Model):
     compulsory_outpatient_care = models.BooleanField(
         _("compulsory outpatient psychiatric care (LPT)"), default=False
     )
+    # UTS-6: the care given, in plain words, written by the fixed care contact for the family's
+    # summary.
+    care_given = models.TextField(_("care given"), max_length=2000, blank=True)
     created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField(default=1)
 

@@ -11,6 +11,7 @@ from samsyn.directory.tests.factories import (
     PrincipalFactory,
     StaffFactory,
     UnitFactory,
+    make_actor,
 )
 from samsyn.plans.models import (
     Case,
@@ -289,3 +290,9 @@ class PlanItemFactory(factory.django.DjangoModelFactory):
     version = factory.SubFactory(PlanVersionFactory)
     kind = PlanItem.Kind.NEED
     text = factory.Sequence(lambda n: f"Behov {n}")
+
+
+def actor_in_organisation(principal, kind, role, name):
+    """An actor in a unit of a new organisation of this kind under the principal."""
+    organisation = Organisation.objects.create(principal=principal, kind=kind, name=name)
+    return make_actor(unit__organisation=organisation, role=role)

@@ -22,55 +22,15 @@ from samsyn.children.tests.factories import (
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.factories import ConsentSettingsFactory
 from samsyn.directory.models import Organisation, Principal, Role
-from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Handover
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
 from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TransitionRefused
-from samsyn.plans.tests.factories import PartyFactory, SipSettingsFactory
+from samsyn.plans.tests.factories import PartyFactory, SipSettingsFactory, actor_in_organisation
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def region():
-    return Principal.objects.create(kind=Principal.Kind.REGION, name="Region Test", code="18")
-
-
-@pytest.fixture
-def municipality(region):
-    return Principal.objects.create(
-        kind=Principal.Kind.MUNICIPALITY, name="Testkommun", code="1880"
-    )
-
-
-def _actor(principal, kind, role, name):
-    organisation = Organisation.objects.create(principal=principal, kind=kind, name=name)
-    return make_actor(unit__organisation=organisation, role=role)
-
-
-@pytest.fixture
-def social(municipality):
-    return _actor(municipality, Organisation.Kind.SOCIAL_SERVICES, Role.CASEWORKER, "Soc Test")
-
-
-@pytest.fixture
-def bup(region):
-    return _actor(region, Organisation.Kind.BUP, Role.CLINICIAN, "BUP Test")
-
-
-@pytest.fixture
-def school(municipality):
-    return _actor(municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola Test")
-
-
-@pytest.fixture
-def police(municipality):
-    state = Principal.objects.create(kind=Principal.Kind.STATE, name="Polisen", code="")
-    actor = _actor(state, Organisation.Kind.POLICE, Role.POLICE_OFFICER, "Polis Test")
-    return actor
 
 
 @pytest.fixture
@@ -363,7 +323,9 @@ def test_coordinator_only_the_coordinator_offers(bup, consented):
 
 
 def test_coordinator_cannot_be_offered_to_an_outsider(social, consented, municipality):
-    outsider = _actor(municipality, Organisation.Kind.LSS, Role.CASEWORKER, "LSS Test")
+    outsider = actor_in_organisation(
+        municipality, Organisation.Kind.LSS, Role.CASEWORKER, "LSS Test"
+    )
     with pytest.raises(ValidationError):
         cases.offer_handover(
             actor=social, case_id=consented.pk, membership_id=outsider.membership.pk

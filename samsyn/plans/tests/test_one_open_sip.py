@@ -26,44 +26,12 @@ from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Party
 from samsyn.plans.selectors import cases as selectors
 from samsyn.plans.services import cases
-from samsyn.plans.tests.factories import CaseFactory, SipSettingsFactory
+from samsyn.plans.tests.factories import CaseFactory, SipSettingsFactory, actor_in_organisation
 
 pytestmark = pytest.mark.django_db
 
 OLD_NEED = "Behöver både soc och BUP: oro hemma."
 NEW_NEED = "Ny oro i skolan: frånvaro sedan oktober."
-
-
-@pytest.fixture
-def region():
-    return Principal.objects.create(kind=Principal.Kind.REGION, name="Region Test", code="18")
-
-
-@pytest.fixture
-def municipality(region):
-    return Principal.objects.create(
-        kind=Principal.Kind.MUNICIPALITY, name="Testkommun", code="1880"
-    )
-
-
-def _actor(principal, kind, role, name):
-    organisation = Organisation.objects.create(principal=principal, kind=kind, name=name)
-    return make_actor(unit__organisation=organisation, role=role)
-
-
-@pytest.fixture
-def social(municipality):
-    return _actor(municipality, Organisation.Kind.SOCIAL_SERVICES, Role.CASEWORKER, "Soc Test")
-
-
-@pytest.fixture
-def bup(region):
-    return _actor(region, Organisation.Kind.BUP, Role.CLINICIAN, "BUP Test")
-
-
-@pytest.fixture
-def school(municipality):
-    return _actor(municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola Test")
 
 
 @pytest.fixture
@@ -157,7 +125,7 @@ def test_sip_9_a_proposing_organisation_joins_instead_of_sending_a_second_propos
     region, social, child, open_sip
 ):
     SipSettingsFactory(region=region, school_may_initiate=False)
-    police = _actor(
+    police = actor_in_organisation(
         Principal.objects.create(kind=Principal.Kind.STATE, name="Polisen", code=""),
         Organisation.Kind.POLICE, Role.POLICE_OFFICER, "Polis Test",
     )  # fmt: skip
@@ -389,7 +357,9 @@ def test_sip_9_the_joins_on_the_sip_list_cost_the_same_for_1_and_10(
     client = actor_client(social)
     url = reverse("plans:list")
     client.get(url)  # warm the session and settings
-    joiner = _actor(municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola")
+    joiner = actor_in_organisation(
+        municipality, Organisation.Kind.SCHOOL, Role.SCHOOL_COUNSELLOR, "Skola"
+    )
     counts = []
     for extra in (1, 9):
         for _ in range(extra):

@@ -301,7 +301,8 @@ def test_mobile_sign_in_and_other_roles_fit_a_phone(
     new_page, county, actor_client, live_server, assert_accessible, language
 ):
     """The sign-in pages (password, code, choosing the unit to act for), the coordinator role
-    offered to someone at BUP, and the unit manager's log of the unit."""
+    offered to someone at BUP, and the unit manager's log of the unit and the form recording
+    the unit's need to see a protected child's address."""
     case = county["case"]
     # Someone with two units signs in through the pages and chooses one.
     two_units = MembershipFactory(unit=county["bup"], role=Role.CLINICIAN)
@@ -321,9 +322,12 @@ def test_mobile_sign_in_and_other_roles_fit_a_phone(
     # The coordinator role offered to the BUP clinician: the SIP page asks them to accept.
     HandoverFactory(case=case, to_staff=two_units.staff, to_organisation=county["bup"].organisation)
     manager = MembershipFactory(unit=county["caseworker"].unit, role=Role.UNIT_MANAGER)
+    # A child with protected identity: the manager records the unit's need to see the address.
+    protected = ChildFactory(municipality=county["child"].municipality, protected_identity=True)
+    InvolvementFactory(child=protected, unit=manager.unit)
     for membership, urls in (
         (Membership.objects.get(staff=two_units.staff, unit=county["bup"]), [f"/sip/{case.pk}/"]),
-        (manager, ["/", "/audit/unit/"]),
+        (manager, ["/", "/audit/unit/", f"/children/{protected.pk}/address-need/"]),
     ):
         session = actor_client(actor_of(membership)).cookies[settings.SESSION_COOKIE_NAME].value
         other = phone_page(new_page, live_server, language)

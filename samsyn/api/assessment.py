@@ -14,7 +14,6 @@ import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -30,7 +29,6 @@ from samsyn.assessment.services import assessments as services
 from samsyn.assessment.triangle import AREAS, SIDES
 from samsyn.audit import services as audit
 from samsyn.children import selectors as children
-from samsyn.common.errors import NotFound
 
 router = Router(tags=["assessment"])
 
@@ -178,10 +176,6 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            return errors.not_found()
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your organisation may not write this assessment.")})
         except services.StaleAssessment as stale:
             current = stale.current
             return Status(
@@ -214,8 +208,8 @@ def _refusals(view):
                     "messages": refused.messages,
                 },
             )
-        except ValidationError as error:
-            return errors.invalid(error)
+        except Exception as error:
+            return errors.answer(error, _("Your organisation may not write this assessment."))
 
     return wrapper
 

@@ -20,9 +20,9 @@ from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
 from samsyn.audit import services as audit
-from samsyn.common.errors import NotFound
 from samsyn.consultations import selectors, services
 from samsyn.consultations.models import Consultation
 
@@ -70,13 +70,10 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            # The same body for a consultation that does not exist and one the actor may not see.
-            return Status(404, {"detail": _("Not found.")})
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your unit may not take this step.")})
-        except ValidationError as error:
-            return _refused(error)
+        except Exception as error:
+            return errors.answer(
+                error, _("Your unit may not take this step."), (ValidationError, _refused)
+            )
 
     return wrapper
 

@@ -13,17 +13,15 @@ import datetime
 import functools
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
-from ninja import Field, Path, Query, Router, Schema, Status
+from ninja import Field, Path, Query, Router, Schema
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, api_enum
 from samsyn.audit import services as audit
-from samsyn.common.errors import NotFound
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import receiving as selectors
 from samsyn.discharge.services import receiving as services
@@ -45,12 +43,8 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            return errors.not_found()
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your unit does not take this step on this record.")})
-        except ValidationError as error:
-            return errors.invalid(error)
+        except Exception as error:
+            return errors.answer(error, _("Your unit does not take this step on this record."))
 
     return wrapper
 

@@ -13,7 +13,6 @@ import datetime
 import functools
 from typing import Annotated
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -21,10 +20,9 @@ from pydantic import AwareDatetime
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.api.errors import invalid, not_found
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
 from samsyn.audit import services as audit
-from samsyn.common.errors import NotFound
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import ward as selectors
 from samsyn.discharge.services import ward as services
@@ -44,12 +42,8 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            return not_found()
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your unit may not take this step.")})
-        except ValidationError as error:
-            return invalid(error)
+        except Exception as error:
+            return errors.answer(error, _("Your unit may not take this step."))
 
     return wrapper
 

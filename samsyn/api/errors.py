@@ -4,9 +4,14 @@ shape of ninja's own validation errors."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Status
+
+from samsyn.common.errors import AccessDenied, NotFound
 
 
 def not_found() -> Status:
@@ -26,3 +31,22 @@ def invalid(error: ValidationError) -> Status:
     else:
         detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in error.messages]
     return Status(422, {"detail": detail})
+
+
+def answer(error: Exception, forbidden: str, *answers: tuple[Any, Callable[[Any], Status]]):
+    """A service's refusal as a response, the same way for every router: not found and not
+    yours the same 404, a step the actor may not take a 403 saying `forbidden`, then the
+    router's own `answers` (exception type, response) in order — a stale version's 409 before
+    the ValidationError it is — and any other ValidationError a 422. Anything else is raised
+    again. Each router's `_refusals` wrapper calls it, so ninja still reads the operation's
+    signature in the router's own module."""
+    if isinstance(error, NotFound):
+        return not_found()
+    if isinstance(error, AccessDenied):
+        return Status(403, {"detail": forbidden})
+    for kind, respond in answers:
+        if isinstance(error, kind):
+            return respond(error)
+    if isinstance(error, ValidationError):
+        return invalid(error)
+    raise error

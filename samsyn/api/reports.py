@@ -13,7 +13,6 @@ import datetime
 import functools
 from typing import Annotated, Any
 
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Path, Query, Router, Schema, Status
@@ -23,7 +22,6 @@ from samsyn.access.actor import Actor
 from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, api_enum
 from samsyn.audit import services as audit
-from samsyn.common.errors import NotFound
 from samsyn.concerns.models import InitialAssessment, Report
 from samsyn.concerns.selectors import reporting as selectors
 from samsyn.concerns.services import reporting as services
@@ -48,12 +46,8 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            return errors.not_found()
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your role does not file reports of concern here.")})
-        except ValidationError as error:
-            return errors.invalid(error)
+        except Exception as error:
+            return errors.answer(error, _("Your role does not file reports of concern here."))
 
     return wrapper
 

@@ -24,10 +24,10 @@ from pydantic import AwareDatetime
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
+from samsyn.api import errors
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.children import selectors as children
-from samsyn.common.errors import NotFound
 from samsyn.consent.models import Consent
 from samsyn.consent.services import OPTIONAL_CATEGORIES
 from samsyn.plans.models import Case, Invitation, PlanItem, PlanVersion
@@ -73,24 +73,6 @@ Text = functools.partial(Field, pattern=NO_NUL)
 # --- errors --------------------------------------------------------------------------------
 
 
-def _not_found() -> Status:
-    # The same body for a SIP that does not exist and one the actor may not see.
-    return Status(404, {"detail": _("Not found.")})
-
-
-def _invalid(error: ValidationError) -> Status:
-    """A service's ValidationError in the shape of ninja's own 422s."""
-    if hasattr(error, "error_dict"):
-        detail = [
-            {"loc": ["body", name], "msg": message, "type": "value_error"}
-            for name, errors in error.error_dict.items()
-            for message in ValidationError(errors).messages
-        ]
-    else:
-        detail = [{"loc": ["body"], "msg": m, "type": "value_error"} for m in error.messages]
-    return Status(422, {"detail": detail})
-
-
 def _refusals(view):
     """Turns the services' refusals into responses, the same for every operation."""
 
@@ -98,10 +80,6 @@ def _refusals(view):
     def wrapper(request: HttpRequest, *args, **kwargs):
         try:
             return view(request, *args, **kwargs)
-        except NotFound:
-            return _not_found()
-        except rules.AccessDenied:
-            return Status(403, {"detail": _("Your organisation may not do this in this SIP.")})
         except plan_services.StalePlan as stale:
             return Status(
                 409,
@@ -150,8 +128,8 @@ def _refusals(view):
                     "messages": refused.messages,
                 },
             )
-        except ValidationError as error:
-            return _invalid(error)
+        except Exception as error:
+            return errors.answer(error, _("Your organisation may not do this in this SIP."))
 
     return wrapper
 
@@ -623,7 +601,7 @@ def sip_propose(request: HttpRequest, payload: SipIn):
             receiving_organisation_id=payload.receiving_organisation_id,
         )  # fmt: skip
     except rules.AccessDenied:
-        return _not_found()
+        return errors.not_found()
     except cases.SipAlreadyOpen as refused:
         return Status(
             422,

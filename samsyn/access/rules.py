@@ -45,7 +45,7 @@ from samsyn.children.models import (
     Involvement,
     ProtectedIdentityNeed,
 )
-from samsyn.common.errors import AccessDenied
+from samsyn.common.errors import AccessDenied, Denial
 from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Role
 
@@ -131,7 +131,12 @@ def can(actor: Actor, permission: str) -> bool:
 
 def require(actor: Actor, permission: str) -> None:
     if not can(actor, permission):
-        raise AccessDenied(permission)
+        refusal = AccessDenied(permission)
+        refusal.denial = Denial(
+            actor=actor, child_id=None, obj="role_permission", obj_id=permission,
+            purpose=default_purpose(actor), action="read",
+        )  # fmt: skip
+        raise refusal
 
 
 def _active_involvements(actor: Actor):
@@ -270,37 +275,45 @@ def restrict_for_any_purpose(
     return queryset.filter(readable)
 
 
-def _consented_categories(actor: Actor, child_id: int, purpose: str) -> dict[str, int]:
-    """For one child: the categories a holding consent covers, each with one consent's id (the
-    same rule as `_with_consent`, in Python over the child's few consent rows)."""
+def consents_covering(
+    child_id: int, organisation: Organisation, *, purpose: str | None = None
+) -> dict[str, list[int]]:
+    """For one child and a receiving organisation: each category that a holding consent covers
+    (for `purpose`, or for any purpose), with the consents it holds by — the child's own, or
+    every consenting guardian's. The same rule as `_with_consent`, in Python over the child's
+    few consent rows, for the places that must name the consent: a decision's audit row, a
+    notice sent under consent, a consultation linked by consent."""
     now = timezone.now()
-    valid = list(
-        Consent.objects.filter(
-            child_id=child_id,
-            receiving_organisation_id=actor.organisation.pk,
-            purposes__contains=[purpose],
-            given_at__lte=now,
-            valid_until__gt=now,
-            withdrawn_at__isnull=True,
-        )
-        .order_by("pk")
-        .values_list("pk", "given_by", "guardian_id", "categories")
+    valid = Consent.objects.filter(
+        child_id=child_id,
+        receiving_organisation_id=organisation.pk,
+        given_at__lte=now,
+        valid_until__gt=now,
+        withdrawn_at__isnull=True,
     )
+    if purpose is not None:
+        valid = valid.filter(purposes__contains=[purpose])
+    rows = list(valid.order_by("pk").values_list("pk", "given_by", "guardian_id", "categories"))
     guardians = set(
         Guardianship.objects.current()
         .filter(child_id=child_id)
         .values_list("guardian_id", flat=True)
     )
-    needed = len(guardians) if all_guardians_must_consent(actor) else min(1, len(guardians))
-    covered: dict[str, int] = {}
+    # The receiving organisation reads under its own county's agreement.
+    both = both_guardians_must_consent(organisation.principal.code[:2])
+    needed = len(guardians) if both else min(1, len(guardians))
+    covered: dict[str, list[int]] = {}
     for category in Category.values:
-        rows = [row for row in valid if category in row[3]]
-        by_child = [pk for pk, given_by, _, _ in rows if given_by == Consent.GivenBy.CHILD]
-        by_guardian = {guardian: pk for pk, _, guardian, _ in rows if guardian in guardians}
+        of_category = [row for row in rows if category in row[3]]
+        by_child = [pk for pk, given_by, _, _ in of_category if given_by == Consent.GivenBy.CHILD]
+        by_guardian: dict[int, int] = {}
+        for pk, _, guardian, _ in of_category:
+            if guardian in guardians:
+                by_guardian.setdefault(guardian, pk)
         if by_child:
-            covered[category] = by_child[0]
+            covered[category] = by_child[:1]
         elif by_guardian and len(by_guardian) >= needed:
-            covered[category] = min(by_guardian.values())
+            covered[category] = sorted(by_guardian.values())
     return covered
 
 
@@ -348,9 +361,9 @@ def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
 
 
 def _ground(actor: Actor, child_id: int, *, purpose: str, category: str) -> Decision:
-    consent_id = _consented_categories(actor, child_id, purpose).get(category)
-    if consent_id is not None:
-        return Decision(True, "consent", {"consent_id": consent_id})
+    consents = consents_covering(child_id, actor.organisation, purpose=purpose).get(category)
+    if consents:
+        return Decision(True, "consent", {"consent_id": consents[0]})
     ground = (
         _valid_legal_grounds(actor, category, purpose)
         .filter(child_id=child_id)
@@ -425,12 +438,19 @@ def purpose_to_read(
 
 def open_for_change(actor: Actor, queryset: QuerySet, *, pk: int, purpose: str):
     """The record locked for a change, with the decision that allows it; the kind's not-found
-    error otherwise, the same for missing and forbidden. Call inside the change's transaction."""
+    error otherwise, the same for missing and forbidden, carrying its denial for the log (the
+    change's transaction rolls back, so the mapping of refusals logs it). Call inside the
+    change's transaction."""
     kind = kinds.kind_of(queryset.model)
     record = queryset.select_for_update(of=("self",)).filter(pk=pk).first()
     decision = decide(actor, record, purpose=purpose) if record is not None else DENIED
     if not decision.allowed:
-        raise kind.not_found(pk)
+        refusal = kind.not_found(pk)
+        refusal.denial = Denial(
+            actor=actor, child_id=getattr(record, kind.child) if record is not None else None,
+            obj=kind.name, obj_id=pk, purpose=purpose,
+        )  # fmt: skip
+        raise refusal
     return record, decision
 
 
@@ -462,7 +482,7 @@ def guardian_contacts_shown(address: Decision, guardians: Iterable[Guardian]) ->
 def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:
     """Which units are involved with the child, as far as the actor may know: its own
     organisation's, and others' only where a ground covers that organisation's category."""
-    consented = _consented_categories(actor, child.pk, purpose)
+    consented = consents_covering(child.pk, actor.organisation, purpose=purpose)
     allowed = Q(unit__organisation_id=actor.organisation.pk)
     for category in set(CATEGORY_OF_KIND.values()):
         kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]

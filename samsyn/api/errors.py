@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Status
 
-from samsyn.common.errors import AccessDenied, NotFound
+from samsyn.common.errors import AccessDenied, NotFound, answered
 
 
 def not_found() -> Status:
@@ -41,8 +41,10 @@ def answer(error: Exception, forbidden: str, *answers: tuple[Any, Callable[[Any]
     again. Each router's `_refusals` wrapper calls it, so ninja still reads the operation's
     signature in the router's own module."""
     if isinstance(error, NotFound):
+        answered(error)
         return not_found()
     if isinstance(error, AccessDenied):
+        answered(error)
         return Status(403, {"detail": forbidden})
     for kind, respond in answers:
         if isinstance(error, kind):

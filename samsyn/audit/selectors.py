@@ -41,6 +41,7 @@ ACTIONS = {
     "care_information_sent": _("information for continued care sent"),
     "discharged": _("discharge recorded"),
     "read": _("read"),
+    "change": _("change"),
     "register": _("registering a child"),
     "edit_contact": _("changing the contact details"),
     "record_address_need": _("recording a need to see the address"),

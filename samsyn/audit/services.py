@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from samsyn.access.actor import Actor
 from samsyn.access.rules import Decision, default_purpose
+from samsyn.common.errors import AccessDenied, NotFound
 
 GENESIS = "0" * 64
 _partitions_seen: set[tuple[int, int]] = set()
@@ -159,6 +160,18 @@ def record_refused_role(*, actor: Actor, permission: str, child_id: int | None =
     return record_denied(
         actor=actor, child_id=child_id, obj="role_permission", obj_id=permission,
         purpose=default_purpose(actor),
+    )  # fmt: skip
+
+
+def record_refusal(sender: type, *, error: NotFound | AccessDenied, **kwargs) -> int | None:
+    """A refusal `access` decided, logged when it is answered: after the refused step's
+    transaction rolled back, so the row stays (LOG-3). Connected to `common.errors.refused`."""
+    denial = error.denial
+    if denial is None:
+        return None
+    return record_denied(
+        actor=denial.actor, child_id=denial.child_id, obj=denial.obj, obj_id=denial.obj_id,
+        purpose=denial.purpose, action=denial.action,
     )  # fmt: skip
 
 

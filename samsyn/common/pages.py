@@ -24,7 +24,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from samsyn.common import form_tokens
-from samsyn.common.errors import AccessDenied, NotFound
+from samsyn.common.errors import AccessDenied, NotFound, answered
 from samsyn.common.forms import add_validation_errors
 
 
@@ -45,9 +45,11 @@ def refusals(view: Callable) -> Callable:
     def mapped(*args, **kwargs):
         try:
             return view(*args, **kwargs)
-        except NotFound:
+        except NotFound as error:
+            answered(error)
             raise Http404 from None
-        except AccessDenied:
+        except AccessDenied as error:
+            answered(error)
             raise PermissionDenied from None
 
     return mapped

@@ -14,15 +14,13 @@ import re
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category
 from samsyn.audit import services as audit
-from samsyn.children.models import Child, Guardianship
+from samsyn.children.models import Child
 from samsyn.common.errors import NotFound
-from samsyn.consent.models import Consent
 from samsyn.consultations.models import Consultation
 from samsyn.directory.models import Organisation, Unit
 
@@ -210,27 +208,6 @@ def units_to_ask(organisations: QuerySet[Organisation]) -> QuerySet[Unit]:
 
 def covering_consents(child: Child, organisation: Organisation, category: str) -> list[int] | None:
     """The consents in force that let `organisation` receive the child's `category`
-    information, by the rule `access` reads with: the child's own (recorded only after a
-    maturity assessment), or every current guardian's where the region's agreement says so
-    (one guardian's otherwise). None when no consent covers it. A legal ground does not count:
-    KON-1 links a consultation only after consent."""
-    now = timezone.now()
-    valid = list(
-        Consent.objects.filter(
-            child=child, receiving_organisation=organisation, categories__contains=[category],
-            given_at__lte=now, valid_until__gt=now, withdrawn_at__isnull=True,
-        ).order_by("pk").values_list("pk", "given_by", "guardian_id")
-    )  # fmt: skip
-    by_child = [pk for pk, given_by, _ in valid if given_by == Consent.GivenBy.CHILD]
-    if by_child:
-        return by_child[:1]
-    guardians = set(
-        Guardianship.objects.current().filter(child=child).values_list("guardian_id", flat=True)
-    )
-    # The consulted organisation reads with its own county's setting, as access does.
-    both = rules.both_guardians_must_consent(organisation.principal.code[:2])
-    needed = len(guardians) if both else min(1, len(guardians))
-    by_guardian = {guardian: pk for pk, _, guardian in valid if guardian in guardians}
-    if by_guardian and len(by_guardian) >= needed:
-        return sorted(by_guardian.values())
-    return None
+    information, by access's rule (for any purpose). None when no consent covers it. A legal
+    ground does not count: KON-1 links a consultation only after consent."""
+    return rules.consents_covering(child.pk, organisation).get(category)

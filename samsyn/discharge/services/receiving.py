@@ -12,12 +12,20 @@ from django.utils.translation import gettext as _
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.common.errors import AccessDenied
+from samsyn.common.errors import AccessDenied, Denial, NotFound
 from samsyn.discharge.models import Admission, Notice, PlanningTask
 from samsyn.discharge.selectors import AdmissionNotFound
 from samsyn.discharge.selectors import receiving as selectors
 
 PURPOSE = selectors.PURPOSE
+
+
+def _refused(
+    actor: Actor, error: NotFound | AccessDenied, *, obj: str, obj_id: int, child_id: int | None
+) -> NotFound | AccessDenied:
+    """The refusal with its denial, for the log (LOG-3): the step's transaction rolls back."""
+    error.denial = Denial(actor=actor, child_id=child_id, obj=obj, obj_id=obj_id, purpose=PURPOSE)
+    return error
 
 
 def _open(actor: Actor, admission_id: int) -> tuple[Admission, rules.Decision]:
@@ -31,11 +39,12 @@ def acknowledge(*, actor: Actor, notice_id: int) -> Notice:
     unit's planning: its default tasks (UTS-3: planning starts when notified). A repeat is a
     no-op. Another unit's notice is not found."""
     rules.require(actor, selectors.PERMISSION)
-    notice = (
-        Notice.objects.select_for_update().filter(pk=notice_id, to_unit_id=actor.unit.pk).first()
-    )
-    if notice is None:
-        raise AdmissionNotFound(notice_id)
+    notice = Notice.objects.select_for_update().filter(pk=notice_id).first()
+    if notice is None or notice.to_unit_id != actor.unit.pk:
+        raise _refused(
+            actor, AdmissionNotFound(notice_id), obj="discharge_notice", obj_id=notice_id,
+            child_id=None if notice is None else notice.admission.child_id,
+        )  # fmt: skip
     admission, decision = _open(actor, notice.admission_id)
     if notice.acknowledged_at is not None:
         return notice
@@ -60,11 +69,12 @@ def acknowledge(*, actor: Actor, notice_id: int) -> Notice:
 def set_task_done(*, actor: Actor, task_id: int, done: bool = True) -> PlanningTask:
     """Tick a planning task of the actor's own unit off (or back on)."""
     rules.require(actor, selectors.PERMISSION)
-    task = (
-        PlanningTask.objects.select_for_update().filter(pk=task_id, unit_id=actor.unit.pk).first()
-    )
-    if task is None:
-        raise AdmissionNotFound(task_id)
+    task = PlanningTask.objects.select_for_update().filter(pk=task_id).first()
+    if task is None or task.unit_id != actor.unit.pk:
+        raise _refused(
+            actor, AdmissionNotFound(task_id), obj="planning_task", obj_id=task_id,
+            child_id=None if task is None else task.admission.child_id,
+        )  # fmt: skip
     admission, decision = _open(actor, task.admission_id)
     task.done_at = timezone.now() if done else None
     task.done_by = actor.staff if done else None
@@ -86,7 +96,10 @@ def appoint_fixed_care_contact(*, actor: Actor, admission_id: int, staff_id: int
     if not selectors.may_appoint(actor) or not (
         notified or admission.outpatient_unit_id == actor.unit.pk
     ):
-        raise AccessDenied(selectors.PERMISSION)
+        raise _refused(
+            actor, AccessDenied(selectors.PERMISSION), obj="admission", obj_id=admission_id,
+            child_id=admission.child_id,
+        )  # fmt: skip
     if admission.discharged_at is not None:
         raise ValidationError(
             _("The child has been discharged: the fixed care contact is appointed before.")
@@ -116,7 +129,10 @@ def write_care_given(*, actor: Actor, admission_id: int, text: str) -> Admission
     if actor.staff.pk != admission.fixed_care_contact_id and not (
         admission.outpatient_unit_id == actor.unit.pk and selectors.may_appoint(actor)
     ):
-        raise AccessDenied(selectors.PERMISSION)
+        raise _refused(
+            actor, AccessDenied(selectors.PERMISSION), obj="discharge_summary",
+            obj_id=admission_id, child_id=admission.child_id,
+        )  # fmt: skip
     admission.care_given = text.strip()
     admission.version += 1
     admission.save(update_fields=["care_given", "version"])

@@ -120,20 +120,12 @@ def register_admission(
 
 
 def _ground_for(actor: Actor, admission: Admission, receiver) -> dict:
-    """A consent in force that covers the receiving organisation, else a legal ground recorded
-    now under OSL 25 kap. 12 § (SEK-1) for the planning of the discharge."""
-    now = timezone.now()
-    consent = (
-        Consent.objects.filter(
-            child=admission.child, receiving_organisation=receiver,
-            categories__contains=CATEGORIES, purposes__contains=[PURPOSE],
-            given_at__lte=now, valid_until__gt=now, withdrawn_at__isnull=True,
-        )
-        .order_by("-valid_until")
-        .first()
-    )  # fmt: skip
-    if consent is not None:
-        return {"consent": consent}
+    """A consent that holds by access's rule (every guardian's where the region's agreement
+    says so, or the mature child's own) for the receiving organisation, else a legal ground
+    recorded now under OSL 25 kap. 12 § (SEK-1) for the planning of the discharge."""
+    covered = rules.consents_covering(admission.child_id, receiver, purpose=PURPOSE)
+    if all(category in covered for category in CATEGORIES):
+        return {"consent": Consent.objects.get(pk=covered[CATEGORIES[0]][0])}
     basis = LegalBasis.objects.get(code=BASIS_CODE)
     ground = LegalGround.objects.create(
         child=admission.child, basis=basis, receiving_organisation=receiver,

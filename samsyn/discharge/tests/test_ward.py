@@ -12,6 +12,8 @@ from django.utils import timezone
 from samsyn.access import rules
 from samsyn.access.models import Purpose
 from samsyn.audit.models import Entry as AuditEntry
+from samsyn.children.tests.factories import GuardianFactory, GuardianshipFactory
+from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Principal, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.discharge.models import Admission, DischargeSettings, Notice
@@ -54,6 +56,38 @@ def test_uts_1_the_admission_notice_goes_to_social_services_and_outpatient_under
         "admission_registered", "legal_ground_recorded", "notice_sent",
         "legal_ground_recorded", "notice_sent",
     ]  # fmt: skip
+
+
+def _consent(w, guardian, organisation):
+    return ConsentFactory(
+        child=w.child, guardian=guardian, receiving_organisation=organisation,
+        categories=["basic", "health"], purposes=[Purpose.PLANNING],
+    )  # fmt: skip
+
+
+def test_uts_1_one_guardians_consent_is_not_enough_when_both_must_consent():
+    """The region's default: both guardians. One guardian's consent does not carry the notice;
+    a legal ground is recorded instead, exactly as a read would be judged."""
+    w = make_ward()
+    mother, father = GuardianFactory(), GuardianFactory()
+    GuardianshipFactory(child=w.child, guardian=father)
+    _consent(w, mother, w.social.organisation)
+    admission = notify(w, admit(w))
+    to_social = admission.notices.get(to_unit=w.social)
+    assert to_social.consent_id is None
+    assert to_social.legal_ground is not None
+
+
+def test_uts_1_both_guardians_consent_carries_the_notice_without_a_legal_ground():
+    w = make_ward()
+    mother, father = GuardianFactory(), GuardianFactory()
+    first = _consent(w, mother, w.social.organisation)
+    _consent(w, father, w.social.organisation)
+    admission = notify(w, admit(w))
+    to_social = admission.notices.get(to_unit=w.social)
+    assert to_social.consent_id == first.pk
+    assert to_social.legal_ground is None
+    assert admission.notices.get(to_unit=w.outpatient).legal_ground is not None
 
 
 def test_uts_1_a_social_unit_of_another_municipality_is_refused_and_nothing_is_stored():

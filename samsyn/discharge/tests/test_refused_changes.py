@@ -1,6 +1,6 @@
-"""DOMAIN LOG-3 (ASVS 7.2.2) for changes: a refused step rolls its transaction back, audit rows
-and all, yet the refusal is logged — by the one mapping of refusals for the pages and the one for
-the API, after the rollback — whatever the kind of record."""
+"""DOMAIN LOG-3 (ASVS 7.2.2) for changes, proved on the discharge kinds: a refused step rolls its
+transaction back, audit rows and all, yet the refusal is logged — by the one mapping of refusals
+for the pages and the one for the API, after the rollback (ADR 0011)."""
 
 import pytest
 from django.urls import reverse

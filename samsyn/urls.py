@@ -14,6 +14,7 @@ urlpatterns = [
     path("discharge/", include("samsyn.discharge.urls")),
     path("consultations/", include("samsyn.consultations.urls")),
     path("assessment/", include("samsyn.assessment.urls")),
+    path("radar/", include("samsyn.radar.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
     # A report of concern from anyone, at a short Swedish address to give out (issue 9).

@@ -95,6 +95,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "discharge.ward": frozenset({Role.CLINICIAN, Role.UNIT_MANAGER}),
     # Discharge: the units notified of an admission (social services, outpatient care) receive.
     "discharge.receive": CHILD_ROLES,
+    # The radar: each signal is read per record; the roles that work with children act on them.
+    "radar.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "samsyn.discharge",
     "samsyn.consultations",
     "samsyn.assessment",
+    "samsyn.radar",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",
@@ -187,6 +188,8 @@ LOGGING = {
 # request body of at most this many bytes (the form has no attachments; anything larger is
 # refused before it is parsed).
 SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
+# The radar scans for children falling between the chairs this often, on the task worker.
+SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"))
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
 # address from the connection (REMOTE_ADDR); behind one load balancer, 1.

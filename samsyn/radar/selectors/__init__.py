@@ -1,0 +1,5 @@
+from samsyn.common.errors import NotFound
+
+
+class SignalNotFound(NotFound):
+    pass

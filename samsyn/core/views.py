@@ -13,6 +13,7 @@ from samsyn.discharge.selectors import receiving as discharge
 from samsyn.plans.selectors import cases as sips
 from samsyn.plans.selectors import consents, deadlines
 from samsyn.plans.selectors import meetings as sip_meetings
+from samsyn.radar.selectors import queue as radar
 
 
 @actor_required()
@@ -40,6 +41,8 @@ def home(request):
             context["concerns_overdue"] = concerns.overdue_for_unit(actor)
         # Discharge notices the unit has not yet acknowledged (issue 10): a count, no child.
         context["discharge_unacknowledged"] = discharge.unacknowledged_count(actor)
+        # The radar's items for this person (issue 11): a count and a link, no child.
+        context["radar_count"] = radar.open_count(actor)
     if role == Role.UNIT_MANAGER:
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)

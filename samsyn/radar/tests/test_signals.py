@@ -219,3 +219,15 @@ def test_rad_5_a_meeting_booked_after_ready_clears_the_sip_call_signal():
     MeetingFactory(case=case, starts_at=NOW + datetime.timedelta(days=1))
     scan()
     assert not live("RAD-5").filter(unit=outpatient).exists()
+
+
+def test_samsyn_radar_scan_reports_each_rule_as_it_goes():
+    import io
+
+    from django.core.management import call_command
+
+    ReportFactory(received_at=days_ago(3))
+    out = io.StringIO()
+    call_command("radar", "scan", stdout=out)
+    assert "RAD-6: 1 found, 1 new, 0 resolved" in out.getvalue()
+    assert out.getvalue().rstrip().endswith("Done: 1 new, 0 resolved.")

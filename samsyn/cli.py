@@ -2,7 +2,7 @@
 documented names onto them:
 
     samsyn demo [--children N] [--seed S] [--port P]   start the demo county, worker and web
-    samsyn serve [--port P]                             the web server only
+    samsyn serve [--port P] [--demo]                    the web server only (production settings)
     samsyn worker                                       the background task worker
     samsyn audit verify                                 walk the audit chains
     samsyn radar scan|schedule                          the radar's scan now, or on the worker

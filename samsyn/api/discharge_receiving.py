@@ -295,6 +295,36 @@ def appoint(request: HttpRequest, admission_id: AdmissionId, payload: AppointIn)
     return _admission(actor, admission_id)
 
 
+class SipCalledOut(Schema):
+    sip_id: int = Field(..., description="The child's one open SIP: opened now, or joined.")
+    joined: bool = Field(
+        ..., description="The child already had an open SIP: the discharge went into it, "
+        "your organisation joining it as a party where it was not one already (SIP-9)."
+    )  # fmt: skip
+    admission: AdmissionOut
+
+
+@router.post(
+    "/received/{admission_id}/sip", response={200: SipCalledOut, **CHANGE},
+    url_name="discharge_sip",
+    summary="Open the child's SIP, or join the open one, to call the SIP meeting in (UTS-5)",
+    description="Never a second plan: the child's one open SIP is joined where there is one "
+    "(SIP-9). The fixed care contact, or the head or a clinician of the outpatient unit, "
+    "calls; the meeting is then booked with POST /api/sip/{id}/meetings. 403 for anyone "
+    "else; 422 before the fixed care contact is appointed or under compulsory outpatient "
+    "care (the LPT 7 a § care plan replaces the SIP).",
+)  # fmt: skip
+@_refusals
+def call_sip(request: HttpRequest, admission_id: AdmissionId) -> dict:
+    actor = _actor(request)
+    opened = services.call_sip(actor=actor, admission_id=admission_id)
+    return {
+        "sip_id": opened.case.pk,
+        "joined": opened.joined,
+        "admission": _admission(actor, admission_id),
+    }
+
+
 def _summary(actor: Actor, admission_id: int) -> dict:
     summary = selectors.summary_for(actor, admission_id=admission_id)
     return {

@@ -9,7 +9,7 @@ from samsyn.access.http import actor_required, public
 from samsyn.concerns.selectors import intake as concerns
 from samsyn.core import selectors
 from samsyn.directory.models import Role
-from samsyn.discharge.selectors import receiving as discharge
+from samsyn.discharge.selectors import start as discharge
 from samsyn.plans.selectors import cases as sips
 from samsyn.plans.selectors import consents, deadlines
 from samsyn.plans.selectors import meetings as sip_meetings
@@ -39,8 +39,9 @@ def home(request):
             context["intake_counts"] = concerns.queue_counts(actor)
         if in_intake or role == Role.UNIT_MANAGER:
             context["concerns_overdue"] = concerns.overdue_for_unit(actor)
-        # Discharge notices the unit has not yet acknowledged (issue 10): a count, no child.
-        context["discharge_unacknowledged"] = discharge.unacknowledged_count(actor)
+        # Discharge (issue 10): notices to acknowledge, discharges coming and those with short
+        # notice, for the receiving and the inpatient unit alike: counts, no child.
+        context["discharge"] = discharge.counts_for(actor)
         # The radar's items for this person (issue 11): a count and a link, no child.
         context["radar_count"] = radar.open_count(actor)
     if role == Role.UNIT_MANAGER:

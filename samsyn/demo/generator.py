@@ -327,6 +327,8 @@ class _Builder:
         )  # noqa: E501
         for clinic in data.BUP_CLINICS:
             self.unit(bup, f"BUP {clinic}", self._code_of(clinic), clinic.split(" ")[0])
+        # The county's BUP inpatient unit at USÖ: its admissions are demo/discharge.py's.
+        self.unit(bup, "BUP heldygnsvård", "", "Örebro")
         ledning = self.organisation(
             "ledning", region, "ledning", f"Regionkansliet, {data.REGION_NAME}"
         )
@@ -418,6 +420,12 @@ class _Builder:
             return [(Role.CASEWORKER, "LSS-handläggare", 1), (Role.UNIT_MANAGER, "Enhetschef", 1)]
         if org == "ledning":
             return [(Role.ANALYST, "Analytiker", 1)]
+        if unit.name == "BUP heldygnsvård":
+            return [
+                (Role.CLINICIAN, "Överläkare", 2),
+                (Role.CLINICIAN, "Sjuksköterska", 3),
+                (Role.CLINICIAN, "Skötare", 2),
+            ]
         if org == "bup":
             return [
                 (Role.CLINICIAN, "Psykolog", 5 if "USÖ" in unit.name else 2),

@@ -59,6 +59,12 @@ DEMO_LOGINS: tuple[DemoLogin, ...] = (
               (("bup/BUP Lindesberg", Role.CLINICIAN),)),
     DemoLogin("handlaggare.kumla", "Emma", "Wik", "Socialsekreterare",
               (("soc-1881/Barn och unga – utredning", Role.CASEWORKER),)),
+    # BUP's inpatient unit (issue 10): the nurse who admits and notifies, and the unit's
+    # manager, who answers for discharges with short notice.
+    DemoLogin("heldygn", "Eva", "Lundgren", "Sjuksköterska",
+              (("bup/BUP heldygnsvård", Role.CLINICIAN),)),
+    DemoLogin("heldygn.chef", "Mikael", "Forsberg", "Vårdenhetschef",
+              (("bup/BUP heldygnsvård", Role.UNIT_MANAGER),)),
     # Two memberships: the sign-in asks which one she acts for.
     DemoLogin("dubbelroll", "Nadia", "Karimi", "Distriktssköterska",
               (("bvc/BVC Örebro", Role.CLINICIAN), (DEMO_SCHOOL, Role.SCHOOL_NURSE))),

@@ -25,6 +25,7 @@ from samsyn.consent.models import Consent
 from samsyn.demo.assessments import write_assessments
 from samsyn.demo.concerns import write_concerns
 from samsyn.demo.consultations import write_consultations
+from samsyn.demo.discharge import write_discharge
 from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
@@ -256,6 +257,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
     _write_sips(county, children, guardians, staff, organisations, principals, units, progress)
     write_consultations(county, children, guardians, staff, units, progress)
     write_assessments(county.seed, progress)
+    write_discharge(staff, units, progress)
 
 
 def _write_sips(

@@ -36,5 +36,6 @@ urlpatterns = [
         receiving.appoint,
         name="received_appoint",
     ),
+    path("received/<int:admission_id>/sip/", receiving.call_sip, name="received_sip"),
     path("received/<int:admission_id>/summary/", receiving.summary, name="received_summary"),
 ]

@@ -88,7 +88,9 @@ def test_social_services_acknowledge_and_outpatient_care_appoints_the_contact(
     clinic.get_by_role("button", name=sv("Appoint"), exact=True).click()
     expect(clinic.get_by_text(sv("The fixed care contact is appointed."))).to_be_visible()
     assert Admission.objects.get(pk=admission.pk).fixed_care_contact == ward["nurse"].staff
-    expect(clinic.get_by_role("link", name=sv("Propose a SIP for the child"))).to_be_visible()
+    expect(
+        clinic.get_by_role("button", name=sv("Open the child's SIP to call the meeting"))
+    ).to_be_visible()
     clinic.get_by_role("link", name=sv("Summary for the family")).click()
     expect(heading(clinic)).to_have_text(sv("After the hospital stay"))
     expect(clinic.get_by_text("019-60 20 000")).to_be_visible()

@@ -71,6 +71,14 @@ def may_appoint(actor: Actor) -> bool:
     return is_outpatient_unit(actor) and actor.role in {Role.UNIT_MANAGER, Role.CLINICIAN}
 
 
+def speaks_for_outpatient_care(actor: Actor, admission: Admission) -> bool:
+    """The fixed care contact, or the head or a clinician of the outpatient unit that has the
+    admission: who writes the family's summary (UTS-6) and calls the SIP meeting (UTS-5)."""
+    return actor.staff.pk == admission.fixed_care_contact_id or (
+        admission.outpatient_unit_id == actor.unit.pk and may_appoint(actor)
+    )
+
+
 def default_tasks(actor: Actor) -> list[str]:
     kind = "health" if is_outpatient_unit(actor) else "social"
     return [str(text) for text in DEFAULT_TASKS[kind]]
@@ -228,6 +236,7 @@ class SipStep:
     called_at: datetime.datetime | None  # the first invitation sent for the open SIP's meeting
     meeting_at: datetime.datetime | None  # the next meeting booked
     overdue: bool
+    may_call: bool = False  # the actor opens or joins the child's SIP to call the meeting
     reference: str = SIP_REFERENCE
 
 
@@ -263,7 +272,11 @@ def sip_step(actor: Actor, admission: Admission, settings: DischargeSettings) ->
     sip = open_sip_of(actor, admission.child_id)
     called_at = meeting_at = None
     if sip is not None:
-        booked = Meeting.objects.filter(case=sip, cancelled_at__isnull=True)
+        # A meeting for this discharge takes place after the admission: one the SIP held
+        # before it is no call.
+        booked = Meeting.objects.filter(
+            case=sip, cancelled_at__isnull=True, starts_at__gte=admission.admitted_at
+        )
         called_at = booked.aggregate(first=Min("invitations__sent_at"))["first"]
         upcoming = booked.filter(starts_at__gte=timezone.now()).order_by("starts_at").first()
         meeting_at = upcoming.starts_at if upcoming else None
@@ -275,6 +288,8 @@ def sip_step(actor: Actor, admission: Admission, settings: DischargeSettings) ->
         required=required, lpt=admission.compulsory_outpatient_care, period=settings.sip_call_days,
         working_days=settings.sip_call_working_days, due=due, sip=sip, called_at=called_at,
         meeting_at=meeting_at, overdue=overdue,
+        may_call=not admission.compulsory_outpatient_care
+        and speaks_for_outpatient_care(actor, admission),
     )  # fmt: skip
 
 

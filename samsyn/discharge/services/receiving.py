@@ -1,6 +1,7 @@
 """Changes a receiving unit makes: acknowledging a notice (which starts its planning, UTS-3),
-ticking off a planning task, appointing the fixed care contact (UTS-2) and writing the care
-given for the family's summary (UTS-6). Each in one transaction, through access, audited."""
+ticking off a planning task, appointing the fixed care contact (UTS-2), opening or joining the
+child's SIP to call the meeting in (UTS-5) and writing the care given for the family's summary
+(UTS-6). Each in one transaction, through access, audited."""
 
 from __future__ import annotations
 
@@ -16,6 +17,8 @@ from samsyn.common.errors import AccessDenied, Denial, NotFound
 from samsyn.discharge.models import Admission, Notice, PlanningTask
 from samsyn.discharge.selectors import AdmissionNotFound
 from samsyn.discharge.selectors import receiving as selectors
+from samsyn.plans.models import Case
+from samsyn.plans.services import cases
 
 PURPOSE = selectors.PURPOSE
 
@@ -126,9 +129,7 @@ def write_care_given(*, actor: Actor, admission_id: int, text: str) -> Admission
     """UTS-6: the care given, in plain words, for the family's summary: written by the fixed
     care contact (or another member of the outpatient unit)."""
     admission, decision = _open(actor, admission_id)
-    if actor.staff.pk != admission.fixed_care_contact_id and not (
-        admission.outpatient_unit_id == actor.unit.pk and selectors.may_appoint(actor)
-    ):
+    if not selectors.speaks_for_outpatient_care(actor, admission):
         raise _refused(
             actor, AccessDenied(selectors.PERMISSION), obj="discharge_summary",
             obj_id=admission_id, child_id=admission.child_id,
@@ -141,3 +142,56 @@ def write_care_given(*, actor: Actor, admission_id: int, text: str) -> Admission
         event="discharge_care_given_written", purpose=PURPOSE, decision=decision,
     )  # fmt: skip
     return admission
+
+
+@transaction.atomic
+def call_sip(*, actor: Actor, admission_id: int) -> cases.Opened:
+    """UTS-5: the fixed care contact (or the head or a clinician of the outpatient unit) opens
+    the child's SIP, with the other notified organisations invited, to call the meeting in —
+    or, where the child has an open SIP, the discharge goes into it: the organisation joins it
+    as an invited party and the actor's unit accepts, or, taking part already, simply uses it.
+    Never a second plan (SIP-9, `plans.services.cases.open_or_join_case`)."""
+    admission, _decision = _open(actor, admission_id)
+    if not selectors.speaks_for_outpatient_care(actor, admission):
+        raise _refused(
+            actor, AccessDenied(selectors.PERMISSION), obj="admission", obj_id=admission_id,
+            child_id=admission.child_id,
+        )  # fmt: skip
+    if admission.compulsory_outpatient_care:
+        raise ValidationError(
+            _("The child goes on to compulsory outpatient psychiatric care: the LPT 7 a § care "
+              "plan replaces the SIP.")
+        )  # fmt: skip
+    if admission.fixed_care_contact_id is None:
+        raise ValidationError(
+            _("Appoint the fixed care contact first: the fixed care contact calls the SIP "
+              "meeting.")
+        )  # fmt: skip
+    notified = {
+        organisation_id
+        for organisation_id in Notice.objects.filter(admission=admission).values_list(
+            "to_unit__organisation_id", flat=True
+        )
+        if organisation_id != actor.organisation.pk
+    }
+    reason = _(
+        "Discharge from inpatient care at %(unit)s: the SIP meeting is called within the days "
+        "the region's agreement sets after the ready-for-discharge notice (%(reference)s)."
+    ) % {"unit": admission.unit.name, "reference": selectors.SIP_REFERENCE}
+    try:
+        opened = cases.open_or_join_case(
+            actor=actor, child_id=admission.child_id, reason=reason, party_ids=sorted(notified),
+            purpose=PURPOSE,
+        )  # fmt: skip
+    except AccessDenied as error:
+        raise _refused(
+            actor, error, obj="admission", obj_id=admission_id, child_id=admission.child_id
+        ) from None
+    except cases.SipAlreadyOpen as already:
+        if already.invited_only:
+            cases.accept_invitation(actor=actor, case_id=already.case_id)
+        # `joined`: the discharge went into the SIP that was open.
+        return cases.Opened(Case.objects.get(pk=already.case_id), joined=True)
+    if opened.joined:
+        cases.accept_invitation(actor=actor, case_id=opened.case.pk)
+    return opened

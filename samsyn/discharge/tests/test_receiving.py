@@ -8,7 +8,8 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from samsyn.audit.models import Entry
 from samsyn.directory.models import Organisation, Role
@@ -23,6 +24,11 @@ from samsyn.discharge.tests.factories import (
 from samsyn.plans.tests.factories import CaseFactory, InvitationFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
+
+
+def sv(msgid: str) -> str:
+    with translation.override("sv"):
+        return gettext(msgid)
 
 
 def actor_in(unit, role=Role.CASEWORKER):
@@ -173,7 +179,8 @@ def test_uts_5_the_sip_call_is_due_three_days_after_the_ready_notice(actor_clien
     text = page.content.decode()
     assert "2026-03-07" in text
     assert "2017:612) 4 kap. 1, 3 §§" in text
-    assert f"{reverse('plans:propose')}?child={social.admission.child_id}" in text
+    # Social services see who calls; the fixed care contact's button is test_sip_call's.
+    assert str(sv("The fixed care contact opens the child's SIP and calls the meeting.")) in text
 
 
 def test_uts_5_in_working_days_the_sip_call_runs_across_the_weekend():
@@ -232,7 +239,9 @@ def test_uts_5_under_compulsory_outpatient_care_the_lpt_plan_replaces_the_sip(ac
         reverse("discharge:received_admission", args=[social.admission_id])
     )
     assert "LPT 7 a §" in page.content.decode()
-    assert reverse("plans:propose") not in page.content.decode()
+    assert reverse("discharge:received_sip", args=[social.admission_id]) not in (
+        page.content.decode()
+    )
 
 
 def _open_sip_with_meeting(health):

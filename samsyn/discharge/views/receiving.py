@@ -84,6 +84,24 @@ def task_done(request: HttpRequest, admission_id: int, task_id: int) -> HttpResp
 
 
 @actor_required(PERMISSION)
+@require_POST
+@refusals
+def call_sip(request: HttpRequest, admission_id: int) -> HttpResponse:
+    """UTS-5: open the child's SIP or join the open one, then book the meeting in it."""
+
+    def act() -> str:
+        opened = services.call_sip(actor=request.actor, admission_id=admission_id)
+        if selectors.open_sip_of(request.actor, opened.case.child_id) is None:
+            return _detail_url(admission_id)
+        return reverse("plans:detail", args=[opened.case.pk])
+
+    return handle_action(
+        request, act, back=_detail_url(admission_id),
+        success=_("The discharge is in the child's SIP: call the SIP meeting there."),
+    )  # fmt: skip
+
+
+@actor_required(PERMISSION)
 @require_http_methods(["GET", "POST"])
 @refusals
 def appoint(request: HttpRequest, admission_id: int) -> HttpResponse:

@@ -80,10 +80,13 @@ def area_organisations(child: Child):
     ).order_by("name")
 
 
-def _require_child(actor: Actor, child_id: int) -> tuple[Child, rules.Decision]:
+def _require_child(
+    actor: Actor, child_id: int, purpose: str | None = None
+) -> tuple[Child, rules.Decision]:
     child = Child.objects.select_related("municipality").filter(pk=child_id).first()
+    purpose = purpose or rules.default_purpose(actor)
     decision = (
-        rules.decide(actor, child, purpose=rules.default_purpose(actor), category=Category.BASIC)
+        rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
         if child and actor.role in rules.CHILD_ROLES
         else rules.DENIED
     )
@@ -136,6 +139,7 @@ def open_or_join_case(
     proposer_name: str = "",
     party_ids: list[int] | tuple[int, ...] = (),
     receiving_organisation_id: int | None = None,
+    purpose: str | None = None,
 ) -> Opened:
     """Open a SIP for the child, or join the one that is open (SIP-9, ADR 0009): a child has
     at most one open SIP, and a new need, a report of concern or a discharge that calls for a
@@ -154,8 +158,11 @@ def open_or_join_case(
 
     The child's row is locked first, so two proposals for one child at once are taken one after
     the other: the second joins the first or is refused. The database's one-open-SIP constraint
-    is the last guard behind it."""
-    child, decision = _require_child(actor, child_id)
+    is the last guard behind it.
+
+    `purpose`: what the actor opens the child for, its role's default unless given — a case
+    app that knows the child for planning only (a discharge's notice) says so."""
+    child, decision = _require_child(actor, child_id, purpose)
     list(Child.objects.select_for_update().filter(pk=child.pk).only("pk"))
     if proposed_by_kind != Case.Proposer.STAFF and not proposer_name.strip():
         raise ValidationError(

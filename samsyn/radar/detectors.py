@@ -127,6 +127,43 @@ def unowned(rule: Rule, today: datetime.date) -> Iterator[Finding]:
         )  # fmt: skip
 
 
+def waiting(rule: Rule, today: datetime.date) -> Iterator[Finding]:
+    """RAD-2: in the SIP's plan in force, an effort agreed more than the threshold ago and not
+    yet started (the seed's 1.5 years). The organisation responsible for it acts, on the unit
+    that took part in the SIP for it; the coordinator, who follows the plan, is told as well."""
+    in_force = PlanVersion.objects.filter(
+        case=OuterRef("version__case"), status=PlanVersion.Status.FINAL
+    ).order_by("-number")
+    efforts = (
+        PlanItem.objects.filter(
+            kind=PlanItem.Kind.EFFORT, started_on__isnull=True,
+            agreed_on__lt=today - datetime.timedelta(days=rule.threshold_days),
+            version__status=PlanVersion.Status.FINAL, version__case__in=_open_cases(),
+            version=Subquery(in_force.values("pk")[:1]),
+        )
+        .annotate(
+            holder=F("version__case__coordinator_organisation_id"),
+            holder_unit=_holder_unit("version__case", "version__case__coordinator_organisation"),
+            responsible_unit=_holder_unit("version__case", "responsible_organisation"),
+        )
+        .values("pk", "version__case__child_id", "version__case__coordinator_id", "agreed_on",
+                "responsible_organisation_id", "responsible_unit", "holder", "holder_unit")
+    )  # fmt: skip
+    for row in efforts:
+        due = row["agreed_on"] + datetime.timedelta(days=rule.threshold_days)
+        child = row["version__case__child_id"]
+        if row["responsible_organisation_id"] is not None:
+            yield Finding(
+                Subject.PLAN_ITEM, row["pk"], child, row["responsible_organisation_id"],
+                row["responsible_unit"], None, due,
+            )  # fmt: skip
+        if row["holder"] is not None and row["holder"] != row["responsible_organisation_id"]:
+            yield Finding(
+                Subject.PLAN_ITEM, row["pk"], child, row["holder"], row["holder_unit"],
+                row["version__case__coordinator_id"], due,
+            )  # fmt: skip
+
+
 def relay(rule: Rule, today: datetime.date) -> Iterator[Finding]:
     """RAD-3: the coordinator role offered on and neither accepted nor declined within the
     threshold: the case has no accepting holder. The one who offered it acts."""
@@ -258,6 +295,7 @@ def sip(rule: Rule, today: datetime.date) -> Iterator[Finding]:
 
 DETECTORS: dict[str, Detector] = {
     Rule.Code.UNOWNED: unowned,
+    Rule.Code.WAITING: waiting,
     Rule.Code.RELAY: relay,
     Rule.Code.NO_COORDINATOR: no_coordinator,
     Rule.Code.DISCHARGE: discharge,

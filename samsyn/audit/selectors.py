@@ -110,6 +110,7 @@ ACTIONS = {
     "referral_accepted": _("referral accepted"),
     "referral_declined": _("referral declined"),
     "referral_withdrawn": _("referral withdrawn"),
+    "referral_next_step_agreed": _("next step agreed after a declined referral"),
     "assessment_started": _("assessment started"),
     "assessment_version_started": _("new assessment version started"),
     "assessment_draft_saved": _("assessment draft saved"),

@@ -27,6 +27,7 @@ from samsyn.discharge.selectors.receiving import sip_call_due
 from samsyn.plans.models import Case, Handover, Meeting, Party, PlanItem, PlanVersion
 from samsyn.plans.selectors.deadlines import annotate_deadlines
 from samsyn.radar.models import Rule, Signal
+from samsyn.referrals.models import Referral
 
 Subject = Signal.Subject
 
@@ -293,6 +294,32 @@ def sip(rule: Rule, today: datetime.date) -> Iterator[Finding]:
     yield from _sip_findings(cases, due)
 
 
+def bounced(rule: Rule, today: datetime.date) -> Iterator[Finding]:
+    """RAD-8: a referral declined by the receiving organisation with no agreed next step
+    ("bounced": the seed's "BUP does not take the case"). The sender acts: it agrees a next
+    step, or refers the child on — a later referral of the child from the same organisation,
+    waiting for an answer or accepted, resolves it."""
+    referred_on = Referral.objects.filter(
+        child=OuterRef("child"), from_organisation=OuterRef("from_organisation"),
+        sent_at__gt=OuterRef("answered_at"),
+        status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED],
+    )  # fmt: skip
+    referrals = (
+        Referral.objects.bounced()
+        .exclude(Exists(referred_on))
+        .values("pk", "child_id", "from_organisation_id", "from_unit_id", "sent_by_id",
+                "answered_at")
+    )  # fmt: skip
+    for row in referrals:
+        due = local_date(row["answered_at"]) + datetime.timedelta(days=rule.threshold_days)
+        if due > today:
+            continue
+        yield Finding(
+            Subject.REFERRAL, row["pk"], row["child_id"], row["from_organisation_id"],
+            row["from_unit_id"], row["sent_by_id"], due,
+        )  # fmt: skip
+
+
 DETECTORS: dict[str, Detector] = {
     Rule.Code.UNOWNED: unowned,
     Rule.Code.WAITING: waiting,
@@ -301,4 +328,5 @@ DETECTORS: dict[str, Detector] = {
     Rule.Code.DISCHARGE: discharge,
     Rule.Code.REPORT: report,
     Rule.Code.SIP: sip,
+    Rule.Code.BOUNCED: bounced,
 }

@@ -32,8 +32,10 @@ def fill(county, n: int) -> None:
     children = Child.objects.bulk_create(
         [
             Child(
-                identity_number=f"2011{start + i:08d}"[:12], first_name="Barn",
-                last_name=f"Nr {i}", birth_date=template.birth_date,
+                identity_number=f"2011{start + i:08d}"[:12],
+                first_name="Barn",
+                last_name=f"Nr {i}",
+                birth_date=template.birth_date,
                 municipality_id=template.municipality_id,
             )  # fmt: skip
             for i in range(n - 1)
@@ -42,10 +44,14 @@ def fill(county, n: int) -> None:
     grounds = LegalGround.objects.bulk_create(
         [
             LegalGround(
-                child=child, basis_id=ground.basis_id,
+                child=child,
+                basis_id=ground.basis_id,
                 receiving_organisation_id=ground.receiving_organisation_id,
-                categories=ground.categories, purposes=ground.purposes, reason=ground.reason,
-                valid_until=ground.valid_until, recorded_by_id=ground.recorded_by_id,
+                categories=ground.categories,
+                purposes=ground.purposes,
+                reason=ground.reason,
+                valid_until=ground.valid_until,
+                recorded_by_id=ground.recorded_by_id,
             )  # fmt: skip
             for child in children
         ]
@@ -54,10 +60,16 @@ def fill(county, n: int) -> None:
     Referral.objects.bulk_create(
         [
             Referral(
-                child=child, from_organisation_id=model.from_organisation_id,
-                from_unit_id=model.from_unit_id, sent_by_id=model.sent_by_id, sent_at=now,
-                to_organisation_id=model.to_organisation_id, to_unit_id=model.to_unit_id,
-                reason=model.reason, effort=model.effort, category=model.category,
+                child=child,
+                from_organisation_id=model.from_organisation_id,
+                from_unit_id=model.from_unit_id,
+                sent_by_id=model.sent_by_id,
+                sent_at=now,
+                to_organisation_id=model.to_organisation_id,
+                to_unit_id=model.to_unit_id,
+                reason=model.reason,
+                effort=model.effort,
+                category=model.category,
                 legal_ground=legal_ground,
             )  # fmt: skip
             for child, legal_ground in zip(children, grounds, strict=True)

@@ -13,6 +13,7 @@ urlpatterns = [
     path("concerns/", include("samsyn.concerns.urls")),
     path("discharge/", include("samsyn.discharge.urls")),
     path("consultations/", include("samsyn.consultations.urls")),
+    path("referrals/", include("samsyn.referrals.urls")),
     path("assessment/", include("samsyn.assessment.urls")),
     path("radar/", include("samsyn.radar.urls")),
     path("family/", include("samsyn.portal.urls")),

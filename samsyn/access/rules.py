@@ -97,6 +97,9 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "discharge.receive": CHILD_ROLES,
     # The radar: each signal is read per record; the roles that work with children act on them.
     "radar.work": CHILD_ROLES,
+    # Referrals: the roles that work with children send and answer them; which referral is
+    # decided per record (the sending and the receiving unit).
+    "referrals.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }

@@ -16,6 +16,7 @@ from samsyn.api import (
     directory,
     discharge_receiving,
     discharge_ward,
+    referrals,
     reports,
     sip,
 )
@@ -62,6 +63,7 @@ api.add_router("/sip", sip.router)
 api.add_router("/reports", reports.router)
 api.add_router("/concerns", concerns.router)
 api.add_router("/consultations", consultations.router)
+api.add_router("/referrals", referrals.router)
 api.add_router("/assessments", assessment.router)
 api.add_router("/discharge", discharge_ward.router)
 api.add_router("/discharge", discharge_receiving.router)

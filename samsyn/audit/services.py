@@ -134,8 +134,8 @@ def _append(
 
 
 def record_read(
-    *, actor: Actor, child_id: int, obj: str, obj_id: object, purpose: str, decision: Decision,
-    detail: dict | None = None,
+    *, actor: Actor, child_id: int | None, obj: str, obj_id: object, purpose: str,
+    decision: Decision, detail: dict | None = None,
 ) -> int:  # fmt: skip
     return _append(
         actor=actor, action="read", outcome="allowed", child_id=child_id, object_type=obj,

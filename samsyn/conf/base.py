@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "samsyn.concerns",
     "samsyn.discharge",
     "samsyn.consultations",
+    "samsyn.referrals",
     "samsyn.assessment",
     "samsyn.radar",
     "samsyn.portal",

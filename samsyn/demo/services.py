@@ -26,9 +26,11 @@ from samsyn.demo.assessments import write_assessments
 from samsyn.demo.concerns import write_concerns
 from samsyn.demo.consultations import write_consultations
 from samsyn.demo.discharge import write_discharge
+from samsyn.demo.efforts import write_efforts
 from samsyn.demo.generator import County, generate_county
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
+from samsyn.demo.referrals import write_referrals
 from samsyn.directory.models import Membership, Organisation, Principal, Staff, Unit
 from samsyn.plans.models import (
     Case,
@@ -97,6 +99,7 @@ def build_county(
     progress(_("Writing the directory and staff…"))
     write_county(county, progress)
     write_concerns(county, today, progress)
+    write_efforts(seed, today, progress)
     state = DemoState.objects.create(
         seed=seed,
         children=children,
@@ -256,6 +259,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
     )
     _write_sips(county, children, guardians, staff, organisations, principals, units, progress)
     write_consultations(county, children, guardians, staff, units, progress)
+    write_referrals(county, children, guardians, staff, units, progress)
     write_assessments(county.seed, progress)
     write_discharge(staff, units, progress)
 

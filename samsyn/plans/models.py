@@ -9,6 +9,7 @@ the consent app's rule (`consent.ConsentSettings`).
 import uuid
 
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -330,14 +331,32 @@ class PlanItem(models.Model):
         ),
     )
     position = models.PositiveSmallIntegerField(default=0)
+    # An effort's waiting as data (RAD-2): the day the plan that first held it was finalised,
+    # and the day the responsible organisation recorded it as started. Both follow the item's
+    # key into later versions; the start is a fact about the effort, not part of the plan's
+    # text, so it is recorded on the plan in force as well.
+    agreed_on = models.DateField(_("agreed on"), null=True, blank=True)
+    started_on = models.DateField(_("started on"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("plan item")
         verbose_name_plural = _("plan items")
         ordering = ["version", "kind", "position"]
         constraints = [
-            models.UniqueConstraint(fields=["version", "key"], name="plan_item_key_unique")
+            models.UniqueConstraint(fields=["version", "key"], name="plan_item_key_unique"),
+            models.CheckConstraint(
+                condition=Q(started_on__isnull=True)
+                | Q(agreed_on__isnull=False, started_on__gte=models.F("agreed_on")),
+                name="plan_item_started_after_agreed",
+            ),
         ]
+        indexes = [
+            # RAD-2 looks for agreed efforts not yet started: few among all items.
+            models.Index(
+                fields=["agreed_on"], name="plan_item_waiting",
+                condition=Q(kind="effort", started_on__isnull=True, agreed_on__isnull=False),
+            ),
+        ]  # fmt: skip
 
     def __str__(self) -> str:
         return self.text[:60]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from samsyn.plans.views import cases, consents, deadlines, meetings, versions
+from samsyn.plans.views import cases, consents, deadlines, efforts, meetings, versions
 
 # Included at /sip/.
 app_name = "plans"
@@ -48,6 +48,11 @@ urlpatterns = [
     path("<int:case_id>/plan/edit/row/", versions.plan_row, name="plan_row"),
     path("<int:case_id>/plan/finalise/", versions.plan_finalise, name="plan_finalise"),
     path("<int:case_id>/plan/diff/", versions.plan_diff, name="plan_diff"),
+    path(
+        "<int:case_id>/plan/efforts/<uuid:key>/started/",
+        efforts.effort_started,
+        name="effort_started",
+    ),
     path("<int:case_id>/plan/v<int:number>/", versions.plan_version, name="plan_version"),
     path("<int:case_id>/plan/v<int:number>/print/", versions.plan_print, name="plan_print"),
     path("<int:case_id>/plan/v<int:number>/plan.pdf", versions.plan_pdf, name="plan_pdf"),

@@ -27,6 +27,7 @@ from samsyn.discharge.selectors.receiving import sip_call_due
 from samsyn.plans.models import Case, Handover, Meeting, Party, PlanItem, PlanVersion
 from samsyn.plans.selectors.deadlines import annotate_deadlines
 from samsyn.radar.models import Rule, Signal
+from samsyn.referrals.models import Referral
 
 Subject = Signal.Subject
 
@@ -125,6 +126,43 @@ def unowned(rule: Rule, today: datetime.date) -> Iterator[Finding]:
             local_date(row["version__finalised_at"])
             + datetime.timedelta(days=rule.threshold_days),
         )  # fmt: skip
+
+
+def waiting(rule: Rule, today: datetime.date) -> Iterator[Finding]:
+    """RAD-2: in the SIP's plan in force, an effort agreed more than the threshold ago and not
+    yet started (the seed's 1.5 years). The organisation responsible for it acts, on the unit
+    that took part in the SIP for it; the coordinator, who follows the plan, is told as well."""
+    in_force = PlanVersion.objects.filter(
+        case=OuterRef("version__case"), status=PlanVersion.Status.FINAL
+    ).order_by("-number")
+    efforts = (
+        PlanItem.objects.filter(
+            kind=PlanItem.Kind.EFFORT, started_on__isnull=True,
+            agreed_on__lt=today - datetime.timedelta(days=rule.threshold_days),
+            version__status=PlanVersion.Status.FINAL, version__case__in=_open_cases(),
+            version=Subquery(in_force.values("pk")[:1]),
+        )
+        .annotate(
+            holder=F("version__case__coordinator_organisation_id"),
+            holder_unit=_holder_unit("version__case", "version__case__coordinator_organisation"),
+            responsible_unit=_holder_unit("version__case", "responsible_organisation"),
+        )
+        .values("pk", "version__case__child_id", "version__case__coordinator_id", "agreed_on",
+                "responsible_organisation_id", "responsible_unit", "holder", "holder_unit")
+    )  # fmt: skip
+    for row in efforts:
+        due = row["agreed_on"] + datetime.timedelta(days=rule.threshold_days)
+        child = row["version__case__child_id"]
+        if row["responsible_organisation_id"] is not None:
+            yield Finding(
+                Subject.PLAN_ITEM, row["pk"], child, row["responsible_organisation_id"],
+                row["responsible_unit"], None, due,
+            )  # fmt: skip
+        if row["holder"] is not None and row["holder"] != row["responsible_organisation_id"]:
+            yield Finding(
+                Subject.PLAN_ITEM, row["pk"], child, row["holder"], row["holder_unit"],
+                row["version__case__coordinator_id"], due,
+            )  # fmt: skip
 
 
 def relay(rule: Rule, today: datetime.date) -> Iterator[Finding]:
@@ -256,11 +294,39 @@ def sip(rule: Rule, today: datetime.date) -> Iterator[Finding]:
     yield from _sip_findings(cases, due)
 
 
+def bounced(rule: Rule, today: datetime.date) -> Iterator[Finding]:
+    """RAD-8: a referral declined by the receiving organisation with no agreed next step
+    ("bounced": the seed's "BUP does not take the case"). The sender acts: it agrees a next
+    step, or refers the child on — a later referral of the child from the same organisation,
+    waiting for an answer or accepted, resolves it."""
+    referred_on = Referral.objects.filter(
+        child=OuterRef("child"), from_organisation=OuterRef("from_organisation"),
+        sent_at__gt=OuterRef("answered_at"),
+        status__in=[Referral.Status.SENT, Referral.Status.ACCEPTED],
+    )  # fmt: skip
+    referrals = (
+        Referral.objects.bounced()
+        .exclude(Exists(referred_on))
+        .values("pk", "child_id", "from_organisation_id", "from_unit_id", "sent_by_id",
+                "answered_at")
+    )  # fmt: skip
+    for row in referrals:
+        due = local_date(row["answered_at"]) + datetime.timedelta(days=rule.threshold_days)
+        if due > today:
+            continue
+        yield Finding(
+            Subject.REFERRAL, row["pk"], row["child_id"], row["from_organisation_id"],
+            row["from_unit_id"], row["sent_by_id"], due,
+        )  # fmt: skip
+
+
 DETECTORS: dict[str, Detector] = {
     Rule.Code.UNOWNED: unowned,
+    Rule.Code.WAITING: waiting,
     Rule.Code.RELAY: relay,
     Rule.Code.NO_COORDINATOR: no_coordinator,
     Rule.Code.DISCHARGE: discharge,
     Rule.Code.REPORT: report,
     Rule.Code.SIP: sip,
+    Rule.Code.BOUNCED: bounced,
 }

@@ -120,6 +120,8 @@ def start_plan(*, actor: Actor, case_id: int) -> PlanVersion:
                 responsible_other=item.responsible_other,
                 hidden_from_guardians=item.hidden_from_guardians,
                 position=item.position,
+                agreed_on=item.agreed_on,
+                started_on=item.started_on,
             )  # fmt: skip
             for item in last.items.all()
         ]
@@ -239,9 +241,14 @@ def save_draft(
     draft.save(update_fields=[*values, "lock_version"])
     new_items = []
     positions: dict[str, int] = {}
+    # An effort keeps the days it was agreed and started through the editor's saves (the form
+    # does not carry them); a row that is no longer an effort drops them.
+    dates = {i.key: (i.agreed_on, i.started_on) for i in stored if i.kind == PlanItem.Kind.EFFORT}
     for item in items:
         positions[item.kind] = positions.get(item.kind, 0) + 1
         row = PlanItem(version=draft, position=positions[item.kind], **item.__dict__)
+        if item.kind == PlanItem.Kind.EFFORT:
+            row.agreed_on, row.started_on = dates.get(item.key, (None, None))
         # The responsible organisation and principal were checked against the SIP's parties
         # above; validating them again would ask the database twice for every effort.
         row.full_clean(
@@ -290,8 +297,16 @@ def finalise_plan(
     draft.finalised_by = actor.staff
     draft.full_clean(validate_constraints=False, validate_unique=False)
     draft.save(update_fields=["status", "finalised_at", "finalised_by", "no_meeting_reason"])
+    # RAD-2: an effort is agreed when the plan that first holds it is finalised; from then on
+    # the child waits for it until it is recorded as started.
+    agreed = draft.items.filter(kind=PlanItem.Kind.EFFORT, agreed_on__isnull=True).update(
+        agreed_on=timezone.localdate(draft.finalised_at)
+    )
     _set_case_status(case, target)
-    _record(actor, case, decision, draft, "plan_finalised", without_meeting=bool(reason))
+    _record(
+        actor, case, decision, draft, "plan_finalised", without_meeting=bool(reason),
+        efforts_agreed=agreed,
+    )  # fmt: skip
     return draft
 
 

@@ -197,11 +197,14 @@ def plan_version(request, case_id: int, number: int):
     case = _open(request, case_id)
     version = plan_selectors.version_of(case, number)
     view = plan_selectors.plan_view(version)
+    versions = plan_selectors.versions_of(case)
+    # RAD-2: the efforts of the plan in force are recorded as started on its page.
+    in_force = next((v for v in reversed(versions) if v.status == PlanVersion.Status.FINAL), None)
     return render(
         request,
         "plans/plan/version.html",
         {"case": case, "version": version, "view": view, "missing": _missing(case, version, view),
-         "versions": plan_selectors.versions_of(case)},
+         "versions": versions, "in_force": version == in_force},
     )  # fmt: skip
 
 

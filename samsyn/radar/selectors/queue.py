@@ -99,6 +99,8 @@ def _urls(signals: list[Signal], actor: Actor) -> dict[int, str]:
         urls[s.pk] = reverse("concerns:intake_report", args=[s.subject_id])
     for s in by_type.get(Subject.INVESTIGATION, []):
         urls[s.pk] = reverse("concerns:investigation", args=[s.subject_id])
+    for s in by_type.get(Subject.REFERRAL, []):
+        urls[s.pk] = reverse("referrals:detail", args=[s.subject_id])
     if admissions := by_type.get(Subject.ADMISSION):
         owners = dict(
             Admission.objects.filter(pk__in=[s.subject_id for s in admissions]).values_list(

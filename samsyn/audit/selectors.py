@@ -118,6 +118,8 @@ ACTIONS = {
 # … on the ground of …
 BASES = {
     "involvement": _("relationship to the child"),
+    "oversight": _("the unit manager's oversight of the unit's cases"),
+    "emergency": _("emergency access with a stated reason"),
     "participation": _("the unit takes part in the record"),
     "author": _("the person who wrote the record"),
     "invitation": _("the organisation is invited to the SIP"),

@@ -100,6 +100,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The radar: each signal is read per record; the roles that work with children act on them.
     "radar.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
+    # Emergency access (DOMAIN LOG-2): the roles that treat or investigate, whose work cannot
+    # wait for a case to be assigned, and managers; never police, counsellors or administrators.
+    "access.emergency": frozenset(
+        {Role.CASEWORKER, Role.CLINICIAN, Role.SCHOOL_NURSE, Role.UNIT_MANAGER}
+    ),
     "api.tokens": frozenset(Role),
 }
 
@@ -552,6 +557,26 @@ def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySe
         .select_related("unit__organisation", "staff")
         .order_by("unit__organisation__name", "unit__name")
     )
+
+
+def organisation_holds_data_on(organisation: Organisation, child_id: int) -> bool:
+    """Whether the organisation holds data on the child: one of its units has or had the child
+    as client, patient or pupil, or it owns a record of any kind about the child. Emergency
+    access opens only such a child (DOMAIN LOG-2): it reaches the organisation's own file,
+    never makes one."""
+    child = OuterRef("pk")
+    holds = Q(Exists(Involvement.objects.filter(child=child, unit__organisation=organisation)))
+    for kind in kinds.registered():
+        if kind.owner:
+            records = kind.model._default_manager.filter(**{kind.owner: organisation.pk})
+            holds |= Q(Exists(records.filter(**{kind.child: child})))
+    return Child.objects.filter(pk=child_id).filter(holds).exists()
+
+
+def emergency_access_in_force(actor: Actor, child: Child) -> EmergencyAccess | None:
+    """The actor's emergency access to the child now, the latest ending first: what the child's
+    page tells its reader while it lasts."""
+    return _emergency_accesses(actor).filter(child=child).order_by("-ends_at").first()
 
 
 def can_edit_child(actor: Actor, child: Child) -> bool:

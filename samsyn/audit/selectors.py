@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Category, EmergencyAccess, Purpose
 from samsyn.audit import services as audit
 from samsyn.audit.models import Entry
 from samsyn.children.models import Child
@@ -83,6 +83,8 @@ ACTIONS = {
     "plan_finalised": _("plan finalised"),
     "family_read": _("read by the family"),
     "family_reply": _("reply from the family"),
+    "emergency_access_started": _("emergency access started"),
+    "start_emergency_access": _("starting emergency access"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
     # Filing a report of concern (issue 9).
@@ -160,6 +162,8 @@ OBJECTS = {
     "audit_log": _("the log"),
     "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
+    "emergency_access": _("emergency access"),
+    "emergency_access_list": _("the unit's emergency accesses"),
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
@@ -419,3 +423,33 @@ def _staff_access(entry: Entry) -> StaffAccess:
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# ------------------------------------------------------------------ emergency access (LOG-2)
+
+EMERGENCY_LIST_DAYS = 30
+EMERGENCY_LIST_SIZE = 10
+
+
+def unit_emergency_accesses(actor: Actor) -> list[EmergencyAccess]:
+    """The unit manager is told of every emergency access taken acting for the unit (DOMAIN
+    LOG-2): the latest of the last 30 days, each with who, when, until when and why. The child
+    is not named here; the log follow-up shows each read. Reading the list is logged."""
+    if actor.role != Role.UNIT_MANAGER:
+        return []
+    since = timezone.now() - dt.timedelta(days=EMERGENCY_LIST_DAYS)
+    accesses = list(
+        EmergencyAccess.objects.filter(unit_id=actor.unit.pk, started_at__gte=since)
+        .select_related("staff")
+        .order_by("-started_at", "-pk")[:EMERGENCY_LIST_SIZE]
+    )
+    if accesses:
+        audit.record_change(
+            actor=actor, child_id=None, obj="emergency_access_list", obj_id=actor.unit.pk,
+            event="read", purpose=Purpose.LOG_REVIEW, decision=rules.Decision(True, "oversight"),
+            detail={
+                "emergency_access_ids": [access.pk for access in accesses],
+                "child_ids": [access.child_id for access in accesses],
+            },
+        )  # fmt: skip
+    return accesses

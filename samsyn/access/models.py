@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from samsyn.children.models import Child
 from samsyn.common.dates import last_day
-from samsyn.directory.models import Organisation, Staff
+from samsyn.directory.models import Organisation, Staff, Unit
 
 
 class Category(models.TextChoices):
@@ -91,3 +91,38 @@ class LegalGround(models.Model):
         """The day entered as "valid until and including" (`valid_until` is the next day's
         start: `common.dates`)."""
         return last_day(self.valid_until)
+
+
+class EmergencyAccess(models.Model):
+    """Nödåtkomst (DOMAIN LOG-2): a staff member without a relationship opens a child for a
+    stated reason, for a limited time. It is the person's, acting for one unit, never the unit's;
+    every read under it is logged as emergency, the unit manager sees it, and log follow-up
+    always samples it."""
+
+    staff = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+    child = models.ForeignKey(Child, on_delete=models.CASCADE, related_name="+")
+    reason = models.TextField(_("reason"))
+    started_at = models.DateTimeField(_("started at"), default=timezone.now)
+    ends_at = models.DateTimeField(_("ends at"))
+
+    class Meta:
+        verbose_name = _("emergency access")
+        verbose_name_plural = _("emergency accesses")
+        indexes = [
+            models.Index(fields=["staff", "child", "ends_at"]),
+            # The unit manager's list: the unit's latest first.
+            models.Index(fields=["unit", "-started_at"]),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("started_at")),
+                name="emergency_access_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(reason=""), name="emergency_access_has_a_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.staff} · {self.child} · {self.ends_at}"

@@ -1,13 +1,15 @@
 """The one place that answers "may this person see or do this, acting for which organisation,
 for which purpose" (DESIGN: core concepts of access).
 
-Inside its own organisation an actor sees a child only through a relationship of its unit: an
-active involvement, or the unit taking part in a record about the child (role alone never opens a
-child). Across organisations a read needs a ground valid at that moment — a consent or a recorded
-legal ground — covering the actor's organisation, the category and the purpose, and inside the
-receiving organisation a relationship as well: ground and relationship, never ground alone
-(DOMAIN SEK-1, SEK-4; PDL 4 kap. 1 §). Every check is a query filter, so what is not allowed is
-never loaded, and a withdrawn consent stops the very next query.
+Inside its own organisation an actor sees a child only through a relationship: an active
+involvement of its unit (the whole unit's, or one naming the actor), the unit taking part in a
+record about the child, a unit manager's oversight of every active involvement of the unit, or
+the actor's own emergency access for a stated reason and a limited time (DOMAIN LOG-2). Role
+alone never opens a child. Across organisations a read needs a ground valid at that moment — a
+consent or a recorded legal ground — covering the actor's organisation, the category and the
+purpose, and inside the receiving organisation a relationship as well: ground and relationship,
+never ground alone (DOMAIN SEK-1, SEK-4; PDL 4 kap. 1 §). Every check is a query filter, so
+what is not allowed is never loaded, and a withdrawn consent stops the very next query.
 
 The rules hold for every record kind the same way (`access.kinds`): `restrict` filters a
 queryset of any registered kind, `decide` answers for one record, `open_for_change` locks one.
@@ -37,7 +39,7 @@ from django.utils import timezone
 from samsyn.access import kinds
 from samsyn.access.actor import Actor
 from samsyn.access.kinds import RecordKind
-from samsyn.access.models import Category, LegalGround, Purpose
+from samsyn.access.models import Category, EmergencyAccess, LegalGround, Purpose
 from samsyn.children.models import (
     Child,
     Guardian,
@@ -101,6 +103,11 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # decided per record (the sending and the receiving unit).
     "referrals.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
+    # Emergency access (DOMAIN LOG-2): the roles that treat or investigate, whose work cannot
+    # wait for a case to be assigned, and managers; never police, counsellors or administrators.
+    "access.emergency": frozenset(
+        {Role.CASEWORKER, Role.CLINICIAN, Role.SCHOOL_NURSE, Role.UNIT_MANAGER}
+    ),
     "api.tokens": frozenset(Role),
 }
 
@@ -144,12 +151,48 @@ def require(actor: Actor, permission: str) -> None:
         raise refusal
 
 
-def _active_involvements(actor: Actor):
+def _unit_involvements(actor: Actor):
+    """The unit's involvements in force today, whoever is assigned."""
     today = timezone.localdate()
-    return (
-        Involvement.objects.filter(unit_id=actor.unit.pk, started_on__lte=today)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=today))
-        .filter(Q(staff__isnull=True) | Q(staff_id=actor.staff.pk))
+    return Involvement.objects.filter(unit_id=actor.unit.pk, started_on__lte=today).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gte=today)
+    )
+
+
+def _active_involvements(actor: Actor):
+    """The actor's own involvements: the whole unit's, or those assigned to the actor."""
+    return _unit_involvements(actor).filter(Q(staff__isnull=True) | Q(staff_id=actor.staff.pk))
+
+
+def _overseen_involvements(actor: Actor):
+    """A unit manager answers for every case of the unit, so oversees every involvement in force,
+    whoever is assigned: a relationship of its own, logged as "oversight". It opens the child
+    for reading, never for changing (`can_edit_child` keeps to the actor's own involvements)."""
+    if actor.role != Role.UNIT_MANAGER:
+        return Involvement.objects.none()
+    return _unit_involvements(actor)
+
+
+def _emergency_accesses(actor: Actor):
+    """The actor's emergency accesses in force (DOMAIN LOG-2): the person's, acting for this unit,
+    never the unit's."""
+    now = timezone.now()
+    return EmergencyAccess.objects.filter(
+        staff_id=actor.staff.pk, unit_id=actor.unit.pk, started_at__lte=now, ends_at__gt=now
+    )
+
+
+def _involved(actor: Actor, child_ref: OuterRef) -> Q:
+    """The relationships that open the child itself inside the actor's organisation without a
+    ground: the actor's involvement, a manager's oversight, the actor's emergency access."""
+    # A manager's oversight covers the manager's own involvements: one condition, not two.
+    involvements = (
+        _overseen_involvements(actor)
+        if actor.role == Role.UNIT_MANAGER
+        else _active_involvements(actor)
+    )
+    return Q(Exists(involvements.filter(child=child_ref))) | Q(
+        Exists(_emergency_accesses(actor).filter(child=child_ref))
     )
 
 
@@ -228,9 +271,9 @@ def _with_consent(
 
 
 def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
-    """The actor's unit has a relationship with the child: an active involvement, or the unit
-    takes part in a record of any kind about the child."""
-    related = Q(Exists(_active_involvements(actor).filter(child=child_ref)))
+    """The actor has a relationship with the child: an involvement, oversight or emergency access
+    (`_involved`), or the unit takes part in a record of any kind about the child."""
+    related = _involved(actor, child_ref)
     for kind in kinds.registered():
         if kind.unit_takes_part is not None:
             records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
@@ -255,11 +298,11 @@ def restrict(
         relationship |= kind.unit_takes_part(actor.unit.pk)
     # Inside the owner a relationship opens the record; another organisation needs a ground
     # for the category as well, and only its units with a relationship see it (SEK-4). The
-    # child itself, which nobody owns, opens without a ground only through an involvement.
+    # child itself, which nobody owns, opens without a ground only through `_involved`.
     if kind.owner:
         own = Q(**{kind.owner: actor.organisation.pk}) & relationship
     else:
-        own = Q(Exists(_active_involvements(actor).filter(child=child)))
+        own = _involved(actor, child)
     allowed = own | (ground & relationship)
     if kind.organisation_takes_part is not None:
         allowed &= kind.organisation_takes_part(actor.organisation.pk)
@@ -324,13 +367,19 @@ def consents_covering(
 
 def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None:
     """In one query: whether the actor's organisation takes part in the record (None when it
-    does not), and which relationship its unit has with the record's child — the involvement,
-    taking part in this record, or taking part in another record about the child."""
+    does not), and which relationships the actor has with the record's child — the involvement,
+    oversight, emergency access, taking part in this record or in another about the child."""
     child_id = getattr(record, kind.child)
     child = OuterRef("pk")
     found: dict = {
         "involvement_id": Subquery(
             _active_involvements(actor).filter(child=child).values("pk")[:1]
+        ),
+        "overseen_involvement_id": Subquery(
+            _overseen_involvements(actor).filter(child=child).values("pk")[:1]
+        ),
+        "emergency_access_id": Subquery(
+            _emergency_accesses(actor).filter(child=child).order_by("-ends_at").values("pk")[:1]
         ),
     }
     if kind.organisation_takes_part is not None:
@@ -354,10 +403,15 @@ def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None
 
 
 def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
+    """The closest relationship: the actor's own case first, then taking part in this record;
+    oversight and emergency access before another record, since they open the child itself."""
     if row["involvement_id"] is not None:
         return {"involvement_id": row["involvement_id"]}
     if row.get(f"record_{kind.name}") == record.pk:
         return {"record": kind.name, "record_id": record.pk}
+    for key in ("overseen_involvement_id", "emergency_access_id"):
+        if row[key] is not None:
+            return {key: row[key]}
     for other in kinds.registered():
         record_id = row.get(f"record_{other.name}")
         if record_id is not None:
@@ -409,6 +463,10 @@ def _decide(
     owned = not kind.owner or getattr(record, kind.owner) == organisation
     if owned and "involvement_id" in relationship:
         return Decision(True, "involvement", relationship)
+    if owned and "overseen_involvement_id" in relationship:
+        return Decision(True, "oversight", relationship)
+    if owned and "emergency_access_id" in relationship:
+        return Decision(True, "emergency", relationship)
     if owned and kind.owner:
         return Decision(True, "participation", relationship)
     ground = _ground(actor, getattr(record, kind.child), purpose=purpose, category=category)
@@ -502,6 +560,26 @@ def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySe
         .select_related("unit__organisation", "staff")
         .order_by("unit__organisation__name", "unit__name")
     )
+
+
+def organisation_holds_data_on(organisation: Organisation, child_id: int) -> bool:
+    """Whether the organisation holds data on the child: one of its units has or had the child
+    as client, patient or pupil, or it owns a record of any kind about the child. Emergency
+    access opens only such a child (DOMAIN LOG-2): it reaches the organisation's own file,
+    never makes one."""
+    child = OuterRef("pk")
+    holds = Q(Exists(Involvement.objects.filter(child=child, unit__organisation=organisation)))
+    for kind in kinds.registered():
+        if kind.owner:
+            records = kind.model._default_manager.filter(**{kind.owner: organisation.pk})
+            holds |= Q(Exists(records.filter(**{kind.child: child})))
+    return Child.objects.filter(pk=child_id).filter(holds).exists()
+
+
+def emergency_access_in_force(actor: Actor, child: Child) -> EmergencyAccess | None:
+    """The actor's emergency access to the child now, the latest ending first: what the child's
+    page tells its reader while it lasts."""
+    return _emergency_accesses(actor).filter(child=child).order_by("-ends_at").first()
 
 
 def can_edit_child(actor: Actor, child: Child) -> bool:

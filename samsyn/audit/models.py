@@ -5,7 +5,9 @@ partitioned table); the ORM only reads it. Rows are written by `samsyn.audit.ser
 a trigger refuses UPDATE, DELETE and TRUNCATE.
 """
 
+from django.contrib.postgres.fields import ArrayField
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +59,41 @@ class ChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"{self.chain}#{self.seq}"
+
+
+class LogReview(models.Model):
+    """Logguppföljning (DOMAIN LOG-1): a reviewer's record that they went through one unit's
+    sample of reads for one month, with the outcome and a note. The sample's rows are kept by
+    id, so what was reviewed stays known whatever changes later."""
+
+    class Outcome(models.TextChoices):
+        NO_REMARKS = "no_remarks", _("no remarks")
+        FOLLOWED_UP = "followed_up", _("remarks, followed up with the staff concerned")
+        REPORTED = "reported", _("a possibly unauthorised access, reported")
+
+    unit = models.ForeignKey("directory.Unit", on_delete=models.PROTECT, related_name="+")
+    month = models.DateField(_("month"))  # its first day
+    reviewed_by = models.ForeignKey("directory.Staff", on_delete=models.PROTECT, related_name="+")
+    reviewed_at = models.DateTimeField(_("reviewed at"), default=timezone.now)
+    outcome = models.CharField(_("outcome"), max_length=20, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    sampled_entry_ids = ArrayField(models.BigIntegerField(), default=list)
+    flagged_entry_ids = ArrayField(models.BigIntegerField(), default=list)
+
+    class Meta:
+        verbose_name = _("log review")
+        verbose_name_plural = _("log reviews")
+        indexes = [models.Index(fields=["unit", "month"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(month__day=1), name="log_review_month_first_day"
+            ),
+            # A remark is explained: only "no remarks" may go without a note.
+            models.CheckConstraint(
+                condition=models.Q(outcome="no_remarks") | ~models.Q(note=""),
+                name="log_review_remark_has_a_note",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.month:%Y-%m} {self.outcome}"

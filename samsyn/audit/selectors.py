@@ -10,19 +10,37 @@ cost of a page does not grow with how far back it is.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
+from django.conf import settings
+from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Category, EmergencyAccess, Purpose
 from samsyn.audit import services as audit
-from samsyn.audit.models import Entry
-from samsyn.children.models import Child
+from samsyn.audit.models import Entry, LogReview
+from samsyn.children.models import Child, Involvement
 from samsyn.children.selectors import ChildNotFound
 from samsyn.directory.models import Role, Staff
 
@@ -84,6 +102,9 @@ ACTIONS = {
     "effort_started": _("effort recorded as started"),
     "family_read": _("read by the family"),
     "family_reply": _("reply from the family"),
+    "emergency_access_started": _("emergency access started"),
+    "start_emergency_access": _("starting emergency access"),
+    "log_review_recorded": _("log follow-up review recorded"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
     # Filing a report of concern (issue 9).
@@ -125,6 +146,8 @@ ACTIONS = {
 # … on the ground of …
 BASES = {
     "involvement": _("relationship to the child"),
+    "oversight": _("the unit manager's oversight of the unit's cases"),
+    "emergency": _("emergency access with a stated reason"),
     "participation": _("the unit takes part in the record"),
     "author": _("the person who wrote the record"),
     "invitation": _("the organisation is invited to the SIP"),
@@ -165,6 +188,10 @@ OBJECTS = {
     "audit_log": _("the log"),
     "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
+    "emergency_access": _("emergency access"),
+    "emergency_access_list": _("the unit's emergency accesses"),
+    "log_sample": _("the unit's monthly sample of reads"),
+    "log_review": _("a log follow-up review"),
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),
@@ -426,3 +453,237 @@ def _staff_access(entry: Entry) -> StaffAccess:
 
 def _start_of(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+# ------------------------------------------------------------------ emergency access (LOG-2)
+
+EMERGENCY_LIST_DAYS = 30
+EMERGENCY_LIST_SIZE = 10
+
+
+def unit_emergency_accesses(actor: Actor) -> list[EmergencyAccess]:
+    """The unit manager is told of every emergency access taken acting for the unit (DOMAIN
+    LOG-2): the latest of the last 30 days, each with who, when, until when and why. The child
+    is not named here; the log follow-up shows each read. Reading the list is logged."""
+    if actor.role != Role.UNIT_MANAGER:
+        return []
+    since = timezone.now() - dt.timedelta(days=EMERGENCY_LIST_DAYS)
+    accesses = list(
+        EmergencyAccess.objects.filter(unit_id=actor.unit.pk, started_at__gte=since)
+        .select_related("staff")
+        .order_by("-started_at", "-pk")[:EMERGENCY_LIST_SIZE]
+    )
+    if accesses:
+        audit.record_change(
+            actor=actor, child_id=None, obj="emergency_access_list", obj_id=actor.unit.pk,
+            event="read", purpose=Purpose.LOG_REVIEW, decision=rules.Decision(True, "oversight"),
+            detail={
+                "emergency_access_ids": [access.pk for access in accesses],
+                "child_ids": [access.child_id for access in accesses],
+            },
+        )  # fmt: skip
+    return accesses
+
+
+# ---------------------------------------------------------- log follow-up's sample (LOG-1)
+
+FOLLOW_UP_PAGE_SIZE = 50
+# The 8 weeks before the month: what a person's usual reads per day are measured against.
+USUAL_WEEKS = 8
+_BUCKETS = 1024
+
+# Why a read is in the sample beyond the share every read has of being picked.
+FLAGS = {
+    "emergency": _("emergency access"),
+    "protected_identity": _("protected identity"),
+    "no_open_case": _("no open case in the unit that day"),
+    "refused": _("refused"),
+}
+
+
+class _Bucket(Func):
+    """0–1023 for each row, from PostgreSQL's seeded hash of its id: stable for a row, so the
+    sample is the same on every visit, and not guessable by staff without the installation's
+    secret key."""
+
+    function = "hashint8extended"
+    template = f"(%(function)s(%(expressions)s) & {_BUCKETS - 1})"
+    output_field = IntegerField()
+
+
+def _seed() -> int:
+    digest = hashlib.sha256(f"log-sample:{settings.SECRET_KEY}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+def _flag(condition: Q) -> ExpressionWrapper:
+    return ExpressionWrapper(condition, output_field=BooleanField())
+
+
+def month_start(month: dt.date) -> dt.datetime:
+    return _start_of(month.replace(day=1))
+
+
+def next_month(month: dt.date) -> dt.date:
+    return (month.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
+
+
+def follow_up_months(count: int = 12) -> list[dt.date]:
+    """The months the page offers, this one first."""
+    months = [timezone.localdate().replace(day=1)]
+    while len(months) < count:
+        months.append((months[-1] - dt.timedelta(days=1)).replace(day=1))
+    return months
+
+
+def _unit_reads(actor: Actor, start: dt.datetime, end: dt.datetime) -> QuerySet[Entry]:
+    """Reads of a child's data by staff acting for the actor's unit, allowed or refused."""
+    return Entry.objects.filter(
+        organisation_id=actor.organisation.pk, unit_id=actor.unit.pk, at__gte=start, at__lt=end,
+        action="read", child_id__isnull=False,
+    )  # fmt: skip
+
+
+def _flagged(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Each read with its flags and whether the share picked it."""
+    case_that_day = Involvement.objects.filter(
+        unit_id=OuterRef("unit_id"), child_id=OuterRef("child_id"), started_on__lte=OuterRef("day")
+    ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("day")))
+    # Rounded up: a share above nothing picks some rows.
+    threshold = -(-_BUCKETS * settings.SAMSYN_LOG_SAMPLE_PERCENT // 100)
+    return entries.alias(day=TruncDate("at"), bucket=_Bucket(F("id"), Value(_seed()))).annotate(
+        picked=_flag(Q(bucket__lt=threshold)),
+        f_emergency=_flag(
+            Q(basis__basis="emergency") | Q(basis__relationship__has_key="emergency_access_id")
+        ),
+        f_protected_identity=Exists(
+            Child.objects.filter(pk=OuterRef("child_id"), protected_identity=True)
+        ),
+        f_no_open_case=_flag(Q(outcome="allowed") & ~Q(Exists(case_that_day))),
+        f_refused=_flag(Q(outcome="denied")),
+    )
+
+
+def _any_flag() -> Q:
+    return (
+        Q(f_emergency=True)
+        | Q(f_protected_identity=True)
+        | Q(f_no_open_case=True)
+        | Q(f_refused=True)
+    )
+
+
+@dataclass(frozen=True)
+class SampledRead:
+    row: Row
+    flags: list[str]  # the FLAGS' words
+
+    def __getattr__(self, name):
+        return getattr(self.row, name)
+
+
+@dataclass(frozen=True)
+class Spike:
+    staff_name: str
+    day: dt.date
+    reads: int
+    usual: float  # reads per day on the person's days with reads in the weeks before
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    month: dt.date
+    reads: int  # every read of the unit that month
+    sampled: int  # the sample: the share picked, and every flagged read
+    flag_counts: dict[str, int]
+    spikes: list[Spike]
+    page: Page  # the sample's page, for the pagination
+    rows: list[SampledRead]  # its rows, each with its flags
+    reviews: list[LogReview]
+
+    @property
+    def flag_rows(self) -> list[tuple[str, int]]:
+        return [(str(FLAGS[code]), count) for code, count in self.flag_counts.items()]
+
+
+def spikes(daily: Iterable[Mapping], usual: Mapping[int | None, float]) -> list[Spike]:
+    """The days on which a person read far more than they usually do: more than the setting's
+    factor times their own usual reads per day, and at least the setting's minimum (a person
+    with no history is measured against the minimum alone)."""
+    found = []
+    for day in daily:
+        own = usual.get(day["staff_id"], 0.0)
+        limit = max(settings.SAMSYN_LOG_SPIKE_MIN_READS, settings.SAMSYN_LOG_SPIKE_FACTOR * own)
+        if day["reads"] >= limit:
+            found.append(Spike(day["staff_name"], day["day"], day["reads"], round(own, 1)))
+    return sorted(found, key=lambda spike: (spike.day, spike.staff_name))
+
+
+def _spikes(actor: Actor, month: dt.date) -> list[Spike]:
+    start, end = month_start(month), month_start(next_month(month))
+    daily = list(
+        _unit_reads(actor, start, end)
+        .annotate(day=TruncDate("at"))
+        .values("staff_id", "day")
+        .annotate(reads=Count("id"), staff_name=Max("staff_name"))
+        .order_by()
+    )
+    before = _unit_reads(actor, start - dt.timedelta(weeks=USUAL_WEEKS), start)
+    usual = {
+        row["staff_id"]: row["reads"] / row["days"]
+        for row in before.annotate(day=TruncDate("at"))
+        .values("staff_id")
+        .annotate(reads=Count("id"), days=Count("day", distinct=True))
+        .order_by()
+    }
+    return spikes(daily, usual)
+
+
+def _sample(actor: Actor, month: dt.date) -> QuerySet[Entry]:
+    start, end = month_start(month), month_start(next_month(month))
+    return _flagged(_unit_reads(actor, start, end)).filter(Q(picked=True) | _any_flag())
+
+
+def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> FollowUp:
+    """The unit's sample of reads for a month, for its manager to review (DOMAIN LOG-1): a stable
+    share of every read, and every read flagged — emergency access (always, LOG-2), a protected
+    identity, no open case in the unit that day, refused — with the days a person read far
+    more than they usually do, and the reviews recorded so far. Reading it is logged."""
+    rules.require(actor, "audit.review_unit")
+    month = month.replace(day=1)
+    start, end = month_start(month), month_start(next_month(month))
+    flagged = _flagged(_unit_reads(actor, start, end))
+    counts = flagged.aggregate(
+        reads=Count("id"),
+        sampled=Count("id", filter=Q(picked=True) | _any_flag()),
+        **{flag: Count("id", filter=Q(**{f"f_{flag}": True})) for flag in FLAGS},
+    )
+    sample = flagged.filter(Q(picked=True) | _any_flag()).order_by("at", "id")
+    with transaction.atomic():
+        result = Paginator(sample, FOLLOW_UP_PAGE_SIZE).get_page(page)
+        audit.record_change(
+            actor=actor, child_id=None, obj="log_sample",
+            obj_id=f"unit:{actor.unit.pk}:{month:%Y-%m}", event="read",
+            purpose=Purpose.LOG_REVIEW,
+            detail={"page": result.number, "child_ids": sorted({e.child_id for e in result})},
+        )  # fmt: skip
+    rows = [
+        SampledRead(Row(entry), [str(FLAGS[f]) for f in FLAGS if getattr(entry, f"f_{f}")])
+        for entry in result
+    ]
+    reviews = list(
+        LogReview.objects.filter(unit_id=actor.unit.pk, month=month)
+        .select_related("reviewed_by")
+        .order_by("-reviewed_at")
+    )
+    return FollowUp(
+        month=month, reads=counts["reads"], sampled=counts["sampled"],
+        flag_counts={flag: counts[flag] for flag in FLAGS}, spikes=_spikes(actor, month),
+        page=result, rows=rows, reviews=reviews,
+    )  # fmt: skip
+
+
+def sample_ids(actor: Actor, *, month: dt.date) -> tuple[list[int], list[int]]:
+    """The ids of the month's sample, and of its flagged reads: what a review records."""
+    rows = list(_sample(actor, month).annotate(flagged=_flag(_any_flag())).values("id", "flagged"))
+    return [row["id"] for row in rows], [row["id"] for row in rows if row["flagged"]]

@@ -6,13 +6,16 @@ from __future__ import annotations
 import hashlib
 import json
 from datetime import UTC, datetime
+from datetime import date as datetime_date
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from samsyn.access.actor import Actor
+from samsyn.access.models import Purpose
 from samsyn.access.rules import Decision, default_purpose
+from samsyn.audit.models import LogReview
 from samsyn.common.errors import AccessDenied, NotFound
 
 GENESIS = "0" * 64
@@ -184,3 +187,28 @@ def record_change(
         object_id=str(obj_id), purpose=purpose,
         basis=decision.as_audit() if decision else {"basis": "own_record"}, detail=detail or {},
     )  # fmt: skip
+
+
+def record_log_review(
+    *, actor: Actor, month: datetime_date, outcome: str, note: str, sampled_entry_ids: list[int],
+    flagged_entry_ids: list[int],
+) -> LogReview:  # fmt: skip
+    """The review of one unit's monthly sample recorded, and logged (DOMAIN LOG-1): who went
+    through which rows, with what outcome."""
+    with transaction.atomic():
+        review = LogReview(
+            unit_id=actor.unit.pk, month=month.replace(day=1), reviewed_by=actor.staff,
+            outcome=outcome, note=note, sampled_entry_ids=sampled_entry_ids,
+            flagged_entry_ids=flagged_entry_ids,
+        )  # fmt: skip
+        review.full_clean()
+        review.save()
+        record_change(
+            actor=actor, child_id=None, obj="log_review", obj_id=review.pk,
+            event="log_review_recorded", purpose=Purpose.LOG_REVIEW,
+            detail={
+                "month": f"{review.month:%Y-%m}", "outcome": outcome,
+                "sampled": len(sampled_entry_ids), "flagged": len(flagged_entry_ids),
+            },
+        )  # fmt: skip
+    return review

@@ -1,16 +1,23 @@
+import datetime as dt
 from typing import Any, cast
 
 from django import forms
+from django.conf import settings
 from django.http import Http404
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
-from samsyn.audit import selectors
+from samsyn.audit import forms as audit_forms
+from samsyn.audit import selectors, services
 from samsyn.common.errors import NotFound
+from samsyn.common.pages import handle_form
 from samsyn.directory.models import Staff
 
 
@@ -89,3 +96,42 @@ def unit_log(request):
     return render(
         request, "audit/unit_log.html", {"form": form, "log": log, "filtered": bool(filters)}
     )
+
+
+def _month(value: str | None, months: list[dt.date]) -> dt.date:
+    """The month asked for ("2026-11"), if it is one the page offers; else the latest."""
+    for month in months:
+        if value == f"{month:%Y-%m}":
+            return month
+    return months[0]
+
+
+@actor_required("audit.review_unit")
+@require_http_methods(["GET", "POST"])
+def follow_up(request):
+    """Log follow-up (DOMAIN LOG-1): the unit's monthly sample of reads, its flags and spikes, and
+    the review recorded."""
+    actor = request.actor
+    months = selectors.follow_up_months()
+    month = _month(request.GET.get("month"), months)
+
+    def save(cleaned: dict) -> str:
+        sampled, flagged = selectors.sample_ids(actor, month=month)
+        services.record_log_review(
+            actor=actor, month=month, outcome=cleaned["outcome"], note=cleaned["note"],
+            sampled_entry_ids=sampled, flagged_entry_ids=flagged,
+        )  # fmt: skip
+        return f"{reverse('audit:follow_up')}?month={month:%Y-%m}"
+
+    return handle_form(
+        request, audit_forms.ReviewForm(request.POST if request.method == "POST" else None), save,
+        success=gettext("The review is recorded."), template="audit/follow_up.html",
+        context={
+            "months": months, "month": month,
+            # Read (and logged) only when the page is shown, not before a redirect.
+            "follow": SimpleLazyObject(
+                lambda: selectors.follow_up_for(actor, month=month, page=request.GET.get("page"))
+            ),
+            "share": settings.SAMSYN_LOG_SAMPLE_PERCENT,
+        },
+    )  # fmt: skip

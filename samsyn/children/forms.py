@@ -9,6 +9,7 @@ import re
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+from django.utils.text import format_lazy
 from django.utils.translation import gettext, ngettext_lazy
 from django.utils.translation import gettext_lazy as _
 
@@ -230,3 +231,20 @@ class AddressNeedForm(forms.Form):
                 params={"date": latest_need_date(today).isoformat()},
             )
         return valid_until
+
+
+class EmergencyAccessForm(forms.Form):
+    identity_number = IdentityNumberField()
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=format_lazy(
+            "{} {}",
+            _(
+                "Why the child's data cannot wait for a case to be assigned to you. Your unit "
+                "manager sees the reason, and log follow-up reviews every emergency access."
+            ),
+            _limit(1000),
+        ),
+    )

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Category, EmergencyAccess, Purpose
 from samsyn.audit import services as audit
 from samsyn.children.identity import parse_identity_number
 from samsyn.children.models import (
@@ -57,6 +57,8 @@ class ChildView:
     guardian_contact_ids: frozenset[int] = field(default_factory=frozenset)
     # Ended guardianships, latest first: history, by name, date and reason only.
     former_guardianships: list[Guardianship] = field(default_factory=list)
+    # The reader's emergency access that opens the child, while it lasts (DOMAIN LOG-2).
+    emergency: EmergencyAccess | None = None
 
     @property
     def shows_address(self) -> bool:
@@ -188,13 +190,15 @@ def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decisi
         .select_related("guardian")
         .order_by("-ended_on", "-pk")
     )
+    opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
+    emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None
     audit.record_read(
         actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
         decision=decision,
         detail={"address_shown": address.allowed, "guardian_contacts_shown": sorted(contact_ids)},
     )  # fmt: skip
     return ChildView(
-        child, purpose, decision, address, guardians, involvements, contact_ids, former
+        child, purpose, decision, address, guardians, involvements, contact_ids, former, emergency
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest
@@ -49,6 +50,7 @@ def child_list(request):
             "purpose": purpose,
             "purposes": Purpose.choices,
             "may_register": services.can_register_child(request.actor),
+            "may_emergency": rules.can(request.actor, "access.emergency"),
         },
     )
 
@@ -285,4 +287,33 @@ def record_address_need(request, child_id: int):
         request, forms.AddressNeedForm(request.POST if request.method == "POST" else None), save,
         success=_("The need is recorded."), template="children/child_address_need.html",
         context={"child": child},
+    )  # fmt: skip
+
+
+@actor_required("access.emergency")
+@require_http_methods(["GET", "POST"])
+def emergency_access(request):
+    """Nödåtkomst (DOMAIN LOG-2): a child found by identity number, opened for a stated reason
+    and a limited time."""
+    form = forms.EmergencyAccessForm(request.POST if request.method == "POST" else None)
+
+    def save(cleaned: dict) -> str:
+        try:
+            access = services.start_emergency_access(actor=request.actor, **cleaned)
+        except services.AlreadyOpen as already:
+            raise Conflict(
+                {
+                    "identity_number": _(
+                        "You can already open this child's page: no emergency access is needed."
+                    )
+                },  # noqa: E501
+                existing_child_id=already.child_id,
+            ) from None
+        return _detail_url(access.child)
+
+    return handle_form(
+        request, form, save,
+        success=_("Emergency access started. Every read is logged as emergency access."),
+        template="children/emergency_access.html",
+        context={"hours": settings.SAMSYN_EMERGENCY_ACCESS_HOURS},
     )  # fmt: skip

@@ -192,6 +192,14 @@ SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
 # The radar scans for children falling between the chairs this often, on the task worker.
 SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"))
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
+# Emergency access (nödåtkomst, DOMAIN LOG-2) lasts this many hours from its start.
+SAMSYN_EMERGENCY_ACCESS_HOURS = int(os.environ.get("SAMSYN_EMERGENCY_ACCESS_HOURS", "2"))
+# Log follow-up (logguppföljning, DOMAIN LOG-1): each unit's monthly sample of reads takes this
+# share of them (a stable pseudo-random pick) and every flagged read; a person's reads on one
+# day are a spike above this many times their own usual reads per day, and at least this many.
+SAMSYN_LOG_SAMPLE_PERCENT = int(os.environ.get("SAMSYN_LOG_SAMPLE_PERCENT", "5"))
+SAMSYN_LOG_SPIKE_FACTOR = 3
+SAMSYN_LOG_SPIKE_MIN_READS = 30
 # How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
 # address from the connection (REMOTE_ADDR); behind one load balancer, 1.
 SAMSYN_TRUSTED_PROXIES = 0

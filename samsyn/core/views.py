@@ -6,6 +6,7 @@ from django.views.i18n import set_language as django_set_language
 
 from samsyn.access import rules
 from samsyn.access.http import actor_required, public
+from samsyn.audit import selectors as audit
 from samsyn.concerns.selectors import intake as concerns
 from samsyn.core import selectors
 from samsyn.directory.models import Role
@@ -45,6 +46,8 @@ def home(request):
         # The radar's items for this person (issue 11): a count and a link, no child.
         context["radar_count"] = radar.open_count(actor)
     if role == Role.UNIT_MANAGER:
+        # DOMAIN LOG-2: the manager is told of the unit's emergency accesses.
+        context["emergency_accesses"] = audit.unit_emergency_accesses(actor)
         context["unit_staff"] = selectors.unit_staff(actor)
         context["unit_staff_count"] = selectors.unit_staff_count(actor)
     if role == Role.ADMINISTRATOR:

@@ -3,9 +3,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from samsyn.access.models import Category, LegalBasis, LegalGround, Purpose
+from samsyn.access.models import Category, EmergencyAccess, LegalBasis, LegalGround, Purpose
 from samsyn.children.tests.factories import ChildFactory
-from samsyn.directory.tests.factories import OrganisationFactory, StaffFactory
+from samsyn.directory.tests.factories import OrganisationFactory, StaffFactory, UnitFactory
 
 
 def _days_from_now(days: int):
@@ -51,3 +51,23 @@ class LegalGroundFactory(factory.django.DjangoModelFactory):
     valid_until = _days_from_now(90)
     recorded_by = factory.SubFactory(StaffFactory)
     recorded_at = factory.SelfAttribute("valid_from")
+
+
+class EmergencyAccessFactory(factory.django.DjangoModelFactory):
+    """An emergency access in force for two hours. Trait: `expired` (ended an hour ago)."""
+
+    class Meta:
+        model = EmergencyAccess
+
+    class Params:
+        expired = factory.Trait(
+            started_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=3)),
+            ends_at=factory.LazyFunction(lambda: timezone.now() - datetime.timedelta(hours=1)),
+        )
+
+    staff = factory.SubFactory(StaffFactory)
+    unit = factory.SubFactory(UnitFactory)
+    child = factory.SubFactory(ChildFactory)
+    reason = "Akut läge: barnet är på akuten och ansvarig handläggare nås inte."
+    started_at = factory.LazyFunction(timezone.now)
+    ends_at = factory.LazyAttribute(lambda access: access.started_at + datetime.timedelta(hours=2))

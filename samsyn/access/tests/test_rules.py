@@ -19,7 +19,7 @@ from django.utils import timezone
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalGround, Purpose
-from samsyn.access.tests.factories import LegalGroundFactory
+from samsyn.access.tests.factories import EmergencyAccessFactory, LegalGroundFactory
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
@@ -235,6 +235,49 @@ def legal_ground_without_relationship(w: World) -> Actor:
     return w.actor(w.bup_unit, Role.CLINICIAN)
 
 
+def manager_case_assigned_to_a_caseworker(w: World) -> Actor:
+    # The unit manager answers for every case of the unit, whoever is assigned (oversight).
+    w.child.involvements.update(staff=StaffFactory())
+    return w.actor(w.social_unit, Role.UNIT_MANAGER)
+
+
+def manager_involvement_ended(w: World) -> Actor:
+    w.child.involvements.update(staff=StaffFactory(), ended_on=_days_ago(1))
+    return w.actor(w.social_unit, Role.UNIT_MANAGER)
+
+
+def manager_of_another_unit(w: World) -> Actor:
+    # Oversight is of the manager's own unit, not of the organisation.
+    return w.actor(w.social_other_unit, Role.UNIT_MANAGER)
+
+
+def emergency_access(w: World) -> Actor:
+    actor = w.actor(w.social_other_unit)
+    EmergencyAccessFactory(staff=actor.staff, unit=actor.unit, child=w.child)
+    return actor
+
+
+def emergency_access_expired(w: World) -> Actor:
+    actor = w.actor(w.social_other_unit)
+    EmergencyAccessFactory(staff=actor.staff, unit=actor.unit, child=w.child, expired=True)
+    return actor
+
+
+def emergency_access_of_a_colleague(w: World) -> Actor:
+    # The person's, never the unit's: a colleague's emergency access opens nothing to others.
+    colleague = w.actor(w.social_other_unit)
+    EmergencyAccessFactory(staff=colleague.staff, unit=colleague.unit, child=w.child)
+    return w.actor(w.social_other_unit)
+
+
+def emergency_access_acting_for_another_unit(w: World) -> Actor:
+    actor = w.actor(w.social_other_unit)
+    EmergencyAccessFactory(
+        staff=actor.staff, unit=UnitFactory(organisation=w.social), child=w.child
+    )
+    return actor
+
+
 def administrator_with_involvement(w: World) -> Actor:
     return w.actor(w.social_unit, Role.ADMINISTRATOR)
 
@@ -263,6 +306,21 @@ MATRIX = [
     Case("involvement_ended_not", own_unit_involvement_ended, None),
     Case("involvement_not_started_not", own_unit_involvement_not_started, None),
     Case("same_organisation_other_unit_not", same_org_other_unit, None),
+    Case(
+        "oversight_manager_sees_a_case_assigned_to_another",
+        manager_case_assigned_to_a_caseworker,
+        "oversight",
+    ),  # noqa: E501
+    Case("oversight_ended_involvement_not", manager_involvement_ended, None),
+    Case("oversight_manager_of_another_unit_not", manager_of_another_unit, None),
+    Case("log_2_emergency_access_sees", emergency_access, "emergency"),
+    Case("log_2_emergency_access_expired_not", emergency_access_expired, None),
+    Case("log_2_emergency_access_of_a_colleague_not", emergency_access_of_a_colleague, None),
+    Case(
+        "log_2_emergency_access_for_another_unit_not",
+        emergency_access_acting_for_another_unit,
+        None,
+    ),  # noqa: E501
     Case("sek_1_other_org_no_ground_no_row", other_org_no_ground, None),
     Case("sek_1_consent_for_org_category_purpose_sees", other_org_with_consent, "consent"),
     Case("sek_1_consent_for_another_org_not", consent_for_another_org, None),
@@ -464,3 +522,29 @@ def test_log_1_for_any_purpose_opens_what_some_purpose_opens(world, make, expect
     assert (purpose, decision.basis) == expected
     listed = rules.restrict_for_any_purpose(actor, Child.objects.all(), category=BASIC)
     assert list(listed) == ([world.child] if decision.allowed else [])
+
+
+def test_sek_4_oversight_opens_for_reading_never_for_changing(world):
+    caseworker = world.actor(world.social_unit)
+    world.child.involvements.update(staff=caseworker.staff)
+    manager = world.actor(world.social_unit, Role.UNIT_MANAGER)
+    involvement = world.child.involvements.get()
+
+    decision = rules.decide(manager, world.child, purpose=Purpose.FOLLOW_UP, category=BASIC)
+
+    assert (decision.basis, decision.detail) == (
+        "oversight",
+        {"overseen_involvement_id": involvement.pk},
+    )
+    assert rules.can_edit_child(caseworker, world.child)
+    assert not rules.can_edit_child(manager, world.child)
+
+
+def test_log_2_emergency_access_opens_for_reading_never_for_changing(world):
+    actor = emergency_access(world)
+    decision = rules.decide(
+        actor, world.child, purpose=rules.default_purpose(actor), category=BASIC
+    )
+    assert decision.basis == "emergency"
+    assert set(decision.detail) == {"emergency_access_id"}
+    assert not rules.can_edit_child(actor, world.child)

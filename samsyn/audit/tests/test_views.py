@@ -219,9 +219,13 @@ def test_log_1_unit_log_links_only_the_children_whose_log_the_reviewer_may_open(
     manager = make_actor(unit=unit, role=Role.UNIT_MANAGER)
     InvolvementFactory(child=child, unit=unit)  # the unit's client: the manager opens the child
     elsewhere = ChildFactory()
-    InvolvementFactory(child=elsewhere, unit=unit, staff=caseworker.staff)  # hers alone
+    ended = InvolvementFactory(child=elsewhere, unit=unit, staff=caseworker.staff)
     _read(caseworker, child)
     _read(caseworker, elsewhere)
+    # The case has ended since: the unit has no relationship left, not even the manager's
+    # oversight.
+    ended.ended_on = timezone.localdate() - dt.timedelta(days=1)
+    ended.save(update_fields=["ended_on"])
     client = actor_client(manager)
     rows = client.get(reverse("audit:unit")).text.split("<tbody>")[1]
     assert _links(rows, "/audit/") == [reverse("audit:child", args=[child.pk])]

@@ -261,27 +261,56 @@ def test_sip_5_unit_manager_sees_the_organisations_overdue_sips(actor_client, un
     assert {row.case for row in rows} == {s["own"], s["colleagues"]}
 
 
-def test_sip_5_manager_without_a_ground_sees_the_sip_but_not_the_child(actor_client, unit_setting):
+def _sip_of_another_unit(s):
+    """A SIP the organisation initiated from another of its units: the manager answers for its
+    lateness but has no relationship with its child (oversight is of the manager's own unit)."""
+    elsewhere = make_actor(unit__organisation=s["manager"].organisation)
+    case = CaseFactory(
+        initiated_by=elsewhere.staff, initiating_organisation=elsewhere.organisation,
+        proposed_at=timezone.now() - timedelta(days=40),
+    )  # fmt: skip
+    InvolvementFactory(child=case.child, unit=elsewhere.unit)
+    return case
+
+
+def test_sip_5_manager_oversees_the_child_of_a_case_assigned_to_a_caseworker(
+    actor_client, unit_setting
+):
     s = unit_setting
-    # A caseworker's personal involvement does not open the child to the manager.
+    # The unit's involvement names one caseworker: the manager still answers for it (oversight).
     s["own"].child.involvements.update(staff=s["caseworker"].staff)
     response = actor_client(s["manager"]).get(reverse("plans:overdue"))
     rows = {row.case: row for row in response.context["rows"]}
-    assert rows[s["own"]].child_visible is False
-    assert s["own"].child.last_name not in response.content.decode()
+    assert rows[s["own"]].child_visible is True
+    assert s["own"].child.last_name in response.content.decode()
+
+
+def test_sip_5_manager_without_a_relationship_sees_the_sip_but_not_the_child(
+    actor_client, unit_setting
+):
+    s = unit_setting
+    elsewhere = _sip_of_another_unit(s)
+    response = actor_client(s["manager"]).get(reverse("plans:overdue"))
+    rows = {row.case: row for row in response.context["rows"]}
+    assert rows[elsewhere].child_visible is False
+    assert elsewhere.child.last_name not in response.content.decode()
 
 
 def test_sip_5_overdue_list_links_each_sip_its_reader_may_open(actor_client, unit_setting):
     s = unit_setting
-    s["own"].child.involvements.update(staff=s["caseworker"].staff)  # closed to the manager
-    for reader, expected in ((s["manager"], s["colleagues"]), (s["caseworker"], s["own"])):
+    s["own"].child.involvements.update(staff=s["caseworker"].staff)  # overseen by the manager
+    _sip_of_another_unit(s)  # closed to the manager
+    for reader, expected in (
+        (s["manager"], [s["own"], s["colleagues"]]),
+        (s["caseworker"], [s["own"]]),
+    ):
         client = actor_client(reader)
         page = client.get(reverse("plans:overdue")).content.decode()
         table = page.split("<tbody>")[1].split("</tbody>")[0]
         links = re.findall(r'href="([^"]+)"', table)
         # Only where it leads somewhere: the SIP the manager may not open has no link.
-        assert links == [reverse("plans:detail", args=[expected.pk])]
-        assert client.get(links[0]).status_code == 200
+        assert sorted(links) == sorted(reverse("plans:detail", args=[c.pk]) for c in expected)
+        assert all(client.get(link).status_code == 200 for link in links)
 
 
 def test_sip_5_another_organisation_sees_none(actor_client, unit_setting):

@@ -1,0 +1,148 @@
+"""Issue 13 as its users meet it, in Swedish and in English: a caseworker with no relationship
+opens a child by emergency access (the reason required, what was typed kept, the banner while it
+lasts), the unit manager is told on the start page and reviews the month's sample in log
+follow-up, where the emergency read is flagged, and records the review (DOMAIN LOG-1, LOG-2).
+axe-core checks every page; the two new pages are walked at 360 px as well."""
+
+from __future__ import annotations
+
+import datetime
+import re
+
+import pytest
+from django.conf import settings
+from django.utils.translation import gettext, override
+from playwright.sync_api import Page, expect
+from staff import PASSWORD, code_for
+
+from samsyn.access.models import EmergencyAccess
+from samsyn.audit.models import Entry, LogReview
+from samsyn.children.tests.factories import ChildFactory, InvolvementFactory, identity_number
+from samsyn.directory.models import Organisation, Role
+from samsyn.directory.tests.factories import MembershipFactory, OrganisationFactory, UnitFactory
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+PHONE = {"width": 360, "height": 780}
+REASON = "Barnet är på akuten i natt och ansvarig handläggare nås inte."
+
+
+def tr(msgid: str, language: str) -> str:
+    with override(language):
+        return gettext(msgid)
+
+
+@pytest.fixture
+def county(django_db_serialized_rollback, transactional_db):
+    organisation = OrganisationFactory(kind=Organisation.Kind.SOCIAL_SERVICES)
+    # An explicit number: ChildFactory's sequence overflows the serial after 999 children.
+    child = ChildFactory(
+        first_name="Alva", last_name="Lindqvist",
+        identity_number=identity_number(datetime.date(2012, 4, 4), 23),
+    )  # fmt: skip
+    # Another unit of the organisation has the child as client: the organisation holds data.
+    InvolvementFactory(child=child, unit=UnitFactory(organisation=organisation))
+    unit = UnitFactory(organisation=organisation, name="Barn och unga – jour")
+    return {
+        "child": child,
+        "caseworker": MembershipFactory(unit=unit, role=Role.CASEWORKER),
+        "manager": MembershipFactory(unit=unit, role=Role.UNIT_MANAGER),
+    }
+
+
+def open_as(new_page, live_server, membership, language: str, check) -> Page:
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    user = membership.staff.user
+    page.goto("/")
+    expect(page.locator("html")).to_have_attribute("lang", language)
+    page.get_by_label(tr("Username", language), exact=True).fill(user.username)
+    page.get_by_label(tr("Password", language), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=tr("Continue", language), exact=True).click()
+    page.get_by_label(tr("Code from your authenticator app", language)).fill(code_for(user))
+    page.get_by_role("button", name=tr("Sign in", language), exact=True).click()
+    expect(page).not_to_have_url(re.compile(r"/accounts/"))
+    check(page)
+    return page
+
+
+def fits_a_phone(page: Page, check) -> None:
+    page.set_viewport_size(PHONE)
+    page.reload()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url}: {width} px wide"
+    check(page)
+    page.set_viewport_size({"width": 1280, "height": 900})
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_log_2_emergency_access_and_the_managers_log_follow_up(
+    new_page, live_server, county, assert_accessible, language
+):
+    child = county["child"]
+    t = lambda msgid: tr(msgid, language)  # noqa: E731
+
+    # The caseworker: no relationship, so the child is not there; emergency access opens it.
+    page = open_as(new_page, live_server, county["caseworker"], language, assert_accessible)
+    page.goto("/children/")
+    page.get_by_role("link", name=t("Emergency access"), exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(t("Emergency access"))
+    assert_accessible(page)
+    fits_a_phone(page, assert_accessible)
+
+    page.get_by_label(t("Identity number")).fill(child.identity_number)
+    page.get_by_role("button", name=t("Start emergency access")).click()
+    # The reason is required; the number typed is kept.
+    summary = page.locator("[data-error-summary]")
+    expect(summary).to_contain_text(t("This field is required."))
+    expect(page.get_by_label(t("Identity number"))).to_have_value(child.identity_number)
+    assert_accessible(page)
+
+    page.get_by_label(t("Reason")).fill(REASON)
+    page.get_by_role("button", name=t("Start emergency access")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(child.name)
+    banner = page.locator(".ds-alert", has=page.get_by_role("heading", name=t("Emergency access")))
+    expect(banner).to_contain_text(REASON)
+    assert_accessible(page)
+    access = EmergencyAccess.objects.get(child=child)
+    read = Entry.objects.filter(action="read", object_type="child", child_id=child.pk).get()
+    assert read.basis == {"basis": "emergency", "emergency_access_id": access.pk}
+
+    # The unit manager is told, and reviews the month's sample, where the read is flagged.
+    page = open_as(new_page, live_server, county["manager"], language, assert_accessible)
+    told = page.locator(
+        "section", has=page.get_by_role("heading", name=t("Emergency access in your unit"))
+    )
+    expect(told).to_contain_text(REASON)
+    expect(told).to_contain_text(county["caseworker"].staff.name)
+    told.get_by_role("link", name=t("Review the reads in log follow-up")).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(
+        t("Log follow-up: the month's sample")
+    )
+    row = (
+        page.get_by_role("row")
+        .filter(has_text=t("emergency access"))
+        .filter(has_text=county["caseworker"].staff.name)
+    )
+    expect(row).to_have_count(1)
+    assert_accessible(page)
+    fits_a_phone(page, assert_accessible)
+
+    page.get_by_label(t("remarks, followed up with the staff concerned")).check()
+    page.get_by_role("button", name=t("Record the review")).click()
+    expect(page.locator("[data-error-summary]")).to_contain_text(
+        t("Write what you found and what was done.")
+    )
+    assert_accessible(page)
+    page.get_by_label(t("Note")).fill("Nödåtkomsten var befogad: barnet var på akuten.")
+    page.get_by_role("button", name=t("Record the review")).click()
+    expect(page.get_by_text(t("The review is recorded."))).to_be_visible()
+    expect(page.get_by_text("Nödåtkomsten var befogad")).to_be_visible()
+    assert_accessible(page)
+    review = LogReview.objects.get()
+    assert read.pk in review.flagged_entry_ids
+    assert Entry.objects.filter(
+        action="log_review_recorded", staff_id=review.reviewed_by_id
+    ).exists()

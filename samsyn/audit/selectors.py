@@ -85,6 +85,9 @@ ACTIONS = {
     "family_reply": _("reply from the family"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
+    "session_ended": _("a signed-in session signed out from another"),
+    "other_sessions_ended": _("every other signed-in session signed out"),
+    "step_up_confirmed": _("second factor entered again (step-up)"),
     # Filing a report of concern (issue 9).
     "report_filed": _("report of concern filed"),
     "report_filed_public": _("report of concern filed by a member of the public"),
@@ -158,6 +161,8 @@ OBJECTS = {
     "audit_log": _("the log"),
     "role_permission": _("a step the role does not allow"),
     "api_token": _("API token"),
+    "session": _("signed-in session"),
+    "step_up": _("second factor"),
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),

@@ -48,11 +48,7 @@ def test_pages_and_api_answers_with_a_childs_data_are_never_stored(actor_client,
     assert _no_store(client.get(reverse("accounts:login")))
 
 
-def test_every_page_of_a_childs_plan_and_the_family_portal_is_never_stored(
-    complete_draft,
-    case,
-    social,  # noqa: F811
-):
+def test_sip_print_and_family_pages_are_never_stored(complete_draft, case, social):  # noqa: F811
     """The pages issue 13 named, SIP pages, printing and the family's pages included, and the
     signed-in person's own pages (sessions, step-up)."""
     _finalise(social, case)

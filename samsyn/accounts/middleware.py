@@ -29,8 +29,10 @@ class SessionLimitsMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         now = timezone.now()
-        if session_services.expired(request.session, now):
+        limit = session_services.expired(request.session, now)
+        if limit:
             auth.logout(request)
+            request.session[session_services.ENDED] = limit
         else:
             session_services.touch(request.session, now)
         return self.get_response(request)

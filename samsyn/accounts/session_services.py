@@ -25,6 +25,8 @@ from samsyn.audit import services as audit
 STARTED = "samsyn_started"
 SEEN = "samsyn_seen"
 STEPPED_UP = "samsyn_stepped_up"
+# Left in the fresh session of a browser whose session a limit ended, for the sign-in page to say.
+ENDED = "samsyn_ended"
 SEEN_RESOLUTION = timedelta(minutes=1)
 
 
@@ -60,16 +62,17 @@ def begin(session: SessionBase, *, user_id: int, user_agent: str) -> None:
     )  # fmt: skip
 
 
-def expired(session: SessionBase, now: datetime) -> bool:
-    """Past the idle or the absolute limit. A session without marks (not signed in) is not."""
+def expired(session: SessionBase, now: datetime) -> str | None:
+    """Which limit the session is past, "idle" or "absolute"; None within both, or when it is
+    not signed in (no marks)."""
     started = session.get(STARTED)
     if started is None:
-        return False
-    seen = session.get(SEEN, started)
-    return (
-        now - _at(seen) > settings.SAMSYN_SESSION_IDLE
-        or now - _at(started) > settings.SAMSYN_SESSION_ABSOLUTE
-    )
+        return None
+    if now - _at(started) > settings.SAMSYN_SESSION_ABSOLUTE:
+        return "absolute"
+    if now - _at(session.get(SEEN, started)) > settings.SAMSYN_SESSION_IDLE:
+        return "idle"
+    return None
 
 
 def touch(session: SessionBase, now: datetime) -> None:

@@ -13,6 +13,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import ngettext, override
 
 from samsyn.accounts import session_services
 from samsyn.accounts.models import SignedInSession
@@ -41,6 +42,12 @@ def _on(device: str, membership) -> Client:
     return client
 
 
+def _said(singular: str, plural: str, number: int) -> str:
+    """What the Swedish sign-in page says, as the catalogue has it."""
+    with override("sv"):
+        return ngettext(singular, plural, number) % {"n": number}
+
+
 def _signed_in(client: Client) -> bool:
     return client.get(reverse("children:list")).status_code == 200
 
@@ -64,6 +71,14 @@ def test_a_session_ends_after_fifteen_idle_minutes(client, membership):
     response = client.get(reverse("children:list"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN)
+    # The sign-in page says why, once.
+    said = _said(
+        "You were signed out after %(n)s minute without activity. Sign in again to go on.",
+        "You were signed out after %(n)s minutes without activity. Sign in again to go on.",
+        15,
+    )
+    assert said in client.get(response.url).content.decode()
+    assert said not in client.get(response.url).content.decode()
     # Ended, not just refused: the session's row is gone and so is its place in the list.
     assert not SignedInSession.objects.filter(user=membership.staff.user).exists()
 
@@ -73,6 +88,12 @@ def test_a_session_ends_after_twelve_hours_however_active(staff):
     assert _signed_in(staff)
     _back(staff, samsyn_started=timedelta(hours=12, seconds=1))
     assert not _signed_in(staff)
+    said = _said(
+        "You were signed out: a session lasts at most %(n)s hour. Sign in again to go on.",
+        "You were signed out: a session lasts at most %(n)s hours. Sign in again to go on.",
+        12,
+    )
+    assert said in staff.get(LOGIN).content.decode()
 
 
 def test_the_session_cookie_ends_with_the_browser_and_its_row_with_the_idle_limit(
@@ -134,7 +155,8 @@ def test_signing_out_another_session_ends_it_and_is_audited(staff, membership):
     assert response.status_code == 302
     assert not _signed_in(phone)
     assert _signed_in(staff)
-    entry = Entry.objects.get(action="session_ended")
+    # By user: rows a browser test committed stay, as audit rows do.
+    entry = Entry.objects.get(action="session_ended", user_id=membership.staff.user_id)
     assert (entry.object_type, entry.object_id) == ("session", str(row.pk))
     assert entry.detail["device"] == "Safari på iPhone"
     assert entry.user_id == membership.staff.user_id
@@ -157,7 +179,8 @@ def test_signing_out_every_other_session(staff, membership):
     assert not any(_signed_in(other) for other in others)
     assert _signed_in(staff)
     assert _signed_in(stranger)
-    assert Entry.objects.get(action="other_sessions_ended").detail == {"count": 2}
+    entry = Entry.objects.get(action="other_sessions_ended", user_id=membership.staff.user_id)
+    assert entry.detail == {"count": 2}
 
 
 def test_signing_out_forgets_the_session(staff):

@@ -8,6 +8,8 @@ documented names onto them:
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
     samsyn check [--deploy]                             Django's system checks
     samsyn totp USERNAME                                a demo user's sign-in code
+    samsyn audit-deps [--service pypi|osv]              known vulnerabilities in uv.lock
+    samsyn sbom [-o FILE]                               the release's CycloneDX SBOM
     samsyn <any manage.py command>                      e.g. migrate, createsuperuser
 """
 
@@ -24,6 +26,11 @@ def main(argv: list[str] | None = None) -> None:
         print(__doc__)
         return
     command, rest = argv[0], argv[1:]
+    if command in {"audit-deps", "sbom"}:
+        # Without Django: these read uv.lock, and need no settings and no database.
+        from samsyn.supply_chain import COMMANDS
+
+        sys.exit(COMMANDS[command](rest))
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["samsyn", *ALIASES.get(command, [command]), *rest])

@@ -4,17 +4,38 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+from django.contrib import auth
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from samsyn.access import http as rules
 from samsyn.access.actor import Actor
 from samsyn.access.rules import can
+from samsyn.accounts import session_services
 from samsyn.audit import services as audit
 
 SESSION_MEMBERSHIP = "samsyn_membership_id"
 SESSION_PASSWORD_USER = "samsyn_password_user_id"  # noqa: S105 - a session key
+
+
+class SessionLimitsMiddleware:
+    """Ends a session past 15 idle minutes or 12 hours (ASVS 3.3.2), before anything reads who
+    is signed in; otherwise moves its last-seen mark, at most once a minute."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        now = timezone.now()
+        limit = session_services.expired(request.session, now)
+        if limit:
+            auth.logout(request)
+            request.session[session_services.ENDED] = limit
+        else:
+            session_services.touch(request.session, now)
+        return self.get_response(request)
 
 
 class ActorMiddleware:

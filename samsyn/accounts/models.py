@@ -47,3 +47,24 @@ class ApiToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return "ssn_" + secrets.token_urlsafe(32)
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser session, so its owner can see where they are signed in and end it
+    (ASVS 3.3.4). The row lives as long as the session: ending it deletes both."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    # The key of Django's session row, which holds it in the same database: ending a session
+    # elsewhere deletes that row, so the next request on it is signed out.
+    session_key = models.CharField(max_length=40, unique=True)
+    user_agent = models.CharField(_("device"), max_length=300, blank=True)
+    started_at = models.DateTimeField(_("signed in"))
+    last_seen_at = models.DateTimeField(_("last active"))
+
+    class Meta:
+        verbose_name = _("signed-in session")
+        verbose_name_plural = _("signed-in sessions")
+        indexes = [models.Index(fields=["user", "-last_seen_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"

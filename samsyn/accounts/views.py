@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import auth
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -6,7 +7,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from samsyn.access.http import password_verified, public, signed_in
-from samsyn.accounts import services
+from samsyn.accounts import services, session_services
 from samsyn.accounts.forms import ActingForForm, PasswordForm, TokenForm
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP, SESSION_PASSWORD_USER
 from samsyn.accounts.models import User
@@ -36,7 +37,13 @@ def login(request):
             request.session.cycle_key()
             request.session[SESSION_PASSWORD_USER] = user.pk
             return redirect(f"/accounts/code/?next={_next(request)}")
-    return render(request, "accounts/login.html", {"form": form, "next": _next(request)})
+    context = {"form": form, "next": _next(request)}
+    if request.method == "GET":
+        # Why the person is here again, once: a session ended by its idle or absolute limit.
+        context["ended"] = request.session.pop(session_services.ENDED, None)
+        context["idle_minutes"] = int(settings.SAMSYN_SESSION_IDLE.total_seconds() // 60)
+        context["absolute_hours"] = int(settings.SAMSYN_SESSION_ABSOLUTE.total_seconds() // 3600)
+    return render(request, "accounts/login.html", context)
 
 
 @password_verified

@@ -107,6 +107,9 @@ ACTIONS = {
     "log_review_recorded": _("log follow-up review recorded"),
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
+    "session_ended": _("a signed-in session signed out from another"),
+    "other_sessions_ended": _("every other signed-in session signed out"),
+    "step_up_confirmed": _("second factor entered again (step-up)"),
     # Filing a report of concern (issue 9).
     "report_filed": _("report of concern filed"),
     "report_filed_public": _("report of concern filed by a member of the public"),
@@ -192,6 +195,8 @@ OBJECTS = {
     "emergency_access_list": _("the unit's emergency accesses"),
     "log_sample": _("the unit's monthly sample of reads"),
     "log_review": _("a log follow-up review"),
+    "session": _("signed-in session"),
+    "step_up": _("second factor"),
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),

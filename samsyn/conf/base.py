@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "samsyn.accounts.middleware.SessionLimitsMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -119,14 +120,22 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 
-# Sessions end after 30 idle minutes and at the latest when the browser closes.
-SESSION_COOKIE_AGE = 30 * 60
-SESSION_SAVE_EVERY_REQUEST = True
+# Sessions end after 15 idle minutes, after 12 hours whatever the activity (ASVS 3.3.2), and
+# when the browser closes (accounts.SessionLimitsMiddleware; docs/adr/0012). A request writes
+# the session only when it changed: the last-seen mark moves at most once a minute, and the
+# session row's own expiry follows it.
+SAMSYN_SESSION_IDLE = timedelta(minutes=15)
+SAMSYN_SESSION_ABSOLUTE = timedelta(hours=12)
+SESSION_COOKIE_AGE = int(SAMSYN_SESSION_IDLE.total_seconds())
+SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Samsyn"
+# Exporting, printing and emergency access ask for the second factor again; the confirmation
+# holds this long (accounts.step_up.step_up_required).
+SAMSYN_STEP_UP_VALID = timedelta(minutes=5)
 
 LANGUAGE_CODE = "sv"
 LANGUAGES = [("sv", _("Swedish")), ("en", _("English"))]

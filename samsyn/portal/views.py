@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from samsyn.access.http import public
+from samsyn.accounts.step_up import step_up_required
 from samsyn.audit.selectors import Cursor
 from samsyn.portal import selectors, services
 from samsyn.portal.forms import CitizenLoginForm, ReplyForm
@@ -114,12 +115,14 @@ def version(request, child_id: int, case_id: int, number: int):
 
 
 @citizen_required
+@step_up_required
 @require_http_methods(["GET"])
 def print_version(request, child_id: int, case_id: int, number: int):
     return _plan(request, child_id, case_id, number, "portal/plan_print.html")
 
 
 @citizen_required
+@step_up_required
 @require_http_methods(["GET"])
 def extract(request, child_id: int):
     try:

@@ -234,6 +234,9 @@ def test_mobile_staff_pages_fit_a_phone(
         f"/children/{child.pk}/guardians/new/",
         f"/children/{child.pk}/guardians/{county['guardian'].pk}/contact/",
         f"/children/{child.pk}/guardians/{county['guardian'].pk}/end/",
+        # Issue 13: one's sessions, and the second factor asked again before printing.
+        "/accounts/sessions/",
+        f"/accounts/step-up/?next=/sip/{case.pk}/plan/v1/print/",
     ]
     problems = [p for url in urls for p in measure(page, url, language, assert_accessible)]
     assert not problems, "\n".join(problems)

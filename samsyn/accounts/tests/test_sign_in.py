@@ -3,14 +3,9 @@ the person acts for; rate limiting; idle expiry; nothing with personal data sign
 
 from __future__ import annotations
 
-import time
-from datetime import timedelta
-
 import pytest
 from django.conf import settings
-from django.contrib.sessions.models import Session
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext, override
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -222,45 +217,6 @@ def test_lockout_is_per_username(client, user):
         post_password(client, user, password=f"wrong {n}")
     other = MembershipFactory().staff.user
     assert post_password(client, other).status_code == 302
-
-
-def _session_row(client) -> Session:
-    return Session.objects.get(session_key=client.session.session_key)
-
-
-def test_session_settings_are_thirty_idle_minutes_and_browser_close():
-    assert settings.SESSION_COOKIE_AGE == 30 * 60
-    assert settings.SESSION_SAVE_EVERY_REQUEST is True
-    assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE is True
-
-
-def test_session_expires_after_thirty_idle_minutes(client, user):
-    sign_in(client, user)
-    response = client.get("/")
-    assert response.status_code == 200
-    # A browser-session cookie: no Max-Age, so closing the browser ends it.
-    assert response.cookies[settings.SESSION_COOKIE_NAME]["max-age"] == ""
-    expires = _session_row(client).expire_date
-    assert abs(expires - (timezone.now() + timedelta(minutes=30))) < timedelta(seconds=30)
-
-    # 31 idle minutes: the server-side session is past its expiry.
-    Session.objects.filter(pk=client.session.session_key).update(
-        expire_date=timezone.now() - timedelta(minutes=1)
-    )
-    response = client.get("/children/")
-    assert response.status_code == 302
-    assert response.url.startswith(LOGIN)
-
-
-def test_activity_keeps_the_session_alive(client, user):
-    sign_in(client, user)
-    # 29 idle minutes: one left. A request slides the expiry 30 minutes ahead again.
-    key = client.session.session_key
-    Session.objects.filter(pk=key).update(expire_date=timezone.now() + timedelta(minutes=1))
-    time.sleep(0.01)
-    assert client.get("/").status_code == 200
-    expires = Session.objects.get(pk=key).expire_date
-    assert expires > timezone.now() + timedelta(minutes=29)
 
 
 def test_signed_out_actor_page_redirects_to_sign_in_and_back(client, user):

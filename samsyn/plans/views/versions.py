@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from samsyn.access.http import actor_required
+from samsyn.accounts.step_up import step_up_required
 from samsyn.common.forms import WithoutSummary
 from samsyn.common.pages import Conflict, handle_action, handle_form, refusals
 from samsyn.plans.forms import versions as plan_forms
@@ -246,6 +247,7 @@ def _document(request: HttpRequest, case_id: int, number: int):
 
 
 @actor_required(PERMISSION)
+@step_up_required
 @require_GET
 @refusals
 def plan_print(request, case_id: int, number: int):
@@ -261,6 +263,7 @@ def plan_print(request, case_id: int, number: int):
 
 
 @actor_required(PERMISSION)
+@step_up_required
 @require_GET
 @refusals
 def plan_pdf(request, case_id: int, number: int):

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "samsyn.consultations",
     "samsyn.assessment",
     "samsyn.radar",
+    "samsyn.notifications",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",
@@ -190,6 +191,10 @@ LOGGING = {
 SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
 # The radar scans for children falling between the chairs this often, on the task worker.
 SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"))
+# The daily e-mail digest of notifications goes at this hour, Stockholm time; its link, like
+# every link mailed from the task worker (which has no request), starts with the site's URL.
+SAMSYN_DIGEST_HOUR = int(os.environ.get("SAMSYN_DIGEST_HOUR", "7"))
+SAMSYN_SITE_URL = os.environ.get("SAMSYN_SITE_URL", "http://localhost:8000")
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
 # address from the connection (REMOTE_ADDR); behind one load balancer, 1.

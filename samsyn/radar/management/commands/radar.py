@@ -25,4 +25,5 @@ class Command(BaseCommand):
             )
 
         result = scan(progress=progress)
+        self.stdout.write(f"RAD-9: {result.escalated} escalated; {result.reminded} reminded")
         self.stdout.write(f"Done: {result.raised} new, {result.cleared} resolved.")

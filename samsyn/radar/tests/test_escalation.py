@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -94,6 +95,13 @@ def test_gov_3_moves_up_to_the_regions_officials_group_after_its_days_and_record
     assert Notification.objects.filter(
         recipient=member.staff, source="escalation", source_id=second.pk
     ).exists()
+
+
+def test_gov_3_a_step_names_a_body_of_its_own_region(officials):
+    other = PrincipalFactory(kind="region", name="Region Värmland", code="17")
+    step = EscalationStep(region=other, level=2, body=officials, after_days=10)
+    with pytest.raises(ValidationError):
+        step.full_clean()
 
 
 def test_gov_3_another_regions_ladder_never_takes_the_signal(signal, manager):

@@ -51,7 +51,7 @@ def _audit(escalation: Escalation, event: str) -> None:
     )  # fmt: skip
 
 
-def _close_outcomes(now: datetime.datetime) -> int:
+def _close_outcomes() -> int:
     """The open escalations whose signal was resolved or dismissed since: their outcome."""
     closed = 0
     ended = Escalation.objects.filter(outcome=Escalation.Outcome.OPEN).filter(
@@ -112,7 +112,7 @@ def escalate(now: datetime.datetime | None = None) -> EscalationResult:
     take_scan_lock()
     now = now or timezone.now()
     today = timezone.localdate(now)
-    result = EscalationResult(closed=_close_outcomes(now))
+    result = EscalationResult(closed=_close_outcomes())
     live = Signal.objects.filter(_live()).select_related("rule")
     # To the unit manager: the rule's days past the due day. PostgreSQL adds days to a date.
     to_manager = (

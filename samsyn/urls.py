@@ -6,6 +6,7 @@ urlpatterns = [
     path("", include("samsyn.core.urls")),
     path("accounts/", include("samsyn.accounts.urls")),
     path("accounts/tokens/", include("samsyn.accounts.token_urls")),
+    path("accounts/notifications/", include("samsyn.notifications.urls")),
     path("directory/", include("samsyn.directory.urls")),
     path("children/", include("samsyn.children.urls")),
     path("audit/", include("samsyn.audit.urls")),

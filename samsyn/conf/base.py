@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "samsyn.referrals",
     "samsyn.assessment",
     "samsyn.radar",
+    "samsyn.notifications",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",
@@ -200,6 +201,10 @@ LOGGING = {
 SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
 # The radar scans for children falling between the chairs this often, on the task worker.
 SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"))
+# The daily e-mail digest of notifications goes at this hour, Stockholm time; its link, like
+# every link mailed from the task worker (which has no request), starts with the site's URL.
+SAMSYN_DIGEST_HOUR = int(os.environ.get("SAMSYN_DIGEST_HOUR", "7"))
+SAMSYN_SITE_URL = os.environ.get("SAMSYN_SITE_URL", "http://localhost:8000")
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # Emergency access (nödåtkomst, DOMAIN LOG-2) lasts this many hours from its start.
 SAMSYN_EMERGENCY_ACCESS_HOURS = int(os.environ.get("SAMSYN_EMERGENCY_ACCESS_HOURS", "2"))

@@ -11,9 +11,11 @@ from samsyn.concerns.selectors import intake as concerns
 from samsyn.core import selectors
 from samsyn.directory.models import Role
 from samsyn.discharge.selectors import start as discharge
+from samsyn.notifications import selectors as notifications
 from samsyn.plans.selectors import cases as sips
 from samsyn.plans.selectors import consents, deadlines
 from samsyn.plans.selectors import meetings as sip_meetings
+from samsyn.radar.selectors import escalation as ladder
 from samsyn.radar.selectors import queue as radar
 
 
@@ -56,6 +58,10 @@ def home(request):
         context["kinds"] = selectors.county_organisations_by_kind(actor)
         context["county"] = selectors.county_name(actor)
     context["may_review_unit"] = rules.can(actor, "audit.review_unit")
+    # Every role: the person's unread notifications, and the collaboration bodies they sit in
+    # (issue 11: escalated items reach officials and politicians who hold no child).
+    context["notifications_unread"] = notifications.unread_count(actor.staff)
+    context["bodies"] = list(ladder.bodies_of(actor))
     return render(request, "core/home.html", context)
 
 

@@ -28,6 +28,7 @@ from samsyn.demo.consultations import write_consultations
 from samsyn.demo.discharge import write_discharge
 from samsyn.demo.efforts import write_efforts
 from samsyn.demo.generator import County, generate_county
+from samsyn.demo.ladder import write_ladder
 from samsyn.demo.logins import DEMO_PASSWORD, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
 from samsyn.demo.referrals import write_referrals
@@ -142,6 +143,7 @@ def write_county(county: County, progress: Progress = _quiet) -> None:
     }
     _insert(Unit, list(units.values()), progress, _("units"))
     staff = _write_staff(county, units, progress)
+    write_ladder(principals, staff)
 
     progress(
         _("Writing %(children)s children and %(guardians)s guardians…")

@@ -12,6 +12,7 @@ class RadarConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.notifications import kinds as notification_kinds
         from samsyn.radar.models import Signal
         from samsyn.radar.selectors import SignalNotFound
 
@@ -25,3 +26,11 @@ class RadarConfig(AppConfig):
                 organisation_takes_part=lambda organisation_id: Q(organisation_id=organisation_id),
             )
         )  # fmt: skip
+        # Each rule is a kind of notification whose delivery a person chooses.
+        notification_kinds.register(_rule_kinds)
+
+
+def _rule_kinds() -> list[tuple[str, str]]:
+    from samsyn.radar.models import Rule
+
+    return [(rule.code, f"{rule.code} {rule.name}") for rule in Rule.objects.filter(active=True)]

@@ -11,13 +11,14 @@ a recorded reason.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.children.models import Child
-from samsyn.directory.models import Organisation, Staff, Unit
+from samsyn.directory.models import Organisation, Principal, Staff, Unit
 
 
 class Rule(models.Model):
@@ -131,3 +132,104 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rule.code} · {self.subject_type} {self.subject_id}"
+
+
+class CollaborationBody(models.Model):
+    """Samverkansorgan (DOMAIN GOV-3): a county's political group, officials' group
+    (tjänstemannagrupp), working group or reference group, whose members are staff of the
+    county's principals. Kept with the radar while the ladder is its only use."""
+
+    class Kind(models.TextChoices):
+        POLITICAL = "political", _("political group")
+        OFFICIALS = "officials", _("officials' group")
+        WORKING = "working", _("working group")
+        REFERENCE = "reference", _("reference group")
+
+    region = models.ForeignKey(
+        Principal, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"),
+        limit_choices_to={"kind": Principal.Kind.REGION},
+    )  # fmt: skip
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    members = models.ManyToManyField(
+        Staff, blank=True, related_name="collaboration_bodies", verbose_name=_("members")
+    )
+
+    class Meta:
+        verbose_name = _("collaboration body")
+        verbose_name_plural = _("collaboration bodies")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EscalationStep(models.Model):
+    """One rung of a region's ladder (RAD-9, GOV-3). The first rung is always the unit manager
+    of the unit the signal landed on, reached after the rule's own `escalate_after_days` past
+    its due day (a late protection assessment cannot wait as long as a late follow-up); the
+    region sets the bodies above, each reached after `after_days` on the rung below."""
+
+    # Level 1 is the unit manager; the region's bodies start at 2.
+    FIRST_BODY_LEVEL = 2
+
+    region = models.ForeignKey(
+        Principal, on_delete=models.PROTECT, related_name="+", verbose_name=_("region"),
+        limit_choices_to={"kind": Principal.Kind.REGION},
+    )  # fmt: skip
+    level = models.PositiveSmallIntegerField(_("level"))
+    body = models.ForeignKey(
+        CollaborationBody, on_delete=models.PROTECT, related_name="steps", verbose_name=_("body")
+    )
+    after_days = models.PositiveSmallIntegerField(_("days on the level below"))
+
+    class Meta:
+        verbose_name = _("escalation step")
+        verbose_name_plural = _("escalation steps")
+        ordering = ["region", "level"]
+        constraints = [
+            models.UniqueConstraint(fields=["region", "level"], name="radar_step_one_per_level"),
+            models.CheckConstraint(condition=Q(level__gte=2), name="radar_step_above_manager"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.level}: {self.body}"
+
+    def clean(self) -> None:
+        if self.body_id and self.region_id and self.body.region_id != self.region_id:
+            raise ValidationError({"body": _("The body belongs to another region.")})
+
+
+class Escalation(models.Model):
+    """One move of a signal up the ladder and what came of it (GOV-3): the signal was resolved
+    or dismissed while on this rung, or moved further up."""
+
+    class Outcome(models.TextChoices):
+        OPEN = "open", _("open")
+        ESCALATED = "escalated", _("moved further up")
+        RESOLVED = "resolved", _("resolved")
+        DISMISSED = "dismissed", _("dismissed with a reason")
+
+    signal = models.ForeignKey(Signal, on_delete=models.PROTECT, related_name="escalations")
+    level = models.PositiveSmallIntegerField(_("level"))
+    # None: the first rung, the unit manager of the signal's unit.
+    body = models.ForeignKey(
+        CollaborationBody, on_delete=models.PROTECT, null=True, blank=True,
+        related_name="escalations", verbose_name=_("body"),
+    )  # fmt: skip
+    escalated_at = models.DateTimeField(_("escalated"))
+    outcome = models.CharField(
+        _("outcome"), max_length=20, choices=Outcome.choices, default=Outcome.OPEN
+    )
+    outcome_at = models.DateTimeField(_("outcome recorded"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("escalation")
+        verbose_name_plural = _("escalations")
+        constraints = [
+            # A signal reaches each rung once: the scan never escalates it twice.
+            models.UniqueConstraint(fields=["signal", "level"], name="radar_escalation_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal} → {self.level}"

@@ -20,9 +20,10 @@ from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
 from samsyn.radar.detectors import DETECTORS, Finding
 from samsyn.radar.models import Rule, Signal
+from samsyn.radar.services.escalation import escalate
+from samsyn.radar.services.lock import SCAN_LOCK
+from samsyn.radar.services.reminders import remind
 
-# pg_advisory_xact_lock's key for the radar scan: any fixed number no other lock uses.
-SCAN_LOCK = 0x5241_4441  # "RADA"
 MOVABLE = ("child_id", "unit_id", "staff_id", "due_on")
 
 
@@ -36,6 +37,10 @@ class RuleResult:
 @dataclass
 class ScanResult:
     rules: dict[str, RuleResult] = field(default_factory=dict)
+    # RAD-9: signals moved up the ladder, and escalations whose outcome was recorded.
+    escalated: int = 0
+    closed: int = 0
+    reminded: int = 0
 
     @property
     def raised(self) -> int:
@@ -46,7 +51,10 @@ class ScanResult:
         return sum(r.cleared for r in self.rules.values())
 
     def as_dict(self) -> dict:
-        return {code: vars(result) for code, result in self.rules.items()}
+        return {
+            **{code: vars(result) for code, result in self.rules.items()},
+            "escalated": self.escalated, "closed": self.closed, "reminded": self.reminded,
+        }  # fmt: skip
 
 
 def _key(subject_type: str, subject_id: int, organisation_id: int) -> tuple[str, int, int]:
@@ -115,4 +123,8 @@ def scan(
         result.rules[rule.code] = scan_rule(rule, today)
         if progress is not None:
             progress(rule.code, result.rules[rule.code])
+    # After the rules: a signal cleared in this scan neither escalates nor reminds anyone.
+    moved = escalate()
+    result.escalated, result.closed = moved.escalated, moved.closed
+    result.reminded = remind()
     return result

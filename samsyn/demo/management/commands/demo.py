@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from samsyn.demo import services
 from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
 from samsyn.directory.models import Membership, Role
+from samsyn.notifications import tasks as notification_tasks
 from samsyn.radar import tasks as radar_tasks
 
 
@@ -117,6 +118,8 @@ class Command(BaseCommand):
                 )
         # The radar's scan runs on the worker and schedules its next run itself.
         radar_tasks.schedule()
+        # So does the daily e-mail digest of notifications.
+        notification_tasks.schedule_digest()
         worker = self._start_worker()
         # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
         signal.signal(signal.SIGINT, _interrupt)

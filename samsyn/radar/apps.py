@@ -12,8 +12,10 @@ class RadarConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.radar.models import Signal
         from samsyn.radar.selectors import SignalNotFound
+        from samsyn.radar.selectors import timeline as radar_timeline
 
         # A signal belongs to the organisation that must act, and opens only to its units that
         # already have a relationship with the child: it names the child, so it is read like
@@ -25,3 +27,7 @@ class RadarConfig(AppConfig):
                 organisation_takes_part=lambda organisation_id: Q(organisation_id=organisation_id),
             )
         )  # fmt: skip
+        # The child's timeline: the organisation's own signals about the child.
+        timeline.register(
+            timeline.Source("signal", radar_timeline.signal_rows, radar_timeline.describe_signals)
+        )

@@ -542,9 +542,12 @@ def guardian_contacts_shown(address: Decision, guardians: Iterable[Guardian]) ->
     return frozenset(g.pk for g in guardians if need_recorded or not g.protected_identity)
 
 
-def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySet[Involvement]:
+def visible_involvements(
+    actor: Actor, child: Child, *, purpose: str, ended: bool = False
+) -> QuerySet[Involvement]:
     """Which units are involved with the child, as far as the actor may know: its own
-    organisation's, and others' only where a ground covers that organisation's category."""
+    organisation's, and others' only where a ground covers that organisation's category. With
+    `ended`, those that have ended too (the child's timeline)."""
     consented = consents_covering(child.pk, actor.organisation, purpose=purpose)
     allowed = Q(unit__organisation_id=actor.organisation.pk)
     for category in set(CATEGORY_OF_KIND.values()):
@@ -554,9 +557,11 @@ def visible_involvements(actor: Actor, child: Child, *, purpose: str) -> QuerySe
         else:
             grounds = _valid_legal_grounds(actor, category, purpose).filter(child=child)
             allowed |= Q(unit__organisation__kind__in=kinds) & Q(Exists(grounds))
+    involvements = Involvement.objects.filter(child=child)
+    if not ended:
+        involvements = involvements.filter(ended_on__isnull=True)
     return (
-        Involvement.objects.filter(child=child, ended_on__isnull=True)
-        .filter(allowed)
+        involvements.filter(allowed)
         .select_related("unit__organisation", "staff")
         .order_by("unit__organisation__name", "unit__name")
     )

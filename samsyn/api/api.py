@@ -16,6 +16,7 @@ from samsyn.api import (
     directory,
     discharge_receiving,
     discharge_ward,
+    radar,
     referrals,
     reports,
     sip,
@@ -67,3 +68,4 @@ api.add_router("/referrals", referrals.router)
 api.add_router("/assessments", assessment.router)
 api.add_router("/discharge", discharge_ward.router)
 api.add_router("/discharge", discharge_receiving.router)
+api.add_router("/radar", radar.router)

@@ -172,6 +172,7 @@ BASES = {
 OBJECTS = {
     "child": "",  # the child's own page: the plain read
     "child_list": _("child search"),
+    "timeline": _("the child's timeline"),
     "protected_identity_need": _("need to see the address"),
     "guardian": _("a guardian"),
     "guardianship": _("a guardianship"),

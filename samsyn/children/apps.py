@@ -8,8 +8,9 @@ class ChildrenConfig(AppConfig):
     def ready(self) -> None:
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.children.models import Child
-        from samsyn.children.selectors import ChildNotFound
+        from samsyn.children.selectors import ChildNotFound, describe_contacts, timeline_contacts
 
         # The child itself: no owner (every organisation with a relationship holds its identity),
         # its identity and guardians are the basic category.
@@ -19,3 +20,5 @@ class ChildrenConfig(AppConfig):
                 not_found=ChildNotFound,
             )
         )  # fmt: skip
+        # The child's timeline: each unit's contact with the child.
+        timeline.register(timeline.Source("contact", timeline_contacts, describe_contacts))

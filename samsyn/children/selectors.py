@@ -9,11 +9,14 @@ from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, EmergencyAccess, Purpose
 from samsyn.audit import services as audit
+from samsyn.children import timeline
 from samsyn.children.identity import parse_identity_number
 from samsyn.children.models import (
     MAX_GUARDIANS,
@@ -284,3 +287,64 @@ def is_visible(actor: Actor, *, child_id: int) -> bool:
     return rules.restrict(
         actor, Child.objects.filter(pk=child_id), purpose=rules.default_purpose(actor)
     ).exists()
+
+
+def timeline_contacts(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    """The child's timeline: each unit's contact with the child (its involvement, ended ones
+    too), as far as the actor's organisation may know of it."""
+    involvements = rules.visible_involvements(actor, child, purpose=purpose, ended=True)
+    return timeline.rows(involvements, name="contact", at=timeline.as_moment("started_on"))
+
+
+def describe_contacts(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    involvements = Involvement.objects.filter(pk__in=ids).select_related(
+        "unit__organisation", "staff"
+    )
+    return {
+        involvement.pk: timeline.Entry(
+            at=involvement.started_on,
+            kind=_("Contact"),
+            title=_("%(unit)s has the child as client, patient or pupil")
+            % {"unit": involvement.unit.name},
+            organisation=involvement.unit.organisation.name,
+            detail=" · ".join(
+                part
+                for part in (
+                    involvement.staff.name if involvement.staff else "",
+                    _("ended %(date)s")
+                    % {"date": date_format(involvement.ended_on, "SHORT_DATE_FORMAT")}
+                    if involvement.ended_on
+                    else "",
+                )
+                if part
+            ),
+        )
+        for involvement in involvements
+    }
+
+
+def timeline_for(actor: Actor, child: Child, *, purpose: str, page: object = 1) -> Page:
+    """One page of the child's timeline (`children.timeline`) for an actor who has opened the
+    child's page: only what `access` lets the actor read for `purpose`, newest first. The
+    page's `object_list` holds its entries; one audit row names them."""
+    first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
+    combined = first.union(*others, all=True).order_by(
+        "-timeline_at", "timeline_source", "-timeline_id"
+    )
+    with transaction.atomic():
+        result = Paginator(combined, PAGE_SIZE).get_page(page)
+        listed = list(result.object_list)
+        by_source: dict[str, list[int]] = {}
+        for name, pk, _at in listed:
+            by_source.setdefault(name, []).append(pk)
+        described = {
+            name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
+        }
+        result.object_list = [described[name][pk] for name, pk, _at in listed]
+        if listed:
+            audit.record_read(
+                actor=actor, child_id=child.pk, obj="timeline", obj_id=child.pk,
+                purpose=purpose, decision=rules.Decision(True, "list"),
+                detail={"page": result.number, "entries": by_source},
+            )  # fmt: skip
+    return result

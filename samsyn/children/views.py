@@ -74,6 +74,9 @@ def child_detail(request, child_id: int):
             "assessments": assessment_selectors.assessments_of_child(
                 request.actor, view.child, purpose=purpose
             ),
+            "timeline": selectors.timeline_for(
+                request.actor, view.child, purpose=purpose, page=request.GET.get("page")
+            ),
         },
     )
 

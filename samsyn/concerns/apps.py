@@ -12,8 +12,10 @@ class ConcernsConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.concerns.models import Investigation, Report
         from samsyn.concerns.selectors import InvestigationNotFound, ReportNotFound
+        from samsyn.concerns.selectors import timeline as concern_timeline
 
         # A report belongs to the municipality's social services and only they take part: its
         # intake unit has it in the queue; the professional who wrote it follows it as author.
@@ -34,5 +36,17 @@ class ConcernsConfig(AppConfig):
                 owner="organisation_id",
                 organisation_takes_part=lambda organisation_id: Q(organisation_id=organisation_id),
                 unit_takes_part=lambda unit_id: Q(unit_id=unit_id, finished_on__isnull=True),
+            )
+        )  # fmt: skip
+        # The child's timeline: the reports about the child and its investigations.
+        timeline.register(
+            timeline.Source(
+                "report", concern_timeline.report_rows, concern_timeline.describe_reports
+            )
+        )
+        timeline.register(
+            timeline.Source(
+                "investigation", concern_timeline.investigation_rows,
+                concern_timeline.describe_investigations,
             )
         )  # fmt: skip

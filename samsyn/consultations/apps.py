@@ -12,6 +12,8 @@ class ConsultationsConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
+        from samsyn.consultations import selectors
         from samsyn.consultations.models import Consultation
         from samsyn.consultations.selectors import ConsultationNotFound
 
@@ -35,3 +37,9 @@ class ConsultationsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
+        # The child's timeline: the consultations linked to the child.
+        timeline.register(
+            timeline.Source(
+                "consultation", selectors.timeline_rows, selectors.describe_for_timeline
+            )
+        )

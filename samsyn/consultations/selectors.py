@@ -14,11 +14,15 @@ import re
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category
 from samsyn.audit import services as audit
+from samsyn.children import timeline
 from samsyn.children.models import Child
 from samsyn.common.errors import NotFound
 from samsyn.consultations.models import Consultation
@@ -64,10 +68,13 @@ def _received_by(actor: Actor) -> Q:
     )
 
 
-def _readable(actor: Actor, consultations: QuerySet[Consultation]) -> QuerySet[Consultation]:
+def _readable(
+    actor: Actor, consultations: QuerySet[Consultation], purpose: str | None = None
+) -> QuerySet[Consultation]:
     """The unlinked ones as they are; the linked ones only as `access` allows, each for its own
-    category (one restrict per category, all in one query)."""
-    purpose = rules.default_purpose(actor)
+    category (one restrict per category, all in one query), for `purpose` (the role's own
+    unless named)."""
+    purpose = purpose or rules.default_purpose(actor)
     linked = consultations.filter(child__isnull=False)
     allowed = Q(child__isnull=True)
     for category in sorted(set(rules.CATEGORY_OF_KIND.values())):
@@ -211,3 +218,28 @@ def covering_consents(child: Child, organisation: Organisation, category: str) -
     information, by access's rule (for any purpose). None when no consent covers it. A legal
     ground does not count: KON-1 links a consultation only after consent."""
     return rules.consents_covering(child.pk, organisation).get(category)
+
+
+def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    """The child's timeline (issue 11, point 6): the consultations linked to the child that
+    `access` lets the actor read, each for the asker's category."""
+    linked = _readable(actor, Consultation.objects.filter(child=child), purpose)
+    return timeline.rows(linked, name="consultation", at="asked_at")
+
+
+def describe_for_timeline(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    consultations = Consultation.objects.filter(pk__in=ids).select_related(
+        "asking_organisation", "asking_unit", "consulted_organisation"
+    )
+    return {
+        c.pk: timeline.Entry(
+            at=c.asked_at,
+            kind=_("Consultation"),
+            title=_("%(unit)s consulted %(organisation)s")
+            % {"unit": c.asking_unit.name, "organisation": c.consulted_organisation.name},
+            organisation=c.asking_organisation.name,
+            url=reverse("consultations:detail", args=[c.pk]),
+            detail=pgettext("consultation", "answered") if c.answered else _("not answered yet"),
+        )  # fmt: skip
+        for c in consultations
+    }

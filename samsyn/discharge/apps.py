@@ -12,8 +12,10 @@ class DischargeConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.discharge.models import Admission, Notice
         from samsyn.discharge.selectors import AdmissionNotFound
+        from samsyn.discharge.selectors import timeline as discharge_timeline
 
         def organisation_takes_part(organisation_id: int) -> Q:
             notified = Notice.objects.filter(
@@ -32,5 +34,18 @@ class DischargeConfig(AppConfig):
                 model=Admission, name="admission", child="child_id", category=Category.HEALTH,
                 not_found=AdmissionNotFound, owner="organisation_id",
                 organisation_takes_part=organisation_takes_part, unit_takes_part=unit_takes_part,
+            )
+        )  # fmt: skip
+        # The child's timeline: the admissions and the notices sent about them.
+        timeline.register(
+            timeline.Source(
+                "admission", discharge_timeline.admission_rows,
+                discharge_timeline.describe_admissions,
+            )
+        )  # fmt: skip
+        timeline.register(
+            timeline.Source(
+                "discharge_notice", discharge_timeline.notice_rows,
+                discharge_timeline.describe_notices,
             )
         )  # fmt: skip

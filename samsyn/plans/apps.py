@@ -10,7 +10,9 @@ class PlansConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.plans.models import Case, Party
+        from samsyn.plans.selectors import timeline as sip_timeline
         from samsyn.plans.selectors.cases import CaseNotFound
 
         def organisation_takes_part(organisation_id: int) -> Q:
@@ -32,3 +34,14 @@ class PlansConfig(AppConfig):
                 organisation_takes_part=organisation_takes_part, unit_takes_part=unit_takes_part,
             )
         )  # fmt: skip
+        # The child's timeline: the SIP, its meetings and its finalised plan versions.
+        for source in (
+            timeline.Source("sip", sip_timeline.sip_rows, sip_timeline.describe_sips),
+            timeline.Source(
+                "sip_meeting", sip_timeline.meeting_rows, sip_timeline.describe_meetings
+            ),
+            timeline.Source(
+                "plan_version", sip_timeline.version_rows, sip_timeline.describe_versions
+            ),
+        ):
+            timeline.register(source)

@@ -12,9 +12,11 @@ class RadarConfig(AppConfig):
 
         from samsyn.access import kinds
         from samsyn.access.models import Category
+        from samsyn.children import timeline
         from samsyn.notifications import kinds as notification_kinds
         from samsyn.radar.models import Signal
         from samsyn.radar.selectors import SignalNotFound
+        from samsyn.radar.selectors import timeline as radar_timeline
 
         # A signal belongs to the organisation that must act, and opens only to its units that
         # already have a relationship with the child: it names the child, so it is read like
@@ -28,6 +30,10 @@ class RadarConfig(AppConfig):
         )  # fmt: skip
         # Each rule is a kind of notification whose delivery a person chooses.
         notification_kinds.register(_rule_kinds)
+        # The child's timeline: the organisation's own signals about the child.
+        timeline.register(
+            timeline.Source("signal", radar_timeline.signal_rows, radar_timeline.describe_signals)
+        )
 
 
 def _rule_kinds() -> list[tuple[str, str]]:

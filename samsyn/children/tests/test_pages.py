@@ -42,7 +42,7 @@ def test_involved_unit_sees_identity_address_guardians_and_why(social, child, cl
     assert "019-123456" in response.content.decode()
     assert says(response, "You can see this because your unit has the child as client, "
                 "patient or pupil.")  # fmt: skip
-    entry = Entry.objects.filter(child_id=child.pk, action="read").latest("id")
+    entry = Entry.objects.filter(child_id=child.pk, action="read", object_type="child").latest("id")
     assert entry.basis["basis"] == "involvement"
 
 

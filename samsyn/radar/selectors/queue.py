@@ -70,7 +70,7 @@ class Queue:
     caseload: list[dict]  # for a unit manager: open signals per worker of the unit
 
 
-def _urls(signals: list[Signal], actor: Actor) -> dict[int, str]:
+def subject_urls(signals: list[Signal], actor: Actor) -> dict[int, str]:
     """Where to act on each signal: one query per kind of record on the page, at most."""
     by_type: dict[str, list[Signal]] = {}
     for signal in signals:
@@ -131,7 +131,7 @@ def queue_for(actor: Actor, *, scope: str = "mine", page: object = 1) -> Queue:
     with transaction.atomic():
         result = Paginator(signals, PAGE_SIZE).get_page(page)
         listed = list(result)
-        urls = _urls(listed, actor)
+        urls = subject_urls(listed, actor)
         rows = [Row(s, urls[s.pk], max(0, (today - s.due_on).days)) for s in listed]
         if rows:
             audit.record_read(

@@ -1,0 +1,266 @@
+"""The child's timeline (issue 11, points 6 and 7): every contact, report of concern, SIP with its
+meetings and plan versions, consultation, admission with its notices, and radar signal on one
+list, newest first, each with its organisation — and never a record the viewer may not read."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from samsyn.access.models import Category, Purpose
+from samsyn.audit.models import Entry
+from samsyn.children.models import Involvement
+from samsyn.children.selectors import timeline_for
+from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.concerns.models import Report
+from samsyn.concerns.tests.factories import IntakeFactory, InvestigationFactory, ReportFactory
+from samsyn.consent.models import Consent
+from samsyn.consultations.tests.factories import ConsultationFactory
+from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.tests.factories import (
+    MembershipFactory,
+    OrganisationFactory,
+    PrincipalFactory,
+    UnitFactory,
+    actor_of,
+)
+from samsyn.discharge.tests.factories import AdmissionFactory, NoticeFactory
+from samsyn.plans.tests.factories import CaseFactory
+from samsyn.radar.models import Rule, Signal
+
+pytestmark = pytest.mark.django_db
+
+
+def ago(days: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(days=days)
+
+
+def signal(child, organisation, unit, *, code="RAD-7", days=1) -> Signal:
+    return Signal.objects.create(
+        rule=Rule.objects.get(code=code), child=child, subject_type=Signal.Subject.SIP,
+        subject_id=child.pk, organisation=organisation, unit=unit,
+        due_on=timezone.localdate(), found_at=ago(days),
+    )  # fmt: skip
+
+
+@dataclass
+class County:
+    child: object
+    social: object  # the caseworker's membership, social services
+    bup_ward: object  # a clinician of the BUP inpatient unit
+    seen: dict  # what the caseworker may see, by timeline kind
+    hidden: dict  # what the caseworker may not
+
+
+@pytest.fixture
+def county() -> County:
+    kommun = PrincipalFactory(kind=Principal.Kind.MUNICIPALITY)
+    intake = IntakeFactory(municipality=kommun)
+    social_org = intake.organisation
+    unit = UnitFactory(organisation=social_org, municipality=kommun, name="Utredning")
+    social = MembershipFactory(unit=unit, role=Role.CASEWORKER)
+    child = ChildFactory(municipality=kommun)
+    contact = InvolvementFactory(child=child, unit=unit)
+    contact.started_on = timezone.localdate() - datetime.timedelta(days=400)
+    contact.save()
+
+    region = PrincipalFactory(kind=Principal.Kind.REGION)
+    bup = OrganisationFactory(kind=Organisation.Kind.BUP, principal=region, name="BUP")
+    ward = UnitFactory(organisation=bup, name="BUP heldygnsvård")
+    bup_ward = MembershipFactory(unit=ward, role=Role.CLINICIAN)
+    bup_contact = InvolvementFactory(child=child, unit=ward)
+
+    # Social services' own: a report to its intake, the investigation, a consultation asked.
+    report = ReportFactory(intake=intake, child=child, received_at=ago(30))
+    investigation = InvestigationFactory(
+        child=child, organisation=social_org, unit=unit, opened_on=timezone.localdate()
+    )
+    consultation = ConsultationFactory(
+        asking_unit=unit, asked_by=social.staff, category=Category.SOCIAL, child=child,
+        linked_at=ago(3), linked_by=social.staff, asked_at=ago(3),
+    )  # fmt: skip
+    # The SIP BUP initiated, the unit taking part under the guardians' consent for planning.
+    sip = CaseFactory(
+        child=child, initiating_organisation=bup, initiated_by=bup_ward.staff,
+        receiving_unit=unit, finalised=True, proposed_at=ago(60),
+    )  # fmt: skip
+    meeting = sip.meetings.get()
+    version = sip.versions.get(status="final")
+    # BUP's admission, notified to the unit under a legal ground.
+    admission = AdmissionFactory(child=child, unit=ward, admitted_at=ago(5))
+    notice = NoticeFactory(admission=admission, to_unit=unit, sent_at=ago(5))
+    own_signal = signal(child, social_org, unit)
+
+    # What the unit may not see: BUP's earlier admission with no notice to it, BUP's own
+    # signal, a report to another municipality, a school's consultation, and the school's
+    # contact (no ground covers the school's information).
+    school = UnitFactory(organisation__kind=Organisation.Kind.SCHOOL, name="Skolan")
+    school_contact = InvolvementFactory(child=child, unit=school)
+    earlier = AdmissionFactory(
+        child=child, unit=ward, admitted_at=ago(200), discharged_at=ago(190),
+        needs_judged_at=ago(200),
+    )  # fmt: skip
+    elsewhere = ReportFactory(child=child, received_at=ago(20))
+    school_asked = ConsultationFactory(
+        child=child, linked_at=ago(4), linked_by=social.staff, asked_at=ago(4)
+    )
+    return County(
+        child=child, social=social, bup_ward=bup_ward,
+        seen={
+            "contact": sorted([contact.pk, bup_contact.pk]), "report": [report.pk],
+            "investigation": [investigation.pk],
+            "consultation": [consultation.pk], "sip": [sip.pk], "sip_meeting": [meeting.pk],
+            "plan_version": [version.pk], "admission": [admission.pk],
+            "discharge_notice": [notice.pk], "signal": [own_signal.pk],
+        },
+        hidden={
+            "contact": [school_contact.pk], "admission": [earlier.pk], "report": [elsewhere.pk],
+            "consultation": [school_asked.pk],
+            "signal": [signal(child, bup, ward, code="RAD-5").pk],
+        },
+    )  # fmt: skip
+
+
+def shown(actor, child, purpose) -> dict[str, list[int]]:
+    timeline_for(actor, child, purpose=purpose)
+    entry = Entry.objects.filter(object_type="timeline", staff_id=actor.staff.pk).latest("id")
+    return {kind: sorted(ids) for kind, ids in entry.detail["entries"].items()}
+
+
+def test_the_timeline_shows_every_kind_the_viewer_may_read_and_nothing_else(county):
+    """Point 7: the same child, several organisations; each sees only its own and what a
+    ground gives it — for the purpose the ground names: the guardians' consent and the notice's
+    legal ground are for planning, so reading for an investigation, BUP's records close."""
+    caseworker = actor_of(county.social)
+    assert shown(caseworker, county.child, Purpose.PLANNING) == county.seen
+    for_investigation = shown(caseworker, county.child, Purpose.INVESTIGATION)
+    assert set(county.seen) - set(for_investigation) == {
+        "sip", "sip_meeting", "plan_version", "admission", "discharge_notice",
+    }  # fmt: skip
+    assert len(for_investigation["contact"]) == 1
+
+
+def test_sek_4_a_record_the_viewer_may_not_read_never_reaches_the_timeline(county):
+    for purpose in Purpose.values:
+        entries = shown(actor_of(county.social), county.child, purpose)
+        for kind, ids in county.hidden.items():
+            assert not set(ids) & set(entries.get(kind, [])), (purpose, kind)
+
+
+def test_the_other_organisation_sees_its_own_and_not_social_services(county):
+    clinician = actor_of(county.bup_ward)
+    entries = shown(clinician, county.child, Purpose.PLANNING)
+    assert set(entries["admission"]) == set(county.seen["admission"] + county.hidden["admission"])
+    assert entries["signal"] == county.hidden["signal"]
+    assert "report" not in entries
+    assert "investigation" not in entries
+    assert "consultation" not in entries
+
+
+def test_a_withdrawn_consent_takes_the_sip_off_the_timeline_at_once(county):
+    Consent.objects.filter(child=county.child).update(withdrawn_at=timezone.now())
+    entries = shown(actor_of(county.social), county.child, Purpose.PLANNING)
+    assert {"sip", "sip_meeting", "plan_version"}.isdisjoint(entries)
+
+
+def test_the_page_lists_newest_first_with_the_organisation_and_audits_the_page(
+    county, actor_client
+):
+    client = actor_client(actor_of(county.social))
+    url = reverse("children:detail", args=[county.child.pk])
+    page = client.get(url, {"purpose": Purpose.PLANNING})
+    assert page.status_code == 200
+    entries = page.context["timeline"].object_list
+    moments = [_moment(e.at) for e in entries]
+    assert moments == sorted(moments, reverse=True)
+    html = page.content.decode()
+    assert "BUP heldygnsvård" in html
+    assert reverse("concerns:intake_report", args=county.seen["report"]) in html
+    assert reverse("concerns:intake_report", args=county.hidden["report"]) not in html
+    row = Entry.objects.filter(object_type="timeline").latest("id")
+    assert row.child_id == county.child.pk
+    assert row.purpose == Purpose.PLANNING
+
+
+def _moment(at) -> datetime.datetime:
+    if isinstance(at, datetime.datetime):
+        return at
+    return datetime.datetime.combine(at, datetime.time(), tzinfo=datetime.UTC)
+
+
+def test_the_timeline_is_paginated(county):
+    caseworker = actor_of(county.social)
+    unit = county.social.unit
+    for _ in range(30):
+        InvolvementFactory(child=county.child, unit=UnitFactory(organisation=unit.organisation))
+    first = timeline_for(caseworker, county.child, purpose=Purpose.PLANNING)
+    assert len(first.object_list) == 25
+    second = timeline_for(caseworker, county.child, purpose=Purpose.PLANNING, page=2)
+    assert second.number == 2
+    assert second.paginator.count == first.paginator.count
+
+
+def _grow(county: County, n: int) -> None:
+    """n more rows on the child's timeline, in bulk: reports to the unit's intake, signals of
+    its organisation and contacts of its units, a third each, all older than the rest, so the
+    first page shows the same kinds of record at any size."""
+    long_ago = ago(1000)
+    report = Report.objects.get(pk=county.seen["report"][0])
+    fields = {
+        f.attname: getattr(report, f.attname)
+        for f in Report._meta.concrete_fields
+        if not f.primary_key
+    }
+    fields["received_at"] = long_ago
+    Report.objects.bulk_create(Report(**fields) for _ in range(n // 3))
+    own = Signal.objects.get(pk=county.seen["signal"][0])
+    Signal.objects.bulk_create(
+        Signal(
+            rule_id=own.rule_id,
+            child_id=own.child_id,
+            subject_type=own.subject_type,
+            subject_id=10**9 + index,
+            organisation_id=own.organisation_id,
+            unit_id=own.unit_id,
+            due_on=own.due_on,
+            found_at=long_ago,
+        )  # fmt: skip
+        for index in range(1, n // 3 + 1)
+    )
+    unit = county.social.unit
+    Involvement.objects.bulk_create(
+        Involvement(child=county.child, unit=unit, started_on=long_ago.date())
+        for _ in range(n - 2 * (n // 3))
+    )
+
+
+def _queries(client, url: str) -> int:
+    # Once unmeasured: the first audit row of a process checks its month's partition.
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+def test_the_child_page_with_its_timeline_query_counts_at_10_and_10000(county, actor_client):
+    """DESIGN invariant 7: the child's page with its timeline makes as many queries with a dozen
+    rows on the timeline as with 10,000 more (every kind present, three of them grown)."""
+    client = actor_client(actor_of(county.social))
+    url = reverse("children:detail", args=[county.child.pk]) + f"?purpose={Purpose.PLANNING}"
+    counts = []
+    # The county's own dozen first (one or two of every kind), then 10,000 more.
+    for n in (0, 10_000):
+        _grow(county, n)
+        counts.append(_queries(client, url))
+        entries = client.get(url).context["timeline"]
+        print(f"\nchild page with {entries.paginator.count} on the timeline: {counts[-1]} queries")
+    assert counts[0] == counts[1], counts
+    # The last page, deep in the OFFSET, costs no more.
+    assert _queries(client, url + f"&page={entries.paginator.num_pages}") <= counts[0]

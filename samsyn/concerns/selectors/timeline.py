@@ -1,0 +1,62 @@
+"""Reports of concern and investigations on the child's timeline (issue 11, point 6), for
+exactly those `access` lets the actor read: social services' own, or the author's own report.
+Each belongs to the municipality's social services that received it."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from samsyn.access import rules
+from samsyn.access.actor import Actor
+from samsyn.children import timeline
+from samsyn.children.models import Child
+from samsyn.concerns.models import Investigation, Report
+
+
+def report_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    reports = rules.restrict(actor, Report.objects.filter(child=child), purpose=purpose)
+    return timeline.rows(reports, name="report", at="received_at")
+
+
+def investigation_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    investigations = rules.restrict(
+        actor, Investigation.objects.filter(child=child), purpose=purpose
+    )
+    return timeline.rows(investigations, name="investigation", at=timeline.as_moment("opened_on"))
+
+
+def describe_reports(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    reports = Report.objects.filter(pk__in=ids).select_related("organisation")
+    return {
+        report.pk: timeline.Entry(
+            at=report.received_at,
+            kind=_("Report of concern"),
+            title=_("Report of concern %(reference)s received") % {"reference": report.reference},
+            organisation=report.organisation.name,
+            # Social services open it at intake; its author, on their own reports.
+            url=reverse(
+                "concerns:intake_report"
+                if report.organisation_id == actor.organisation.pk
+                else "concerns:my_report",
+                args=[report.pk],
+            ),
+        )  # fmt: skip
+        for report in reports
+    }
+
+
+def describe_investigations(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    investigations = Investigation.objects.filter(pk__in=ids).select_related("organisation", "unit")
+    return {
+        investigation.pk: timeline.Entry(
+            at=investigation.opened_on,
+            kind=_("Investigation"),
+            title=_("Investigation opened by %(unit)s") % {"unit": investigation.unit.name},
+            organisation=investigation.organisation.name,
+            url=reverse("concerns:investigation", args=[investigation.pk]),
+            detail=_("finished") if investigation.finished_on else _("in progress"),
+        )  # fmt: skip
+        for investigation in investigations
+    }

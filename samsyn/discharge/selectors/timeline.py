@@ -1,0 +1,72 @@
+"""Admissions and their notices on the child's timeline (issue 11, point 6), for exactly the
+admissions `access` lets the actor read. The inpatient organisation sees every notice it sent;
+a notified unit only those sent to it, as on its own page of the admission. Each belongs to
+the inpatient organisation."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from samsyn.access import rules
+from samsyn.access.actor import Actor
+from samsyn.children import timeline
+from samsyn.children.models import Child
+from samsyn.discharge.models import Admission, Notice
+
+
+def _admissions(actor: Actor, child: Child, purpose: str) -> QuerySet[Admission]:
+    return rules.restrict(actor, Admission.objects.filter(child=child), purpose=purpose)
+
+
+def admission_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    return timeline.rows(_admissions(actor, child, purpose), name="admission", at="admitted_at")
+
+
+def notice_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    notices = Notice.objects.filter(
+        admission__in=_admissions(actor, child, purpose).values("pk")
+    ).filter(Q(admission__organisation_id=actor.organisation.pk) | Q(to_unit_id=actor.unit.pk))
+    return timeline.rows(notices, name="discharge_notice", at="sent_at")
+
+
+def _url(actor: Actor, admission: Admission) -> str:
+    own = admission.organisation_id == actor.organisation.pk
+    name = "discharge:admission" if own else "discharge:received_admission"
+    return reverse(name, args=[admission.pk])
+
+
+def describe_admissions(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    admissions = Admission.objects.filter(pk__in=ids).select_related("organisation", "unit")
+    return {
+        admission.pk: timeline.Entry(
+            at=admission.admitted_at,
+            kind=_("Admission"),
+            title=_("Admitted to %(unit)s") % {"unit": admission.unit.name},
+            organisation=admission.organisation.name,
+            url=_url(actor, admission),
+            detail=_("discharged %(date)s")
+            % {"date": date_format(localtime(admission.discharged_at), "SHORT_DATE_FORMAT")}
+            if admission.discharged_at
+            else "",
+        )  # fmt: skip
+        for admission in admissions
+    }
+
+
+def describe_notices(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    notices = Notice.objects.filter(pk__in=ids).select_related("admission__organisation", "to_unit")
+    return {
+        notice.pk: timeline.Entry(
+            at=notice.sent_at,
+            kind=_("Notice from inpatient care"),
+            title=_("%(notice)s to %(unit)s")
+            % {"notice": notice.get_kind_display().capitalize(), "unit": notice.to_unit.name},
+            organisation=notice.admission.organisation.name,
+            url=_url(actor, notice.admission),
+        )  # fmt: skip
+        for notice in notices
+    }

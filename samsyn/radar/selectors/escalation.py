@@ -23,8 +23,7 @@ from samsyn.audit import services as audit
 from samsyn.common.errors import Denial
 from samsyn.radar.models import CollaborationBody, Escalation, Rule, Signal
 from samsyn.radar.selectors import BodyNotFound
-from samsyn.radar.selectors.queue import PAGE_SIZE, Row, live, visible_signals
-from samsyn.radar.selectors.queue import _urls as urls_of
+from samsyn.radar.selectors.queue import PAGE_SIZE, Row, live, subject_urls, visible_signals
 
 # KPI-2: a count under this leaves no unit.
 SUPPRESS_UNDER = 5
@@ -97,7 +96,7 @@ def body_page_for(actor: Actor, body_id: int, *, page: object = 1) -> BodyView:
     with transaction.atomic():
         result = Paginator(cases, PAGE_SIZE).get_page(page)
         listed = list(result)
-        urls = urls_of(listed, actor)
+        urls = subject_urls(listed, actor)
         rows = [Row(s, urls[s.pk], max(0, (today - s.due_on).days)) for s in listed]
         if rows:
             audit.record_read(

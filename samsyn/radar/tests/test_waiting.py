@@ -180,3 +180,16 @@ def social_with_case():
     InvolvementFactory(child=case.child, unit=unit)
     membership = MembershipFactory(staff=case.initiated_by, unit=unit, role=Role.CASEWORKER)
     return actor_of(membership), case
+
+
+def test_rad_2_the_start_is_recorded_over_the_api_once(actor_client):
+    case, bup_unit, effort = sip_with_bup_effort(120)
+    client = actor_client(bup_clinician(case, bup_unit))
+    url = f"/api/sip/{case.pk}/plan/efforts/{effort.key}/started"
+    day = (TODAY - datetime.timedelta(days=2)).isoformat()
+    answer = client.post(url, {"started_on": day}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    item = next(i for i in answer.json()["items"] if i["key"] == str(effort.key))
+    assert (item["agreed_on"], item["started_on"]) == (effort.agreed_on.isoformat(), day)
+    again = client.post(url, {}, content_type="application/json")
+    assert again.status_code == 422

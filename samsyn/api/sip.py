@@ -36,7 +36,7 @@ from samsyn.plans.selectors import consents as sip_consents
 from samsyn.plans.selectors import deadlines
 from samsyn.plans.selectors import meetings as meeting_selectors
 from samsyn.plans.selectors import versions as plan_selectors
-from samsyn.plans.services import cases, meetings
+from samsyn.plans.services import cases, efforts, meetings
 from samsyn.plans.services import consents as sip_consent_services
 from samsyn.plans.services import versions as plan_services
 from samsyn.plans.state import TransitionRefused
@@ -300,6 +300,12 @@ class PlanItemOut(Schema):
     hidden_from_guardians: bool = Field(
         ..., description="Left out of the guardians' copy (OSL 12 kap. 3 §, SEK-2)."
     )
+    agreed_on: datetime.date | None = Field(
+        ..., description="An effort: the day the first plan holding it was finalised."
+    )
+    started_on: datetime.date | None = Field(
+        ..., description="An effort: the day it started; none while the child waits (RAD-2)."
+    )
 
 
 class PlanOut(Schema):
@@ -419,6 +425,7 @@ def _item_out(item: PlanItem) -> dict:
         "responsible_organisation": _ref(item.responsible_organisation),
         "responsible_other": item.responsible_other,
         "hidden_from_guardians": item.hidden_from_guardians,
+        "agreed_on": item.agreed_on, "started_on": item.started_on,
     }  # fmt: skip
 
 
@@ -938,6 +945,29 @@ def plan_finalise(request: HttpRequest, case_id: CaseId, payload: FinaliseIn):
         no_meeting_reason=payload.no_meeting_reason,
     )  # fmt: skip
     return _plan(case, version)
+
+
+class EffortStartedIn(Schema):
+    started_on: datetime.date | None = Field(
+        None, description="The day the effort started; today if left out."
+    )
+
+
+@router.post(
+    "/{case_id}/plan/efforts/{key}/started", response={200: PlanOut, **PLAN_ERRORS},
+    summary="Record an effort of the plan in force as started (RAD-2), once",
+)  # fmt: skip
+@_refusals
+def plan_effort_started(
+    request: HttpRequest, case_id: CaseId, key: uuid.UUID, payload: EffortStartedIn
+):
+    """By the organisation responsible for the effort or the SIP's coordinating organisation;
+    audited. The plan in force is returned."""
+    case = _open_plan(request, case_id)
+    effort = efforts.record_effort_started(
+        actor=request.auth, case_id=case_id, key=key, started_on=payload.started_on
+    )
+    return _plan(case, effort.version)
 
 
 Value = str | bool | datetime.date | None

@@ -171,6 +171,20 @@ def test_rad_2_the_plan_page_has_the_start_button_for_the_plan_in_force(actor_cl
     assert effort.started_on == TODAY
 
 
+def test_rad_2_a_party_neither_responsible_nor_coordinating_gets_no_start_button(actor_client):
+    case, bup_unit, effort = sip_with_bup_effort(120)
+    school = UnitFactory(organisation__kind=Organisation.Kind.SCHOOL)
+    PartyFactory(case=case, accepted_for=school)
+    ConsentFactory(
+        child=case.child, by_child=True, receiving_organisation=school.organisation,
+        categories=[Category.BASIC, Category.PLAN], purposes=list(Purpose.values),
+    )  # fmt: skip
+    client = actor_client(actor_of(MembershipFactory(unit=school, role=Role.SCHOOL_COUNSELLOR)))
+    page = client.get(reverse("plans:plan_version", args=[case.pk, 1]))
+    assert page.status_code == 200
+    assert reverse("plans:effort_started", args=[case.pk, effort.key]) not in page.content.decode()
+
+
 @pytest.fixture
 def social_with_case():
     """A drafted SIP and its coordinator, a caseworker of the initiating social services whose
@@ -180,3 +194,16 @@ def social_with_case():
     InvolvementFactory(child=case.child, unit=unit)
     membership = MembershipFactory(staff=case.initiated_by, unit=unit, role=Role.CASEWORKER)
     return actor_of(membership), case
+
+
+def test_rad_2_the_start_is_recorded_over_the_api_once(actor_client):
+    case, bup_unit, effort = sip_with_bup_effort(120)
+    client = actor_client(bup_clinician(case, bup_unit))
+    url = f"/api/sip/{case.pk}/plan/efforts/{effort.key}/started"
+    day = (TODAY - datetime.timedelta(days=2)).isoformat()
+    answer = client.post(url, {"started_on": day}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    item = next(i for i in answer.json()["items"] if i["key"] == str(effort.key))
+    assert (item["agreed_on"], item["started_on"]) == (effort.agreed_on.isoformat(), day)
+    again = client.post(url, {}, content_type="application/json")
+    assert again.status_code == 422

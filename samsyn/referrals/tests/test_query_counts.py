@@ -97,6 +97,7 @@ def test_the_referral_lists_cost_the_same_at_10_and_10000(county, actor_client, 
     fill(county, LARGE - SMALL)
     large = count(client, url)
     assert len(client.get(url).context["page"]) == 25
+    print(f"{url}: {small} queries at {SMALL}, {large} at {LARGE}")
     assert large == small, f"{url}: {small} queries at {SMALL}, {large} at {LARGE}"
 
 

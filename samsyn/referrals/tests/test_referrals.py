@@ -166,3 +166,14 @@ def test_log_3_answering_a_referral_of_another_unit_is_not_found_and_logged(coun
         county.other_clinician.staff.pk))  # fmt: skip
     assert denied
     assert denied[-1].child_id == county.child.pk
+
+
+def test_log_3_a_step_for_the_other_side_is_refused_403_and_logged(county, actor_client):
+    referral = send(county)
+    client = actor_client(county.clinician)
+    answer = client.post(reverse("referrals:withdraw", args=[referral.pk]))
+    assert answer.status_code == 403
+    denied = county.entries(outcome="denied", staff_id=county.clinician.staff.pk)
+    assert [(e.object_type, e.object_id) for e in denied] == [("referral", str(referral.pk))]
+    referral.refresh_from_db()
+    assert referral.status == Referral.Status.SENT

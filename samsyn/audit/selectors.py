@@ -669,7 +669,10 @@ def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> F
     )
     sample = flagged.filter(Q(picked=True) | _any_flag()).order_by("at", "id")
     with transaction.atomic():
-        result = Paginator(sample, FOLLOW_UP_PAGE_SIZE).get_page(page)
+        paginator = Paginator(sample, FOLLOW_UP_PAGE_SIZE)
+        # Known from the aggregate: no second pass over the month's reads to count them.
+        paginator.count = counts["sampled"]
+        result = paginator.get_page(page)
         audit.record_change(
             actor=actor, child_id=None, obj="log_sample",
             obj_id=f"unit:{actor.unit.pk}:{month:%Y-%m}", event="read",

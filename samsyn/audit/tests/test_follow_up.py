@@ -186,14 +186,14 @@ def test_log_1_the_review_is_recorded_and_logged(actor_client, caseworker, manag
     assert (review.outcome, review.note) == ("followed_up", "Talat med")
     assert review.sampled_entry_ids == selectors.sample_ids(manager, month=_this_month())[0]
     assert len(review.flagged_entry_ids) == 1
-    logged = Entry.objects.get(action="log_review_recorded")
+    logged = Entry.objects.get(action="log_review_recorded", staff_id=manager.staff.pk)
     assert (logged.object_id, logged.purpose) == (str(review.pk), Purpose.LOG_REVIEW)
     assert "Talat med" in client.get(done.url).text
 
 
 def test_log_1_reading_the_sample_is_logged(actor_client, manager):
     actor_client(manager).get(URL)
-    entry = Entry.objects.get(object_type="log_sample")
+    entry = Entry.objects.get(object_type="log_sample", staff_id=manager.staff.pk)
     assert (entry.staff_id, entry.purpose, entry.object_id) == (
         manager.staff.pk, Purpose.LOG_REVIEW, f"unit:{manager.unit.pk}:{_this_month():%Y-%m}",
     )  # fmt: skip

@@ -52,7 +52,7 @@ def begin(session: SessionBase, *, user_id: int, user_agent: str) -> None:
         session.save()
     # Sessions that lapsed without a sign-out (a closed browser) are forgotten here, so the
     # table holds about one row per live session without a cleaning job.
-    _lapsed(SignedInSession.objects.filter(user_id=user_id), now).delete()
+    SignedInSession.objects.filter(_lapsed(now), user_id=user_id).delete()
     SignedInSession.objects.update_or_create(
         session_key=session.session_key,
         defaults={
@@ -91,18 +91,20 @@ def end(session_key: str | None) -> None:
         SignedInSession.objects.filter(session_key=session_key).delete()
 
 
-def _lapsed(sessions: QuerySet[SignedInSession], now: datetime) -> QuerySet[SignedInSession]:
-    return sessions.filter(
-        Q(last_seen_at__lt=now - settings.SAMSYN_SESSION_IDLE)
-        | Q(started_at__lt=now - settings.SAMSYN_SESSION_ABSOLUTE)
+def _lapsed(now: datetime) -> Q:
+    """Sessions past a limit: their browsers are signed out at their next request anyway."""
+    return Q(last_seen_at__lt=now - settings.SAMSYN_SESSION_IDLE) | Q(
+        started_at__lt=now - settings.SAMSYN_SESSION_ABSOLUTE
     )
 
 
 def sessions_of(user_id: int) -> QuerySet[SignedInSession]:
     """The user's live sessions, the most recently active first."""
-    now = timezone.now()
-    mine = SignedInSession.objects.filter(user_id=user_id)
-    return mine.exclude(pk__in=_lapsed(mine, now).values("pk")).order_by("-last_seen_at", "-pk")
+    return (
+        SignedInSession.objects.filter(user_id=user_id)
+        .exclude(_lapsed(timezone.now()))
+        .order_by("-last_seen_at", "-pk")
+    )
 
 
 def _sign_out(sessions: QuerySet[SignedInSession]) -> list[SignedInSession]:

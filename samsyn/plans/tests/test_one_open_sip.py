@@ -10,7 +10,6 @@ import html
 import threading
 
 import pytest
-from django.core import serializers
 from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -283,25 +282,6 @@ def test_sip_9_api_opens_when_none_is_open(social, child):
 # --- two at once -----------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def seeded_rows_kept(django_db_setup, django_db_blocker):
-    """A transactional test ends by flushing every table, the rows the migrations seeded (the
-    SEK-1 legal bases) included; put them back after the module's last (module scope: after
-    its flush), as tests/e2e/conftest.py does for the browser tests, or the tests after it
-    (and later --reuse-db sessions) run without them."""
-    with django_db_blocker.unblock():
-        content = connection.creation.serialize_db_to_string()
-    yield
-    with django_db_blocker.unblock(), transaction.atomic():
-        empty: dict[type, bool] = {}
-        for item in serializers.deserialize("json", content):
-            model = type(item.object)
-            if model not in empty:
-                empty[model] = not model._base_manager.exists()
-            if empty[model]:
-                item.save()
-
-
 def _at_once(*calls):
     """Run the calls in threads that start together, each on its own connection."""
     barrier = threading.Barrier(len(calls))
@@ -324,10 +304,10 @@ def _at_once(*calls):
     return results
 
 
-@pytest.mark.django_db(transaction=True)
-def test_sip_9_two_proposals_at_once_make_one_sip_and_one_join(
-    seeded_rows_kept, social, bup, child
-):
+# Serialized rollback: the flush after a transactional test would take the rows the migrations
+# seeded (legal bases, rules, content types) with it, for every test after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sip_9_two_proposals_at_once_make_one_sip_and_one_join(social, bup, child):
     results = _at_once(
         lambda: cases.open_or_join_case(actor=social, child_id=child.pk, reason=OLD_NEED),
         lambda: cases.open_or_join_case(actor=bup, child_id=child.pk, reason=NEW_NEED),
@@ -338,10 +318,8 @@ def test_sip_9_two_proposals_at_once_make_one_sip_and_one_join(
     assert Party.objects.filter(case__child=child).exclude(joined_reason="").count() == 1
 
 
-@pytest.mark.django_db(transaction=True)
-def test_sip_9_two_proposals_at_once_by_one_organisation_make_one_sip(
-    seeded_rows_kept, social, child
-):
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_sip_9_two_proposals_at_once_by_one_organisation_make_one_sip(social, child):
     colleague = make_actor(unit=social.unit, role=Role.CASEWORKER)
     results = _at_once(
         lambda: cases.open_or_join_case(actor=social, child_id=child.pk, reason=OLD_NEED),

@@ -23,6 +23,7 @@ from samsyn.discharge.tests.factories import (
     NoticeFactory,
 )
 from samsyn.discharge.tests.ward_setup import admit, make_ward, notify
+from samsyn.plans.tests.factories import CaseFactory, MeetingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -115,3 +116,28 @@ def test_uts_6_the_familys_summary_never_gives_a_protected_childs_address(actor_
         response = client.get(url)
         assert response.status_code == 200, url
         assert "Hemliga vägen" not in response.content.decode(), url
+
+
+def test_uts_5_the_received_list_flags_a_sip_call_overdue_with_its_rule(actor_client):
+    social = _both_notified()
+    admission = social.admission
+    ready = timezone.now() - datetime.timedelta(days=5)
+    Admission.objects.filter(pk=admission.pk).update(ready_at=ready)
+    NoticeFactory(admission=admission, kind=Notice.Kind.READY, sent_at=ready)
+    caseworker = actor_of(MembershipFactory(unit=social.to_unit, role=Role.CASEWORKER))
+    [row] = receiving.received_for(caseworker).rows
+    assert row.flags.sip_call_overdue
+    page = actor_client(caseworker).get(reverse("discharge:received")).content.decode()
+    assert "4 kap. 1, 3 §§" in page
+    listed = actor_client(caseworker).get(reverse("api:discharge_received")).json()
+    assert listed["expected_discharges"][0]["flags"]["sip_call_overdue"] is True
+    # The meeting called in the child's SIP after the admission clears it, list and page alike.
+    case = CaseFactory(
+        child=admission.child, initiating_organisation=social.to_unit.organisation,
+        initiated_by=caseworker.staff,
+    )  # fmt: skip
+    soon = timezone.now() + datetime.timedelta(days=1)
+    MeetingFactory(case=case, starts_at=soon, ends_at=soon + datetime.timedelta(hours=1))
+    [row] = receiving.received_for(caseworker).rows
+    assert not row.flags.sip_call_overdue
+    assert not receiving.admission_for(caseworker, admission_id=admission.pk).flags.sip_call_overdue

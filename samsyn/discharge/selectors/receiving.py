@@ -32,7 +32,7 @@ from samsyn.discharge.models import (
     Notice,
     PlanningTask,
 )
-from samsyn.discharge.selectors import AdmissionNotFound
+from samsyn.discharge.selectors import AdmissionNotFound, deadlines
 from samsyn.plans.models import Case, Meeting
 from samsyn.plans.selectors.cases import cases_visible_to
 
@@ -105,16 +105,6 @@ class Flags:
     sip_reference: str = SIP_REFERENCE
 
 
-def _announced_at(admission: Admission) -> datetime.datetime | None:
-    """When the discharge date the unit now plans for was last announced: the ready notice or
-    the last change of the date, whichever came later."""
-    moments = [n.sent_at for n in admission.notices.all() if n.kind == Notice.Kind.READY]
-    if admission.ready_at:
-        moments.append(admission.ready_at)
-    moments += [change.changed_at for change in admission.date_changes.all()]
-    return max(moments) if moments else None
-
-
 def flags_of(admission: Admission, settings: DischargeSettings) -> Flags:
     """UTS-1: the admission notice later than notice_hours after the later of admission and the
     judgement; UTS-4: a discharge announced with less than minimum_notice_hours' notice. Reads
@@ -132,13 +122,7 @@ def flags_of(admission: Admission, settings: DischargeSettings) -> Flags:
     )
     limit = start + datetime.timedelta(hours=settings.notice_hours)
     flags.late_notice = (first or timezone.now()) > limit
-    discharge = admission.discharged_at or dates.start_of(admission.expected_discharge_on)
-    announced = _announced_at(admission)
-    if announced is None and admission.discharged_at:
-        announced = admission.discharged_at
-    if announced is not None:
-        notice = discharge - announced
-        flags.short_notice = notice < datetime.timedelta(hours=settings.minimum_notice_hours)
+    flags.short_notice = deadlines.is_short_notice(admission, settings)
     return flags
 
 

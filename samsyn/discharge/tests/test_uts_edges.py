@@ -16,6 +16,7 @@ from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.discharge.models import Admission, Notice
 from samsyn.discharge.selectors import receiving, ward
+from samsyn.discharge.selectors.deadlines import all_settings, short_notice_filter
 from samsyn.discharge.services import ward as services
 from samsyn.discharge.tests.factories import (
     AdmissionFactory,
@@ -141,3 +142,52 @@ def test_uts_5_the_received_list_flags_a_sip_call_overdue_with_its_rule(actor_cl
     [row] = receiving.received_for(caseworker).rows
     assert not row.flags.sip_call_overdue
     assert not receiving.admission_for(caseworker, admission_id=admission.pk).flags.sip_call_overdue
+
+
+HOURS = datetime.timedelta(hours=1)
+
+
+@pytest.mark.parametrize(
+    ("ready_hours_ago", "changes", "expected_in_days", "discharged", "short"),
+    [
+        (None, [], 7, False, False),  # not yet announced
+        (None, [(0, 1)], 1, False, True),  # a date brought to tomorrow, no ready notice
+        (None, [(0, 10)], 10, False, False),  # a date put off
+        (0, [], 7, False, False),  # ready a week ahead
+        (0, [], 1, False, True),  # ready, home tomorrow
+        (120, [(0, 1)], 1, False, True),  # ready in time, then brought forward
+        (None, [], 0, True, True),  # discharged, never announced (the seed)
+        (96, [], 0, True, False),  # discharged four days after the ready notice
+        (96, [(1, 0)], 0, True, True),  # … but brought to today an hour before
+        (1, [], 0, True, True),  # ready an hour before the discharge
+        (None, [(120, 0)], 0, True, False),  # the day announced five days before
+    ],
+)
+def test_uts_4_short_notice_is_one_rule_on_the_ward_at_the_receiving_unit_and_in_the_counts(
+    ready_hours_ago, changes, expected_in_days, discharged, short
+):
+    """One rule, read three ways: the ward's flag, the receiving unit's flag and the SQL the
+    counts use (the ward's list, the start page, the radar)."""
+    social = _both_notified()
+    admission = social.admission
+    now = timezone.now()
+    for hours_ago, to_days in changes:
+        DischargeDateChangeFactory(
+            admission=admission, changed_at=now - hours_ago * HOURS,
+            to_date=timezone.localdate() + datetime.timedelta(days=to_days),
+        )  # fmt: skip
+    Admission.objects.filter(pk=admission.pk).update(
+        admitted_at=now - datetime.timedelta(days=10),
+        needs_judged_at=now - datetime.timedelta(days=10),
+        ready_at=None if ready_hours_ago is None else now - ready_hours_ago * HOURS,
+        discharged_at=now if discharged else None,
+        expected_discharge_on=timezone.localdate() + datetime.timedelta(days=expected_in_days),
+    )  # fmt: skip
+    ward_staff = actor_of(MembershipFactory(unit=admission.unit, role=Role.CLINICIAN))
+    caseworker = actor_of(MembershipFactory(unit=social.to_unit, role=Role.CASEWORKER))
+    assert ("short_notice" in _codes(ward_staff, admission)) is short
+    assert (
+        receiving.admission_for(caseworker, admission_id=admission.pk).flags.short_notice is short
+    )
+    counted = Admission.objects.filter(short_notice_filter(all_settings()), pk=admission.pk)
+    assert counted.exists() is short

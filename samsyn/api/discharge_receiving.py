@@ -68,6 +68,12 @@ class FlagsOut(Schema):
     notice_hours: int
     minimum_notice_hours: int
     reference: str
+    sip_call_overdue: bool = Field(
+        ..., description="No SIP meeting called within the agreed days of the ready notice "
+        "(UTS-5), where both region and municipality act."
+    )  # fmt: skip
+    sip_call_days: int
+    sip_reference: str
 
 
 class DateChangeOut(Schema):

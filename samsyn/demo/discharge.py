@@ -60,6 +60,8 @@ class State:
     lpt: bool = False
     sip_meeting: bool = False  # called in the child's open SIP
     protected: bool = False
+    # Ready at 10.30 and discharged at 14.00 the day before the county is built.
+    same_day: bool = False
 
 
 STATES = (
@@ -161,8 +163,7 @@ STATES = (
         admitted_days_ago=9,
         expected_in_days=5,
         notice_after_hours=12,
-        ready_days_ago=4 / 24,
-        discharged_days_ago=2 / 24,
+        same_day=True,
     ),  # fmt: skip
 )
 
@@ -257,6 +258,12 @@ class _Writer:
             if state.discharged_days_ago
             else None
         )
+        if state.same_day:
+            yesterday = timezone.localdate(now) - DAY
+            ready, discharged = (
+                timezone.make_aware(datetime.datetime.combine(yesterday, datetime.time(*at)))
+                for at in ((10, 30), (14, 0))
+            )
         contact = self.contact if state.contact else None
         if state.lpt and state.contact:
             contact = self._colleague()

@@ -51,7 +51,7 @@ def fits(page: Page, check) -> None:
     check(page)
 
 
-def test_social_services_acknowledge_and_outpatient_care_appoints_the_contact(
+def test_uts_2_uts_3_uts_6_social_services_acknowledge_and_outpatient_care_appoints(
     new_page, ward, live_server, assert_accessible
 ):
     admission = ward["admission"]

@@ -7,13 +7,13 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import DateTimeField, ExpressionWrapper, F, Q
+from django.db.models import DateTimeField, Exists, ExpressionWrapper, F, OuterRef, Q
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from samsyn.directory.models import Principal
-from samsyn.discharge.models import Admission, DischargeSettings, Notice
+from samsyn.discharge.models import Admission, DischargeDateChange, DischargeSettings, Notice
 
 
 def region_code(admission: Admission) -> str:
@@ -95,20 +95,30 @@ def flags_of(
     return flags
 
 
+def announced_at(admission: Admission) -> datetime.datetime | None:
+    """When the discharge date the receiving units plan for was last announced: the ready
+    notice or the last change of the expected date (2 kap. 4 §), whichever came later. Reads the
+    prefetched date changes."""
+    moments = [change.changed_at for change in admission.date_changes.all()]
+    if admission.ready_at is not None:
+        moments.append(admission.ready_at)
+    return max(moments, default=None)
+
+
 def is_short_notice(admission: Admission, settings: DischargeSettings) -> bool:
-    """UTS-4: the discharge came with less notice than the region's minimum — from the ready
-    notice (or, without one, with no notice at all) to the discharge itself. Before the
-    discharge, a ready notice whose expected discharge day starts within the minimum is flagged
-    already (the receiving units learn it when the notice comes)."""
-    hours = datetime.timedelta(hours=settings.minimum_notice_hours)
+    """UTS-4: the discharge came, or is coming, with less notice than the region's minimum,
+    counted from its last announcement (`announced_at`). Discharged never announced: short.
+    Before the discharge, an announced day that starts within the minimum is flagged already
+    (the receiving units learn it when the notice comes); never announced: not yet."""
+    minimum = datetime.timedelta(hours=settings.minimum_notice_hours)
+    announced = announced_at(admission)
     if admission.discharged_at is None:
-        if admission.ready_at is None:
+        if announced is None:
             return False
-        return admission.expected_discharge_on <= timezone.localdate(admission.ready_at + hours)
-    if admission.ready_at is None:
+        return admission.expected_discharge_on <= timezone.localdate(announced + minimum)
+    if announced is None:
         return True
-    notice = admission.discharged_at - admission.ready_at
-    return notice < datetime.timedelta(hours=settings.minimum_notice_hours)
+    return admission.discharged_at < announced + minimum
 
 
 def short_notice_filter(settings: RegionSettings) -> Q:
@@ -126,14 +136,30 @@ def short_notice_filter(settings: RegionSettings) -> Q:
 
 
 def _short(hours: int) -> Q:
+    """`is_short_notice` in SQL: the latest announcement is the ready notice or a date change,
+    so "less than the minimum after the latest" is "less than the minimum after either"."""
     minimum = datetime.timedelta(hours=hours)
+    changes = DischargeDateChange.objects.filter(admission=OuterRef("pk"))
     discharged = Q(discharged_at__isnull=False) & (
-        Q(ready_at__isnull=True) | Q(discharged_at__lt=F("ready_at") + minimum)
+        (Q(ready_at__isnull=True) & ~Exists(changes))
+        | Q(discharged_at__lt=F("ready_at") + minimum)
+        | Exists(changes.filter(changed_at__gt=OuterRef("discharged_at") - minimum))
     )
-    announced = Q(discharged_at__isnull=True, ready_at__isnull=False) & Q(
+    announced_day = Q(
         expected_discharge_on__lte=TruncDate(
             ExpressionWrapper(F("ready_at") + minimum, output_field=DateTimeField()),
             tzinfo=timezone.get_current_timezone(),
         )
     )
-    return discharged | announced
+    changed_day = Exists(
+        changes.annotate(
+            day=TruncDate(
+                ExpressionWrapper(F("changed_at") + minimum, output_field=DateTimeField()),
+                tzinfo=timezone.get_current_timezone(),
+            )
+        ).filter(day__gte=OuterRef("expected_discharge_on"))
+    )
+    coming = Q(discharged_at__isnull=True) & (
+        (Q(ready_at__isnull=False) & announced_day) | changed_day
+    )
+    return discharged | coming

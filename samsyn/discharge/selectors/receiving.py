@@ -32,7 +32,7 @@ from samsyn.discharge.models import (
     Notice,
     PlanningTask,
 )
-from samsyn.discharge.selectors import AdmissionNotFound
+from samsyn.discharge.selectors import AdmissionNotFound, deadlines
 from samsyn.plans.models import Case, Meeting
 from samsyn.plans.selectors.cases import cases_visible_to
 
@@ -99,16 +99,10 @@ class Flags:
     notice_hours: int = 24
     minimum_notice_hours: int = 72
     reference: str = ""
-
-
-def _announced_at(admission: Admission) -> datetime.datetime | None:
-    """When the discharge date the unit now plans for was last announced: the ready notice or
-    the last change of the date, whichever came later."""
-    moments = [n.sent_at for n in admission.notices.all() if n.kind == Notice.Kind.READY]
-    if admission.ready_at:
-        moments.append(admission.ready_at)
-    moments += [change.changed_at for change in admission.date_changes.all()]
-    return max(moments) if moments else None
+    # UTS-5: no SIP meeting called by the due day, where both region and municipality act.
+    sip_call_overdue: bool = False
+    sip_call_days: int = 3
+    sip_reference: str = SIP_REFERENCE
 
 
 def flags_of(admission: Admission, settings: DischargeSettings) -> Flags:
@@ -119,6 +113,7 @@ def flags_of(admission: Admission, settings: DischargeSettings) -> Flags:
         notice_hours=settings.notice_hours,
         minimum_notice_hours=settings.minimum_notice_hours,
         reference=settings.agreement_reference,
+        sip_call_days=settings.sip_call_days,
     )
     start = max(admission.admitted_at, admission.needs_judged_at)
     first = min(
@@ -127,13 +122,7 @@ def flags_of(admission: Admission, settings: DischargeSettings) -> Flags:
     )
     limit = start + datetime.timedelta(hours=settings.notice_hours)
     flags.late_notice = (first or timezone.now()) > limit
-    discharge = admission.discharged_at or dates.start_of(admission.expected_discharge_on)
-    announced = _announced_at(admission)
-    if announced is None and admission.discharged_at:
-        announced = admission.discharged_at
-    if announced is not None:
-        notice = discharge - announced
-        flags.short_notice = notice < datetime.timedelta(hours=settings.minimum_notice_hours)
+    flags.short_notice = deadlines.is_short_notice(admission, settings)
     return flags
 
 
@@ -199,6 +188,16 @@ def received_for(actor: Actor, *, page: object = 1, discharges_page: object = 1)
         rows = [
             Row(a, flags_of(a, settings[a.organisation.principal_id])) for a in admissions.values()
         ]
+        called = _called(actor, list(admissions.values()))
+        for row in rows:
+            due = sip_call_due(row.admission, settings[row.admission.organisation.principal_id])
+            row.flags.sip_call_overdue = bool(
+                _sip_required(row.admission)
+                and not row.admission.compulsory_outpatient_care
+                and due
+                and timezone.localdate() > due
+                and row.admission.pk not in called
+            )
         shown = [n.admission for n in notice_page] + list(admissions.values())
         if shown:
             audit.record_read(
@@ -266,9 +265,35 @@ def open_sip_of(actor: Actor, child_id: int) -> Case | None:
     )
 
 
-def sip_step(actor: Actor, admission: Admission, settings: DischargeSettings) -> SipStep:
+def _sip_required(admission: Admission) -> bool:
+    """Both the municipality and the region were notified: both must act (4 kap. 1 §)."""
     kinds = {n.to_unit.organisation.kind for n in admission.notices.all()}
-    required = Organisation.Kind.SOCIAL_SERVICES in kinds and bool(kinds & HEALTH_CARE_KINDS)
+    return Organisation.Kind.SOCIAL_SERVICES in kinds and bool(kinds & HEALTH_CARE_KINDS)
+
+
+def _called(actor: Actor, admissions: list[Admission]) -> set[int]:
+    """The admissions whose child's open SIP, as the actor sees it, has a meeting booked after
+    the admission: `sip_step`'s "called", for a page of admissions in one query."""
+    if not admissions:
+        return set()
+    sips = (
+        cases_visible_to(actor, purpose=PURPOSE)
+        .filter(child_id__in={a.child_id for a in admissions})
+        .exclude(status=Case.Status.CLOSED)
+    )
+    meetings = Meeting.objects.filter(case__in=sips, cancelled_at__isnull=True).values_list(
+        "case__child_id", "starts_at"
+    )
+    by_child: dict[int, list[datetime.datetime]] = {}
+    for child_id, starts_at in meetings:
+        by_child.setdefault(child_id, []).append(starts_at)
+    return {
+        a.pk for a in admissions if any(at >= a.admitted_at for at in by_child.get(a.child_id, []))
+    }
+
+
+def sip_step(actor: Actor, admission: Admission, settings: DischargeSettings) -> SipStep:
+    required = _sip_required(admission)
     sip = open_sip_of(actor, admission.child_id)
     called_at = meeting_at = None
     if sip is not None:
@@ -283,7 +308,13 @@ def sip_step(actor: Actor, admission: Admission, settings: DischargeSettings) ->
         if called_at is None and booked.exists():
             called_at = booked.order_by("starts_at").values_list("starts_at", flat=True).first()
     due = sip_call_due(admission, settings)
-    overdue = bool(required and due and called_at is None and timezone.localdate() > due)
+    overdue = bool(
+        required
+        and not admission.compulsory_outpatient_care
+        and due
+        and called_at is None
+        and timezone.localdate() > due
+    )
     return SipStep(
         required=required, lpt=admission.compulsory_outpatient_care, period=settings.sip_call_days,
         working_days=settings.sip_call_working_days, due=due, sip=sip, called_at=called_at,
@@ -355,15 +386,17 @@ def admission_for(actor: Actor, *, admission_id: int) -> AdmissionView:
             actor=actor, child_id=admission.child_id, obj="admission", obj_id=admission.pk,
             purpose=PURPOSE, decision=decision,
         )  # fmt: skip
+    sip = sip_step(actor, admission, settings)
+    flags = flags_of(admission, settings)
+    flags.sip_call_overdue = sip.overdue
     return AdmissionView(
-        admission=admission, decision=decision, settings=settings,
-        flags=flags_of(admission, settings),
+        admission=admission, decision=decision, settings=settings, flags=flags,
         notices=[n for n in admission.notices.all() if n.to_unit_id == actor.unit.pk],
         tasks=list(
             PlanningTask.objects.filter(admission=admission, unit_id=actor.unit.pk)
             .select_related("done_by").order_by("pk")
         ),
-        sip=sip_step(actor, admission, settings),
+        sip=sip,
         earlier_contact=earlier.fixed_care_contact if earlier else None,
         unit_staff=staff,
     )  # fmt: skip

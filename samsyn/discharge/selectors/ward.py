@@ -19,7 +19,7 @@ from samsyn.audit import services as audit
 from samsyn.children.models import Child
 from samsyn.concerns.models import Intake
 from samsyn.directory.models import HEALTH_CARE_KINDS, Organisation, Unit
-from samsyn.discharge.models import Admission, DischargeSettings, Notice
+from samsyn.discharge.models import Admission, DischargeDateChange, DischargeSettings, Notice
 from samsyn.discharge.selectors import AdmissionNotFound
 from samsyn.discharge.selectors.deadlines import (
     Flag,
@@ -72,7 +72,9 @@ def _row(admission: Admission, settings: DischargeSettings, now) -> AdmissionRow
 
 def _admissions() -> QuerySet[Admission]:
     return Admission.objects.select_related("child__municipality", "unit").prefetch_related(
-        Prefetch("notices", queryset=Notice.objects.select_related("to_unit").order_by("sent_at"))
+        Prefetch("notices", queryset=Notice.objects.select_related("to_unit").order_by("sent_at")),
+        # The short-notice flag counts from the last announcement, a changed date included.
+        Prefetch("date_changes", queryset=DischargeDateChange.objects.order_by("changed_at")),
     )
 
 

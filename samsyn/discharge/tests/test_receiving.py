@@ -294,7 +294,7 @@ def test_uts_6_the_summary_is_in_english_when_the_ui_is(actor_client):
     assert "Efter sjukhusvistelsen" in sv
 
 
-def test_protected_identity_never_shows_the_address_on_the_received_list(actor_client):
+def test_uts_1_protected_identity_never_shows_the_address_on_the_received_list(actor_client):
     notice = NoticeFactory(
         admission__child__protected_identity=True,
         admission__child__street_address="Hemliga vägen 7",

@@ -1,18 +1,14 @@
 """The inpatient unit's pages (DOMAIN UTS-1, UTS-4): the flow through the pages, a protected
-identity's address never shown in a notice, SEK-4, and the list's cost."""
+identity's address never shown in a notice and SEK-4 (the pages' cost: test_query_counts.py)."""
 
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.children.tests.factories import (
-    ChildFactory,
-    InvolvementFactory,
     ProtectedIdentityNeedFactory,
 )
 from samsyn.directory.models import Role
@@ -128,30 +124,3 @@ def test_sek_4_another_unit_of_the_same_bup_sees_neither_list_row_nor_admission(
     )
     assert w.child.name not in client.get(reverse("discharge:ward")).content.decode()
     assert client.get(reverse("discharge:admission", args=[admission.pk])).status_code == 404
-
-
-def _list_queries(client, w) -> int:
-    url = reverse("discharge:ward")
-    assert client.get(url).status_code == 200
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(url).status_code == 200
-    return len(queries)
-
-
-def _more(w, n):
-    for _i in range(n):
-        child = ChildFactory(municipality=w.child.municipality)
-        InvolvementFactory(child=child, unit=w.ward)
-        w.child = child
-        notify(w, admit(w))
-
-
-def test_the_list_costs_the_same_at_10_and_at_many_admissions(client):
-    w = make_ward()
-    sign_in(client, w.clinician)
-    _more(w, 10)
-    small = _list_queries(client, w)
-    _more(w, 30)
-    large = _list_queries(client, w)
-    print(f"\n/discharge/ward/: {small} queries at 10 admissions, {large} at 40")
-    assert large <= small, (small, large)

@@ -6,6 +6,7 @@ documented names onto them:
     samsyn worker                                       the background task worker
     samsyn audit verify                                 walk the audit chains
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
+    samsyn bench radar                                  the radar's scan, demo county and 10× larger
     samsyn check [--deploy]                             Django's system checks
     samsyn totp USERNAME                                a demo user's sign-in code
     samsyn audit-deps [--service pypi|osv]              known vulnerabilities in uv.lock

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from samsyn.access.http import actor_required
 from samsyn.common.pages import handle_form, refusals
+from samsyn.directory.models import Role
 from samsyn.radar.forms.signals import DismissForm
 from samsyn.radar.selectors import queue as selectors
 from samsyn.radar.services import signals as services
@@ -25,7 +26,13 @@ def queue(request: HttpRequest) -> HttpResponse:
     result = selectors.queue_for(
         request.actor, scope=request.GET.get("scope", "mine"), page=request.GET.get("page")
     )
-    return render(request, "radar/queue.html", {"queue": result, "page": result.page})
+    return render(
+        request, "radar/queue.html",
+        {
+            "queue": result, "page": result.page,
+            "unit_manager": request.actor.role == Role.UNIT_MANAGER,
+        },
+    )  # fmt: skip
 
 
 @actor_required(PERMISSION)

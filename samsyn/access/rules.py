@@ -98,6 +98,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     # The radar: each signal is read per record; the roles that work with children act on them.
     "radar.work": CHILD_ROLES,
     "audit.review_unit": frozenset({Role.UNIT_MANAGER, Role.ADMINISTRATOR}),
+    # Retention: the rules, the legal holds and what is due, by record number (no child).
+    "retention.manage": frozenset({Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }
 

@@ -19,3 +19,7 @@ class ChildrenConfig(AppConfig):
                 not_found=ChildNotFound,
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.children import retention
+
+        retention.register()

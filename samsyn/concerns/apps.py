@@ -36,3 +36,7 @@ class ConcernsConfig(AppConfig):
                 unit_takes_part=lambda unit_id: Q(unit_id=unit_id, finished_on__isnull=True),
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.concerns import retention
+
+        retention.register()

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "samsyn.consultations",
     "samsyn.assessment",
     "samsyn.radar",
+    "samsyn.retention",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",
@@ -190,6 +191,9 @@ LOGGING = {
 SAMSYN_PUBLIC_REPORTS_PER_HOUR = 5
 # The radar scans for children falling between the chairs this often, on the task worker.
 SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"))
+# Retention (gallring, DOMAIN RET-1) runs this often on the task worker; a rule deletes only
+# once an administrator has enforced it after a dry run.
+SAMSYN_RETENTION_RUN_HOURS = int(os.environ.get("SAMSYN_RETENTION_RUN_HOURS", "24"))
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
 # address from the connection (REMOTE_ADDR); behind one load balancer, 1.

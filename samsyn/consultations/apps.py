@@ -35,3 +35,7 @@ class ConsultationsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.consultations import retention
+
+        retention.register()

@@ -34,3 +34,7 @@ class DischargeConfig(AppConfig):
                 organisation_takes_part=organisation_takes_part, unit_takes_part=unit_takes_part,
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.discharge import retention
+
+        retention.register()

@@ -32,3 +32,7 @@ class PlansConfig(AppConfig):
                 organisation_takes_part=organisation_takes_part, unit_takes_part=unit_takes_part,
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.plans import retention
+
+        retention.register()

@@ -25,3 +25,7 @@ class RadarConfig(AppConfig):
                 organisation_takes_part=lambda organisation_id: Q(organisation_id=organisation_id),
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0013).
+        from samsyn.radar import retention
+
+        retention.register()

@@ -22,6 +22,7 @@ from samsyn.demo import services
 from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
 from samsyn.directory.models import Membership, Role
 from samsyn.radar import tasks as radar_tasks
+from samsyn.retention import tasks as retention_tasks
 
 
 class Command(BaseCommand):
@@ -117,6 +118,8 @@ class Command(BaseCommand):
                 )
         # The radar's scan runs on the worker and schedules its next run itself.
         radar_tasks.schedule()
+        # So does retention's run: dry for every rule until an administrator enforces it.
+        retention_tasks.schedule()
         worker = self._start_worker()
         # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
         signal.signal(signal.SIGINT, _interrupt)

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from samsyn.access import rules as access
 from samsyn.access.actor import Actor
@@ -104,6 +106,20 @@ class Line:
         if self.kind is None:
             return self.record_type
         return str(self.kind.model._meta.verbose_name_plural)
+
+    @property
+    def period(self) -> str:
+        rule = self.rule
+        if rule is None:
+            return _("No rule: kept")
+        if rule.anchor == Rule.Anchor.NEVER:
+            return _("Never deleted")
+        if rule.anchor == Rule.Anchor.BIRTH:
+            return _("Until the person is %(years)s") % {"years": rule.years}
+        return ngettext(
+            "%(years)s year after the last entry", "%(years)s years after the last entry",
+            rule.years,
+        ) % {"years": rule.years}  # fmt: skip
 
     @property
     def overdue(self) -> bool:
@@ -256,3 +272,12 @@ def dry_run_since_change(rule: Rule) -> RunLine | None:
         .order_by("-run__finished_at")
         .first()
     )
+
+
+def record_types_for(actor: Actor) -> list[tuple[str, str]]:
+    """What a legal hold may name: the child, or a record of a registered type."""
+    access.require(actor, PERMISSION)
+    return [
+        (kind.code, str(kind.model._meta.verbose_name).capitalize())
+        for kind in sorted(kinds.registered(), key=lambda k: (k.child != "", k.code))
+    ]

@@ -6,6 +6,7 @@ documented names onto them:
     samsyn worker                                       the background task worker
     samsyn audit verify                                 walk the audit chains
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
+    samsyn retention plan|run [--dry-run]|schedule      what is due; a retention run; on the worker
     samsyn check [--deploy]                             Django's system checks
     samsyn totp USERNAME                                a demo user's sign-in code
     samsyn <any manage.py command>                      e.g. migrate, createsuperuser

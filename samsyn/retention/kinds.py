@@ -67,6 +67,12 @@ def kind(code: str) -> RetentionKind:
         ) from None
 
 
+def label(code: str) -> str:
+    """The record type in words ("Report of concern"), never its code on a page."""
+    kind = _KINDS.get(code)
+    return str(kind.model._meta.verbose_name).capitalize() if kind else code
+
+
 def registered() -> tuple[RetentionKind, ...]:
     """Every record type, the child last: a person goes only once nothing else holds them."""
     return tuple(sorted(_KINDS.values(), key=lambda k: (k.child == "", k.code)))

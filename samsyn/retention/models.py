@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from samsyn.directory.models import Staff
+from samsyn.retention import kinds
 
 
 class Rule(models.Model):
@@ -108,6 +109,10 @@ class LegalHold(models.Model):
     def __str__(self) -> str:
         return f"{self.record_type} {self.record_id}"
 
+    @property
+    def label(self) -> str:
+        return kinds.label(self.record_type)
+
 
 class Run(models.Model):
     """One pass of the retention job: a dry run counts, a run deletes what enforced rules make
@@ -152,3 +157,7 @@ class RunLine(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run} {self.record_type}"
+
+    @property
+    def label(self) -> str:
+        return kinds.label(self.record_type)

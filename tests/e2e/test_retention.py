@@ -44,7 +44,9 @@ def test_ret_1_an_administrator_reads_what_is_due_and_sets_a_hold(
 ):
     admin = MembershipFactory(role=Role.ADMINISTRATOR)
     sign_in_staff(page, admin.staff.user, assert_accessible)
-    page.goto("/retention/")
+    page.get_by_role("navigation", name=sv("Main menu")).get_by_role(
+        "link", name=sv("Retention")
+    ).click()
     expect(heading(page)).to_have_text(sv("Retention: what is due for deletion"))
     expect(page.get_by_role("img")).to_be_visible()
     assert_accessible(page)

@@ -12,9 +12,11 @@ crash cut short is logged by the next run. A rule not enforced, or a dry run, on
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +29,8 @@ from samsyn.retention.models import LegalHold, Rule, Run, RunLine
 
 BATCH = 500
 PURPOSE = "retention"
+# The advisory lock's key: "gallring" in its first eight bytes.
+RUN_LOCK = int.from_bytes(b"gallring", "big") >> 1
 
 
 def _log(line: RunLine, *, interrupted: bool = False) -> None:
@@ -75,9 +79,32 @@ def _erase(kind: kinds.RetentionKind, rule: Rule, line: RunLine, today, batch: i
             return
 
 
+class RunUnderWay(RuntimeError):
+    """Another process is running retention now."""
+
+
+@contextmanager
+def _alone() -> Iterator[None]:
+    # One run at a time in the whole database: a second would log the first one's unfinished
+    # lines as cut short. A session lock, so a process that dies lets go of it.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s)", [RUN_LOCK])
+        if not cursor.fetchone()[0]:
+            raise RunUnderWay
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [RUN_LOCK])
+
+
 def run(*, dry_run: bool = False, today: datetime.date | None = None, batch: int = BATCH) -> Run:
     """One pass over every record type. Idempotent: what went is no longer due."""
-    today = today or timezone.localdate()
+    with _alone():
+        return _run(dry_run=dry_run, today=today or timezone.localdate(), batch=batch)
+
+
+def _run(*, dry_run: bool, today: datetime.date, batch: int) -> Run:
     _log_interrupted()
     rules = {rule.record_type: rule for rule in Rule.objects.all()}
     this = Run.objects.create(dry_run=dry_run, today=today)

@@ -22,6 +22,9 @@ def _interval() -> datetime.timedelta:
 def run_retention() -> dict:
     try:
         run = services.run()
+    except services.RunUnderWay:
+        return {"under_way": True}
+    else:
         return {line.record_type: {"due": line.due, "held": line.held, "done": line.done}
                 for line in run.lines.all()}  # fmt: skip
     finally:

@@ -12,7 +12,7 @@ import json
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, connection, connections, transaction
 from django.utils import timezone
 
 from samsyn.access.rules import Decision
@@ -353,3 +353,26 @@ def test_ret_1_a_changed_rule_runs_dry_until_enforced_after_a_dry_run():
     with pytest.raises(ValidationError) as refused:
         services.change_rule(actor=admin, rule_id=rule.pk, action=Rule.Action.ANONYMISE)
     assert "action" in refused.value.message_dict
+
+
+def test_ret_1_a_report_never_linked_to_a_child_goes_by_its_own_rule():
+    report = ReportFactory(unlinked=True)
+    InitialAssessmentFactory(report=report, not_opened=True)
+    enforce("report")
+    assert line("report", years_on(5, days=-1)).due == 0
+    services.run(today=years_on(5))
+    assert not Report.objects.filter(pk=report.pk).exists()
+
+
+def test_ret_1_one_run_at_a_time():
+    other = connections.create_connection("default")
+    try:
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_lock(%s)", [services.RUN_LOCK])
+        with pytest.raises(services.RunUnderWay):
+            services.run(today=TODAY)
+        with other.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [services.RUN_LOCK])
+        assert services.run(today=TODAY).finished_at is not None
+    finally:
+        other.close()

@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from samsyn.retention import selectors, services, tasks
 
@@ -32,7 +32,10 @@ class Command(BaseCommand):
                     f"{state}; {rule.reference}){deadline}"
                 )
             return
-        run = services.run(dry_run=dry_run)
+        try:
+            run = services.run(dry_run=dry_run)
+        except services.RunUnderWay:
+            raise CommandError("Another retention run is under way; try again later.") from None
         for counted in run.lines.order_by("pk"):
             verb = "done" if counted.enforced else "would go (dry run)"
             self.stdout.write(

@@ -57,19 +57,31 @@ def browser() -> Iterator[Browser]:
         browser.close()
 
 
-@pytest.fixture(scope="module", autouse=True)
-def _put_back_seeded_rows(django_db_setup, django_db_blocker):
-    """The live server needs committed rows, so each browser test ends by flushing every table,
-    the rows the migrations seeded (the SEK-1 legal bases) included. Without this, the tests
-    after these, and with --reuse-db every later session, would run without them. So the
-    database's content is taken before the first browser test and put back after the last."""
+@pytest.fixture(scope="session")
+def _seeded_rows(django_db_setup, django_db_blocker) -> Iterator[dict[str, str]]:
+    """The rows the migrations seeded (legal bases, rules, rating levels…) as the test database
+    was made: Django serialised them then, for serialized rollback. Put back at the session's
+    end too, so a later --reuse-db session starts with them."""
     with django_db_blocker.unblock():
         contents = {
-            alias: connections[alias].creation.serialize_db_to_string() for alias in connections
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            or connections[alias].creation.serialize_db_to_string()
+            for alias in connections
         }
-    yield
+    yield contents
     with django_db_blocker.unblock():
         for alias, content in contents.items():
+            _restore_emptied_tables(alias, content)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_in_place(_seeded_rows, django_db_blocker) -> None:
+    """The live server needs committed rows, so each browser test ends by flushing every table,
+    the seeded rows included, and pytest-django's serialized rollback does not put them back
+    after a test whose browser reached the live server (pytest-django#1117); nor does it after
+    a transactional test elsewhere. So each browser test starts by putting them back."""
+    with django_db_blocker.unblock():
+        for alias, content in _seeded_rows.items():
             _restore_emptied_tables(alias, content)
 
 

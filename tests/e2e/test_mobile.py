@@ -17,8 +17,6 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core import serializers
-from django.db import connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
@@ -64,35 +62,13 @@ LONG_EMAIL = "alva.lindqvists.vardnadshavare.med.lang.adress@socialtjansten-oreb
 LONG_PLACE = "Familjecentralen-Vivalla-Lundby-Baronbackarna-Oxhagen, Örebrovägen 123, rum 4"
 
 
-@pytest.fixture(scope="module")
-def seeds(django_db_setup, django_db_blocker) -> str:
-    """The rows the migrations seeded (legal bases, deadline rules, rating levels), as the
-    module starts. pytest-django's serialized rollback does not put them back after a test
-    whose browser reached the live server (pytest-django#1117), so `county` does."""
-    with django_db_blocker.unblock():
-        return connections["default"].creation.serialize_db_to_string()
-
-
-def put_back(content: str) -> None:
-    """The seeded rows, into the tables the last test's flush left empty."""
-    empty: dict[type, bool] = {}
-    with transaction.atomic():
-        for item in serializers.deserialize("json", content):
-            model = type(item.object)
-            if model not in empty:
-                empty[model] = not model._base_manager.exists()
-            if empty[model]:
-                item.save()
-
-
 def translated(msgid: str, language: str) -> str:
     with override(language):
         return gettext(msgid)
 
 
 @pytest.fixture
-def county(django_db_serialized_rollback, transactional_db, settings, seeds):
-    put_back(seeds)
+def county(django_db_serialized_rollback, transactional_db, settings):
     settings.SAMSYN_CITIZEN_STANDIN = True
     region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
     municipality = PrincipalFactory(name="Örebro kommun", code="1880")

@@ -12,7 +12,7 @@ import pytest
 from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import Page
-from test_mobile import LONG_EMAIL, LONG_PLACE, measure, phone_page, put_back, seeds
+from test_mobile import LONG_EMAIL, LONG_PLACE, measure, phone_page
 
 from samsyn.assessment.tests.factories import (
     AssessmentFactory,
@@ -53,10 +53,9 @@ SEEN = (
 
 
 @pytest.fixture
-def county(django_db_serialized_rollback, transactional_db, seeds):
+def county(django_db_serialized_rollback, transactional_db):
     """Örebro: social services with its intake and investigators, licensed for BBIC; a school,
     BUP; a child with reports in every state, an investigation, consultations, an assessment."""
-    put_back(seeds)
     region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
     municipality = PrincipalFactory(name="Örebro kommun", code="1880")
     BbicLicenceFactory(municipality=municipality, reference="Socialstyrelsen dnr 1.2-345/2019")
@@ -144,7 +143,6 @@ def walk(page: Page, urls: list[str], language: str, check) -> list[str]:
     return [problem for url in urls for problem in measure(page, url, language, check)]
 
 
-__all__ = ["seeds"]  # the fixture, shared with test_mobile
 LANGUAGES = pytest.mark.parametrize("language", ["sv", "en"])
 
 

@@ -6,10 +6,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from importlib import import_module
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from playwright.sync_api import Page, expect
 from staff import heading, sign_in_staff, sv
@@ -29,10 +27,6 @@ PHONE = {"width": 360, "height": 740}
 
 @pytest.fixture
 def old_report(django_db_serialized_rollback, transactional_db):
-    # A transactional test earlier in the session (a worker's) may have flushed the seeded
-    # rules, and the serialized restore does not always put them back: seed them as the
-    # migration does.
-    import_module("samsyn.retention.migrations.0002_rules").seed(apps, None)
     six_years_ago = timezone.now() - datetime.timedelta(days=6 * 366)
     report = ReportFactory(received_at=six_years_ago)
     InitialAssessmentFactory(report=report, not_opened=True, decided_at=six_years_ago)

@@ -4,6 +4,7 @@ the due records by number only, the rules, the legal holds; no other role reache
 from __future__ import annotations
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -29,6 +30,19 @@ def test_ret_1_the_overview_counts_per_rule_with_a_chart(admin_client):
         for words in ("Records due per record type", "Dry run only"):
             assert translation.gettext(words) in text
     assert "16 kap. 2 a §" in text  # each rule with its reference
+
+
+def test_ret_1_the_overview_reads_in_english_too(admin_client):
+    admin_client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    text = admin_client.get(reverse("retention:overview")).text
+    for words in (
+        "Retention: what is due for deletion",
+        "Until the person is 30",
+        "5 years after the last entry",
+        "Never deleted",
+        "Placement files",
+    ):
+        assert words in text  # fmt: skip
 
 
 def test_ret_1_the_due_list_names_records_by_number_only(admin_client, monkeypatch):

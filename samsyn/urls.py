@@ -17,6 +17,7 @@ urlpatterns = [
     path("referrals/", include("samsyn.referrals.urls")),
     path("assessment/", include("samsyn.assessment.urls")),
     path("radar/", include("samsyn.radar.urls")),
+    path("retention/", include("samsyn.retention.urls")),
     path("family/", include("samsyn.portal.urls")),
     path("api/", include("samsyn.api.urls")),
     # A report of concern from anyone, at a short Swedish address to give out (issue 9).

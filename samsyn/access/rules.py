@@ -108,6 +108,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     "access.emergency": frozenset(
         {Role.CASEWORKER, Role.CLINICIAN, Role.SCHOOL_NURSE, Role.UNIT_MANAGER}
     ),
+    # Retention: the rules, the legal holds and what is due, by record number (no child).
+    "retention.manage": frozenset({Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }
 

@@ -26,3 +26,7 @@ class AssessmentConfig(AppConfig):
                 unit_takes_part=lambda unit_id: Q(unit_id=unit_id),
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.assessment import retention
+
+        retention.register()

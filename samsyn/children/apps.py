@@ -22,3 +22,7 @@ class ChildrenConfig(AppConfig):
         )  # fmt: skip
         # The child's timeline: each unit's contact with the child.
         timeline.register(timeline.Source("contact", timeline_contacts, describe_contacts))
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.children import retention
+
+        retention.register()

@@ -50,3 +50,7 @@ class ConcernsConfig(AppConfig):
                 concern_timeline.describe_investigations,
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.concerns import retention
+
+        retention.register()

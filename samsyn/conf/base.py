@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "samsyn.assessment",
     "samsyn.radar",
     "samsyn.notifications",
+    "samsyn.retention",
     "samsyn.portal",
     "samsyn.access",
     "samsyn.audit",
@@ -206,6 +207,9 @@ SAMSYN_RADAR_SCAN_MINUTES = int(os.environ.get("SAMSYN_RADAR_SCAN_MINUTES", "60"
 # every link mailed from the task worker (which has no request), starts with the site's URL.
 SAMSYN_DIGEST_HOUR = int(os.environ.get("SAMSYN_DIGEST_HOUR", "7"))
 SAMSYN_SITE_URL = os.environ.get("SAMSYN_SITE_URL", "http://localhost:8000")
+# Retention (gallring, DOMAIN RET-1) runs this often on the task worker; a rule deletes only
+# once an administrator has enforced it after a dry run.
+SAMSYN_RETENTION_RUN_HOURS = int(os.environ.get("SAMSYN_RETENTION_RUN_HOURS", "24"))
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # Emergency access (nödåtkomst, DOMAIN LOG-2) lasts this many hours from its start.
 SAMSYN_EMERGENCY_ACCESS_HOURS = int(os.environ.get("SAMSYN_EMERGENCY_ACCESS_HOURS", "2"))

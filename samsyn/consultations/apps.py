@@ -43,3 +43,7 @@ class ConsultationsConfig(AppConfig):
                 "consultation", selectors.timeline_rows, selectors.describe_for_timeline
             )
         )
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.consultations import retention
+
+        retention.register()

@@ -12,6 +12,7 @@ def actor(request):
             "children": bool(actor and can(actor, "children.search")),
             "directory": bool(actor and can(actor, "directory.view")),
             "audit_unit": bool(actor and can(actor, "audit.review_unit")),
+            "retention": bool(actor and can(actor, "retention.manage")),
             # The inpatient side of discharge: the clinicians and managers of a health unit.
             "discharge_ward": bool(
                 actor

@@ -49,3 +49,7 @@ class DischargeConfig(AppConfig):
                 discharge_timeline.describe_notices,
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.discharge import retention
+
+        retention.register()

@@ -45,3 +45,7 @@ class PlansConfig(AppConfig):
             ),
         ):
             timeline.register(source)
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.plans import retention
+
+        retention.register()

@@ -34,6 +34,10 @@ class RadarConfig(AppConfig):
         timeline.register(
             timeline.Source("signal", radar_timeline.signal_rows, radar_timeline.describe_signals)
         )
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.radar import retention
+
+        retention.register()
 
 
 def _rule_kinds() -> list[tuple[str, str]]:

@@ -23,6 +23,7 @@ from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
 from samsyn.directory.models import Membership, Role
 from samsyn.notifications import tasks as notification_tasks
 from samsyn.radar import tasks as radar_tasks
+from samsyn.retention import tasks as retention_tasks
 
 
 class Command(BaseCommand):
@@ -120,6 +121,8 @@ class Command(BaseCommand):
         radar_tasks.schedule()
         # So does the daily e-mail digest of notifications.
         notification_tasks.schedule_digest()
+        # So does retention's run: dry for every rule until an administrator enforces it.
+        retention_tasks.schedule()
         worker = self._start_worker()
         # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
         signal.signal(signal.SIGINT, _interrupt)

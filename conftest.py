@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 import factory
 import pytest
+from django.core import serializers
+from django.db import connections, transaction
 from django.test import Client
 
 from samsyn.access.actor import Actor
@@ -34,3 +38,48 @@ def actor_client(db):
         return sign_in(Client(), actor)
 
     return make
+
+
+@pytest.fixture(scope="session", autouse=True)
+def seeded_rows(django_db_setup, django_db_blocker) -> Iterator[dict[str, str]]:
+    """The rows the migrations seeded (legal bases, rules, rating levels…) as the test database
+    was made: Django serialised them then, for serialized rollback. A transactional test ends
+    by flushing every table, these included; they are put back at the session's end, so a later
+    --reuse-db session starts with them, and before each browser test (tests/e2e/conftest.py)."""
+    with django_db_blocker.unblock():
+        contents = {
+            alias: getattr(connections[alias], "_test_serialized_contents", None)
+            or connections[alias].creation.serialize_db_to_string()
+            for alias in connections
+        }
+    yield contents
+    with django_db_blocker.unblock():
+        for alias, content in contents.items():
+            restore_emptied_tables(alias, content)
+
+
+@pytest.fixture(autouse=True)
+def _seeded_rows_before_a_browser_test(request, seeded_rows, django_db_blocker) -> None:
+    """The live server needs committed rows, so each browser test ends by flushing every table,
+    and pytest-django's serialized rollback does not put the seeded rows back after a test whose
+    browser reached the live server (pytest-django#1117); nor after a transactional test
+    elsewhere. So each browser test starts by putting them back."""
+    if request.node.get_closest_marker("e2e") is None:
+        return
+    with django_db_blocker.unblock():
+        for alias, content in seeded_rows.items():
+            restore_emptied_tables(alias, content)
+
+
+def restore_emptied_tables(alias: str, content: str) -> None:
+    """Put serialised rows back, only into the tables a flush left empty: content types and
+    permissions are made again by the flush's post_migrate signal, under new keys, and must not
+    be inserted twice."""
+    empty: dict[type, bool] = {}
+    with transaction.atomic(using=alias):
+        for item in serializers.deserialize("json", content, using=alias):
+            model = type(item.object)
+            if model not in empty:
+                empty[model] = not model._base_manager.using(alias).exists()
+            if empty[model]:
+                item.save(using=alias)

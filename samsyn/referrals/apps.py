@@ -33,3 +33,7 @@ class ReferralsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
+        # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
+        from samsyn.referrals import retention
+
+        retention.register()

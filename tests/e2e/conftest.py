@@ -17,8 +17,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 import axe  # noqa: E402  (tests/e2e/axe.py; pytest puts this folder on sys.path)
 import pytest  # noqa: E402
-from django.core import serializers  # noqa: E402
-from django.db import connections, transaction  # noqa: E402
 from playwright.sync_api import Browser, Page, sync_playwright  # noqa: E402
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -55,47 +53,6 @@ def browser() -> Iterator[Browser]:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS)
         yield browser
         browser.close()
-
-
-@pytest.fixture(scope="session")
-def _seeded_rows(django_db_setup, django_db_blocker) -> Iterator[dict[str, str]]:
-    """The rows the migrations seeded (legal bases, rules, rating levels…) as the test database
-    was made: Django serialised them then, for serialized rollback. Put back at the session's
-    end too, so a later --reuse-db session starts with them."""
-    with django_db_blocker.unblock():
-        contents = {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            or connections[alias].creation.serialize_db_to_string()
-            for alias in connections
-        }
-    yield contents
-    with django_db_blocker.unblock():
-        for alias, content in contents.items():
-            _restore_emptied_tables(alias, content)
-
-
-@pytest.fixture(autouse=True)
-def _seeded_rows_in_place(_seeded_rows, django_db_blocker) -> None:
-    """The live server needs committed rows, so each browser test ends by flushing every table,
-    the seeded rows included, and pytest-django's serialized rollback does not put them back
-    after a test whose browser reached the live server (pytest-django#1117); nor does it after
-    a transactional test elsewhere. So each browser test starts by putting them back."""
-    with django_db_blocker.unblock():
-        for alias, content in _seeded_rows.items():
-            _restore_emptied_tables(alias, content)
-
-
-def _restore_emptied_tables(alias: str, content: str) -> None:
-    # Only into tables the flush left empty: content types and permissions are made again by
-    # the flush's post_migrate signal, under new keys, and must not be inserted twice.
-    empty: dict[type, bool] = {}
-    with transaction.atomic(using=alias):
-        for item in serializers.deserialize("json", content, using=alias):
-            model = type(item.object)
-            if model not in empty:
-                empty[model] = not model._base_manager.using(alias).exists()
-            if empty[model]:
-                item.save(using=alias)
 
 
 CSP_REPORT = re.compile(r"Content Security Policy|Refused to (execute|apply|load)", re.IGNORECASE)

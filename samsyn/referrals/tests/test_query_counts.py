@@ -75,6 +75,11 @@ def fill(county, n: int) -> None:
             for child, legal_ground in zip(children, grounds, strict=True)
         ]
     )
+    # Without statistics on what was just written, the planner takes each table for a handful
+    # of rows and checks every referral against every other: minutes at 10,000. A county's
+    # tables have them (autovacuum analyses as they grow).
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE referrals_referral, children_child, access_legalground")
 
 
 def count(client, url: str) -> int:

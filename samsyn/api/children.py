@@ -1,6 +1,7 @@
 """Children (barn) over the API: through the same selectors as the pages, so the same access
 rules decide and the same audit rows are written."""
 
+import datetime
 from typing import Annotated, Literal
 
 from django.db import transaction
@@ -169,3 +170,52 @@ def child_detail(
         "purpose": view.purpose,
         "ground": view.decision.basis,
     }
+
+
+class TimelineEntryOut(Schema):
+    at: datetime.datetime | datetime.date = Field(
+        ..., description="A moment, or a day for a record that carries only its day."
+    )
+    source: str = Field(..., description="contact, report, investigation, sip, sip_meeting, …")
+    kind: str = Field(..., description="What it is, in your language.")
+    title: str
+    organisation: str = Field(..., description="The organisation the record belongs to.")
+    url: str = Field(..., description="Its page, where it has one.")
+    detail: str
+
+
+class TimelineOut(Schema):
+    items: list[TimelineEntryOut]
+    count: int
+    page: int
+    pages: int
+
+
+@router.get(
+    "/{child_id}/timeline", response={200: TimelineOut, **ERRORS},
+    summary="The child's timeline, newest first",
+)  # fmt: skip
+def child_timeline(
+    request: HttpRequest,
+    child_id: Annotated[int, Path(ge=1, le=MAX_ID)],
+    purpose: PurposeQuery = None,
+    page: Annotated[int, Query(ge=1, le=100_000, description="Pages of 25 entries.")] = 1,
+) -> dict:
+    """Every contact, report of concern, investigation, SIP with its meetings and finalised plan
+    versions, linked consultation, admission with its notices, and your organisation's radar
+    signals — only what access lets you read for the purpose. One audit row names the page's
+    entries; a child you may not see is 404, the attempt logged."""
+    actor = _actor_searching_children(request, child_id)
+    purpose = purpose or rules.default_purpose(actor)
+    try:
+        child, _decision = selectors.opened_child(
+            actor, child_id=child_id, purpose=purpose, obj="timeline"
+        )
+    except selectors.ChildNotFound:
+        raise HttpError(404, _("Not found.")) from None
+    result = selectors.timeline_for(actor, child, purpose=purpose, page=page)
+    return {
+        "items": [vars(entry) for entry in result.object_list],
+        "count": result.paginator.count, "page": result.number,
+        "pages": result.paginator.num_pages,
+    }  # fmt: skip

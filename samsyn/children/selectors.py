@@ -3,6 +3,7 @@ child writes an audit row in the same transaction."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -340,7 +341,9 @@ def timeline_for(actor: Actor, child: Child, *, purpose: str, page: object = 1) 
         described = {
             name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
         }
-        result.object_list = [described[name][pk] for name, pk, _at in listed]
+        result.object_list = [
+            dataclasses.replace(described[name][pk], source=name) for name, pk, _at in listed
+        ]
         if listed:
             audit.record_read(
                 actor=actor, child_id=child.pk, obj="timeline", obj_id=child.pk,

@@ -37,6 +37,7 @@ class Entry:
     organisation: str  # the organisation it belongs to
     url: str = ""
     detail: str = ""
+    source: str = ""  # the source's name ("report"), set by the timeline
 
     @property
     def has_time(self) -> bool:

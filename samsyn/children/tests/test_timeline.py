@@ -9,11 +9,13 @@ from dataclasses import dataclass
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.access.models import Category, Purpose
+from samsyn.accounts import token_services
 from samsyn.audit.models import Entry
 from samsyn.children.models import Involvement
 from samsyn.children.selectors import timeline_for
@@ -264,3 +266,24 @@ def test_the_child_page_with_its_timeline_query_counts_at_10_and_10000(county, a
     assert counts[0] == counts[1], counts
     # The last page, deep in the OFFSET, costs no more.
     assert _queries(client, url + f"&page={entries.paginator.num_pages}") <= counts[0]
+
+
+def test_the_timeline_over_the_api_is_the_pages_and_a_stranger_gets_404(county):
+    def client(membership) -> Client:
+        _, secret = token_services.create_token(actor=actor_of(membership), name="script", days=30)
+        return Client(HTTP_AUTHORIZATION=f"Bearer {secret}")
+
+    url = f"/api/children/{county.child.pk}/timeline"
+    body = client(county.social).get(url, {"purpose": Purpose.PLANNING}).json()
+    sources: dict[str, set[str]] = {}
+    for item in body["items"]:
+        sources.setdefault(item["source"], set()).add(item["title"])
+    assert set(sources) == set(county.seen)
+    assert body["count"] == sum(len(ids) for ids in county.seen.values())
+    row = Entry.objects.filter(object_type="timeline").latest("id")
+    assert {k: sorted(v) for k, v in row.detail["entries"].items()} == county.seen
+    stranger = MembershipFactory(unit=UnitFactory(), role=Role.CASEWORKER)
+    assert client(stranger).get(url).status_code == 404
+    assert Entry.objects.filter(
+        staff_id=stranger.staff_id, outcome="denied", object_type="timeline"
+    ).exists()

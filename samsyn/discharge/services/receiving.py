@@ -190,6 +190,15 @@ def call_sip(*, actor: Actor, admission_id: int) -> cases.Opened:
     except cases.SipAlreadyOpen as already:
         if already.invited_only:
             cases.accept_invitation(actor=actor, case_id=already.case_id)
+        elif selectors.open_sip_of(actor, admission.child_id) is None:
+            # Another unit of the organisation takes part: the meeting is called from there.
+            raise ValidationError(
+                _(
+                    "The child's open SIP (SIP %(number)s) is not open to your unit: the unit of "
+                    "your organisation that takes part in it calls the meeting."
+                )
+                % {"number": already.case_id}
+            ) from None
         # `joined`: the discharge went into the SIP that was open.
         return cases.Opened(Case.objects.get(pk=already.case_id), joined=True)
     if opened.joined:

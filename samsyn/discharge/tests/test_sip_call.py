@@ -18,7 +18,12 @@ from samsyn.discharge.selectors import receiving as selectors
 from samsyn.discharge.services import receiving as services
 from samsyn.discharge.tests.factories import AdmissionFactory, NoticeFactory
 from samsyn.plans.models import Case, Party
-from samsyn.plans.tests.factories import CaseFactory, InvitationFactory, MeetingFactory
+from samsyn.plans.tests.factories import (
+    CaseFactory,
+    InvitationFactory,
+    MeetingFactory,
+    PartyFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +189,17 @@ def test_uts_5_a_meeting_the_sip_held_before_the_admission_is_no_call():
     view = selectors.admission_for(contact, admission_id=admission.pk)
     assert view.sip.called_at == sent
     assert view.sip.meeting_at == later
+
+
+def test_uts_5_a_sip_the_unit_cannot_open_is_named_never_duplicated():
+    """Social services' SIP, which another BUP unit accepted for the organisation and no consent
+    lets the outpatient unit read: the call names it and opens nothing."""
+    admission, social, contact = notified_with_contact()
+    open_sip = CaseFactory(
+        child=admission.child, initiating_organisation=social.organisation,
+        initiated_by=MembershipFactory(unit=social, role=Role.CASEWORKER).staff,
+    )  # fmt: skip
+    PartyFactory(case=open_sip, accepted_for=UnitFactory(organisation=admission.organisation))
+    with pytest.raises(ValidationError, match=str(open_sip.pk)):
+        services.call_sip(actor=contact, admission_id=admission.pk)
+    assert list(Case.objects.filter(child=admission.child)) == [open_sip]

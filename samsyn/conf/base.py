@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "samsyn.audit",
     "samsyn.api",
     "samsyn.demo",
+    "samsyn.bench",
 ]
 
 MIDDLEWARE = [

@@ -1,3 +1,5 @@
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from samsyn.audit.verify import verify
@@ -10,7 +12,18 @@ class Command(BaseCommand):
         parser.add_argument("action", choices=["verify"])
 
     def handle(self, *args, action, **options):
-        report = verify()
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-9)
+            share = 100 * done // max(total, 1)
+            self.stdout.write(
+                f"\r{done:,} / ~{total:,} rows ({share} %, {rate:,.0f} rows/s)", ending=""
+            )
+            self.stdout.flush()
+
+        report = verify(progress=progress)
+        self.stdout.write("")
         for link in report.breaks:
             where = f"entry {link.entry_id}" if link.entry_id else "after the last entry"
             self.stderr.write(

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class BenchConfig(AppConfig):
+    """Measurements of the hot paths (`samsyn bench`); no models."""
+
+    name = "samsyn.bench"
+    label = "bench"

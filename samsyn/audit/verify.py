@@ -7,8 +7,10 @@ in batches in chain order, so only broken links and the chains' ends come back t
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from django.db import connection
 
@@ -32,14 +34,15 @@ WITH checked AS (
                     THEN audit_link_hash(prev_hash, {_COLUMNS})
                     ELSE audit_link_hash_v1(prev_hash, {_COLUMNS}) END AS sound,
         lead(chain) OVER w IS DISTINCT FROM chain AS chain_end,
-        count(*) OVER () AS rows
+        row_number() OVER w AS position
     FROM (
-        SELECT * FROM audit_entry WHERE (chain, seq) > (%(chain)s, %(seq)s)
+        SELECT * FROM audit_entry
+        WHERE (chain, seq) > (%(chain)s, %(seq)s) AND (%(until)s::text IS NULL OR chain < %(until)s)
         ORDER BY chain, seq LIMIT %(limit)s
     ) batch
     WINDOW w AS (ORDER BY chain, seq)
 )
-SELECT id, chain, seq, hash, expected_seq, prev_hash = expected_prev, sound, chain_end, rows
+SELECT id, chain, seq, hash, expected_seq, prev_hash = expected_prev, sound, chain_end, position
 FROM checked
 WHERE seq <> expected_seq OR prev_hash <> expected_prev OR NOT sound OR chain_end
 ORDER BY chain, seq
@@ -89,37 +92,88 @@ def estimated_rows() -> int:
         return cursor.fetchone()[0]
 
 
-def verify(*, progress: Progress | None = None, batch: int = BATCH) -> Report:
-    """Every chain, link by link; `progress(rows_done, rows_estimated)` after each batch."""
+@dataclass
+class _Walk:
+    """What one walk over a range of chains found."""
+
+    breaks: dict[str, Break] = field(default_factory=dict)
+    ends: dict[str, tuple[int, str]] = field(default_factory=dict)
+    entries: int = 0
+
+
+def _walk(start: str, until: str | None, batch: int, step: Callable[[int], None]) -> _Walk:
+    """The chains from `start` up to (not including) `until`, batch by batch in chain order."""
+    walk = _Walk()
+    last: tuple[str, int, str] = (start, 0, GENESIS)
+    try:
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    _BATCH_SQL,
+                    {"chain": last[0], "seq": last[1], "hash": last[2], "genesis": GENESIS,
+                     "until": until, "limit": batch},
+                )  # fmt: skip
+                found = cursor.fetchall()
+                if not found:
+                    return walk
+                for entry_id, chain, seq, digest, expected, links, sound, end, _ in found:
+                    reason = _reason(seq, expected, links, sound)
+                    if reason and chain not in walk.breaks:
+                        walk.breaks[chain] = Break(chain, seq, entry_id, reason)
+                    if end:
+                        walk.ends[chain] = (seq, digest.strip())
+                        last = (chain, seq, digest.strip())
+                rows = found[-1][-1]  # the batch's last row is always a chain's end here
+                walk.entries += rows
+                step(rows)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
+
+
+def _ranges(heads: dict[str, tuple[int, str]], jobs: int) -> list[tuple[str, str | None]]:
+    """`jobs` consecutive ranges of chain names holding about as many rows each (a head's seq
+    is its chain's length); together they cover every name, so no row is left out."""
+    share = sum(seq for seq, _ in heads.values()) / jobs
+    bounds: list[str] = []
+    filled = 0
+    for chain in sorted(heads):
+        if filled >= share * (len(bounds) + 1) and len(bounds) < jobs - 1:
+            bounds.append(chain)
+        filled += heads[chain][0]
+    starts = ["", *bounds]
+    return list(zip(starts, [*bounds, None], strict=True))
+
+
+def verify(*, progress: Progress | None = None, batch: int = BATCH, jobs: int = 1) -> Report:
+    """Every chain, link by link; `progress(rows_done, rows_estimated)` after each batch.
+
+    With `jobs` > 1 the chains are split into as many ranges, each walked on a connection of
+    its own at the same time: the hashing is CPU work in the database, one core per walk. Those
+    connections see only committed rows, so a caller inside a transaction uses one job."""
     total = estimated_rows() if progress else 0
-    breaks: dict[str, Break] = {}
-    ends: dict[str, tuple[int, str]] = {}
-    last: tuple[str, int, str] = ("", 0, GENESIS)
-    entries = 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT chain, seq, hash FROM audit_chainhead")
-        heads = {chain: (seq, digest) for chain, seq, digest in cursor.fetchall()}
-        while True:
-            cursor.execute(
-                _BATCH_SQL,
-                {"chain": last[0], "seq": last[1], "hash": last[2], "genesis": GENESIS,
-                 "limit": batch},
-            )  # fmt: skip
-            found = cursor.fetchall()
-            if not found:
-                break
-            for entry_id, chain, seq, digest, expected_seq, links, sound, chain_end, _ in found:
-                reason = _reason(seq, expected_seq, links, sound)
-                if reason and chain not in breaks:
-                    breaks[chain] = Break(chain, seq, entry_id, reason)
-                if chain_end:
-                    ends[chain] = (seq, digest.strip())
-                    last = (chain, seq, digest.strip())
-            entries += found[0][-1]
+        heads = {chain: (seq, digest.strip()) for chain, seq, digest in cursor.fetchall()}
+    done, lock = 0, threading.Lock()
+
+    def step(rows: int) -> None:
+        nonlocal done
+        with lock:
+            done += rows
             if progress:
-                progress(entries, max(total, entries))
+                progress(done, max(total, done))
+
+    ranges = _ranges(heads, jobs) if jobs > 1 else [("", None)]
+    if len(ranges) == 1:
+        walks = [_walk("", None, batch, step)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+            walks = list(pool.map(lambda r: _walk(r[0], r[1], batch, step), ranges))
+    breaks = {chain: link for walk in walks for chain, link in walk.breaks.items()}
+    ends = {chain: end for walk in walks for chain, end in walk.ends.items()}
     for chain, head in heads.items():
-        if chain not in breaks and ends.get(chain) != (head[0], head[1].strip()):
+        if chain not in breaks and ends.get(chain) != head:
             last_seq = ends.get(chain, (0, GENESIS))[0]
             breaks[chain] = Break(
                 chain, last_seq + 1, None, "the chain ends before its recorded head (rows removed)"
@@ -127,6 +181,7 @@ def verify(*, progress: Progress | None = None, batch: int = BATCH) -> Report:
     for chain, (seq, _) in ends.items():
         if chain not in heads and chain not in breaks:
             breaks[chain] = Break(chain, seq, None, "the chain has no recorded head")
+    entries = sum(walk.entries for walk in walks)
     return Report(chains=len(heads), entries=entries, breaks=sorted(breaks.values(), key=_order))
 
 

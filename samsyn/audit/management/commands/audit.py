@@ -1,3 +1,4 @@
+import os
 import time
 
 from django.core.management.base import BaseCommand, CommandError
@@ -10,8 +11,12 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])
+        parser.add_argument(
+            "--jobs", type=int, default=os.cpu_count() or 1,
+            help="chains walked at the same time, each on its own connection (one per core)",
+        )  # fmt: skip
 
-    def handle(self, *args, action, **options):
+    def handle(self, *args, action, jobs, **options):
         started = time.monotonic()
 
         def progress(done: int, total: int) -> None:
@@ -22,7 +27,7 @@ class Command(BaseCommand):
             )
             self.stdout.flush()
 
-        report = verify(progress=progress)
+        report = verify(progress=progress, jobs=jobs)
         self.stdout.write("")
         for link in report.breaks:
             where = f"entry {link.entry_id}" if link.entry_id else "after the last entry"

@@ -7,6 +7,7 @@ import json
 import threading
 from datetime import UTC, datetime
 
+import psycopg
 import pytest
 from django.db import connection, connections, transaction
 
@@ -173,3 +174,31 @@ def _set_purpose(entry_id: int, purpose: str) -> None:
         cursor.execute("ALTER TABLE audit_entry DISABLE TRIGGER audit_entry_append_only")
         cursor.execute("UPDATE audit_entry SET purpose = %s WHERE id = %s", [purpose, entry_id])
         cursor.execute("ALTER TABLE audit_entry ENABLE TRIGGER audit_entry_append_only")
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_log_1_a_writer_killed_mid_transaction_leaves_no_gap():
+    actor = make_actor()
+    _read(actor)
+    doomed = psycopg.connect(**connection.get_connection_params())
+    with doomed.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_entry (at, staff_name, organisation_id, organisation_name,"
+            " unit_name, role, action, outcome, object_type, object_id, purpose, basis, detail)"
+            " VALUES (now(), 'x', %s, 'y', 'z', 'r', 'read', 'allowed', 'child', '1', 'p', '{}',"
+            " '{}') RETURNING chain, seq, pg_backend_pid()",
+            [actor.organisation.pk],
+        )
+        chain, seq, pid = cursor.fetchone()
+    # The server ends that backend as a crash would: its transaction never commits.
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])
+    doomed.close()
+    assert not Entry.objects.filter(chain=chain, seq=seq, staff_name="x").exists()
+    for _ in range(3):
+        _read(actor)
+    assert verify().ok
+    heads = ChainHead.objects.filter(chain__startswith=f"org:{actor.organisation.pk}/")
+    assert heads.exists()
+    for head in heads:
+        assert Entry.objects.filter(chain=head.chain).count() == head.seq

@@ -234,6 +234,7 @@ OBJECTS = {
     "discharge_notice": _("a discharge notice"),
     "planning_task": _("a discharge planning task"),
     "discharge_summary": _("the discharge summary for the family"),
+    "bench": _("a performance measurement (samsyn bench)"),
 }
 ROLES = dict(Role.choices) | {"system": _("system")}
 PURPOSES = dict(Purpose.choices)

@@ -3,11 +3,9 @@ transaction that does the work, so the row and the work commit or vanish togethe
 
 from __future__ import annotations
 
-import hashlib
 import json
 from datetime import UTC, datetime
 from datetime import date as datetime_date
-from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
@@ -18,44 +16,7 @@ from samsyn.access.rules import Decision, default_purpose
 from samsyn.audit.models import LogReview
 from samsyn.common.errors import AccessDenied, NotFound
 
-GENESIS = "0" * 64
 _partitions_seen: set[tuple[int, int]] = set()
-
-
-def chain_of(organisation_id: int | None) -> str:
-    return f"org:{organisation_id}" if organisation_id else "system"
-
-
-def link_hash(prev_hash: str, fields: dict) -> str:
-    """The hash of one link: the previous hash and the row's fields, canonically serialised."""
-    body = json.dumps(fields, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256((prev_hash + body).encode()).hexdigest()
-
-
-def hashed_fields(row: dict) -> dict:
-    """The fields a link's hash covers, from a row as written or as read back."""
-    at: datetime = row["at"]
-    return {
-        "at": at.astimezone(UTC).isoformat(),
-        "chain": row["chain"],
-        "seq": row["seq"],
-        "user_id": row["user_id"],
-        "staff_id": row["staff_id"],
-        "staff_name": row["staff_name"],
-        "organisation_id": row["organisation_id"],
-        "organisation_name": row["organisation_name"],
-        "unit_id": row["unit_id"],
-        "unit_name": row["unit_name"],
-        "role": row["role"],
-        "action": row["action"],
-        "outcome": row["outcome"],
-        "child_id": row["child_id"],
-        "object_type": row["object_type"],
-        "object_id": row["object_id"],
-        "purpose": row["purpose"],
-        "basis": row["basis"],
-        "detail": row["detail"],
-    }
 
 
 def _ensure_partition(at: datetime) -> None:
@@ -67,7 +28,6 @@ def _ensure_partition(at: datetime) -> None:
     _partitions_seen.add(month)
 
 
-@transaction.atomic
 def _append(
     *,
     actor: Actor | None,
@@ -80,60 +40,35 @@ def _append(
     basis: dict,
     detail: dict,
 ) -> int:
+    """One statement, so it is atomic without a savepoint of its own. The database's trigger
+    (migration 0003, docs/adr/0010) takes a stripe of the organisation's chains for the rest of
+    the caller's transaction and links the row there: a rolled-back transaction leaves neither
+    a row nor a gap."""
     at = timezone.now()
     _ensure_partition(at)
     organisation = actor.organisation if actor else None
-    row: dict[str, Any] = {
-        "at": at,
-        "chain": chain_of(organisation.pk if organisation else None),
-        "user_id": actor.user_id if actor else None,
-        "staff_id": actor.staff.pk if actor else None,
-        "staff_name": actor.staff.name if actor else "Samsyn",
-        "organisation_id": organisation.pk if organisation else None,
-        "organisation_name": organisation.name if organisation else "",
-        "unit_id": actor.unit.pk if actor else None,
-        "unit_name": actor.unit.name if actor else "",
-        "role": actor.role if actor else "system",
-        "action": action,
-        "outcome": outcome,
-        "child_id": child_id,
-        "object_type": object_type,
-        "object_id": object_id,
-        "purpose": purpose,
-        "basis": basis,
-        "detail": detail,
-    }
     with connection.cursor() as cursor:
-        # Taking the head's row lock serialises appends to this chain until commit, so a
-        # crash mid-transaction leaves neither a row nor a gap.
         cursor.execute(
-            "INSERT INTO audit_chainhead (chain, seq, hash) VALUES (%s, 0, %s) "
-            "ON CONFLICT (chain) DO UPDATE SET chain = EXCLUDED.chain RETURNING seq, hash",
-            [row["chain"], GENESIS],
-        )
-        last_seq, prev_hash = cursor.fetchone()
-        row["seq"] = last_seq + 1
-        digest = link_hash(prev_hash, hashed_fields(row))
-        cursor.execute(
-            "INSERT INTO audit_entry (at, chain, seq, prev_hash, hash, user_id, staff_id,"
-            " staff_name, organisation_id, organisation_name, unit_id, unit_name, role, action,"
-            " outcome, child_id, object_type, object_id, purpose, basis, detail)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s,"
-            " %s, %s, %s) RETURNING id",
+            "INSERT INTO audit_entry (at, user_id, staff_id, staff_name, organisation_id,"
+            " organisation_name, unit_id, unit_name, role, action, outcome, child_id,"
+            " object_type, object_id, purpose, basis, detail)"
+            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
+            " RETURNING id",
             [
-                row["at"], row["chain"], row["seq"], prev_hash, digest, row["user_id"],
-                row["staff_id"], row["staff_name"], row["organisation_id"],
-                row["organisation_name"], row["unit_id"], row["unit_name"], row["role"],
+                at,
+                actor.user_id if actor else None,
+                actor.staff.pk if actor else None,
+                actor.staff.name if actor else "Samsyn",
+                organisation.pk if organisation else None,
+                organisation.name if organisation else "",
+                actor.unit.pk if actor else None,
+                actor.unit.name if actor else "",
+                actor.role if actor else "system",
                 action, outcome, child_id, object_type, object_id, purpose,
                 json.dumps(basis), json.dumps(detail),
             ],
         )  # fmt: skip
-        entry_id = cursor.fetchone()[0]
-        cursor.execute(
-            "UPDATE audit_chainhead SET seq = %s, hash = %s WHERE chain = %s",
-            [row["seq"], digest, row["chain"]],
-        )
-    return entry_id
+        return cursor.fetchone()[0]
 
 
 def record_read(

@@ -1,20 +1,58 @@
-"""Walks every chain of the audit log and reports the first broken link of each."""
+"""Walks every chain of the audit log and reports the first broken link of each.
+
+The check runs in the database (docs/adr/0010): each row's hash is recomputed by the function
+that wrote it, and each row is compared with the link before it in its chain (window functions),
+in batches in chain order, so only broken links and the chains' ends come back to Python.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterator
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 from django.db import connection
 
-from samsyn.audit.services import GENESIS, hashed_fields, link_hash
+GENESIS = "0" * 64
+BATCH = 100_000
 
 _COLUMNS = (
-    "id, at, chain, seq, prev_hash, hash, user_id, staff_id, staff_name, organisation_id,"
-    " organisation_name, unit_id, unit_name, role, action, outcome, child_id, object_type,"
-    " object_id, purpose, basis, detail"
+    "at, chain, seq, user_id, staff_id, staff_name, organisation_id, organisation_name, unit_id,"
+    " unit_name, role, action, outcome, child_id, object_type, object_id, purpose, basis, detail"
 )
+# Chains named with a stripe (`org:7/3`) were linked by the database; the older ones, one per
+# organisation (`org:7`), by Python before migration 0003.
+_BATCH_SQL = """
+WITH checked AS (
+    SELECT id, chain, seq, prev_hash, hash,
+        CASE WHEN lag(chain) OVER w IS NOT DISTINCT FROM chain THEN lag(seq) OVER w + 1
+             WHEN chain = %(chain)s THEN %(seq)s + 1 ELSE 1 END AS expected_seq,
+        CASE WHEN lag(chain) OVER w IS NOT DISTINCT FROM chain THEN lag(hash) OVER w
+             WHEN chain = %(chain)s THEN %(hash)s ELSE %(genesis)s END AS expected_prev,
+        hash = CASE WHEN strpos(chain, '/') > 0
+                    THEN audit_link_hash(prev_hash, {columns})
+                    ELSE audit_link_hash_v1(prev_hash, {columns}) END AS sound,
+        lead(chain) OVER w IS DISTINCT FROM chain AS chain_end,
+        row_number() OVER w AS position
+    FROM (
+        SELECT * FROM audit_entry
+        WHERE (chain, seq) > (%(chain)s, %(seq)s){until}
+        ORDER BY chain, seq LIMIT %(limit)s
+    ) batch
+    WINDOW w AS (ORDER BY chain, seq)
+)
+SELECT id, chain, seq, hash, expected_seq, prev_hash = expected_prev, sound, chain_end, position
+FROM checked
+WHERE seq <> expected_seq OR prev_hash <> expected_prev OR NOT sound OR chain_end
+ORDER BY chain, seq
+"""
+# The upper bound is a condition of its own, so the index scan stops there rather than reading
+# the other ranges' rows only to drop them.
+_BATCH = {
+    bounded: _BATCH_SQL.format(columns=_COLUMNS, until=" AND chain < %(until)s" if bounded else "")
+    for bounded in (False, True)
+}
 
 
 @dataclass(frozen=True)
@@ -36,63 +74,122 @@ class Report:
         return not self.breaks
 
 
-def _heads() -> dict[str, tuple[int, str]]:
+Progress = Callable[[int, int], None]
+
+
+def _reason(seq: int, expected_seq: int, links: bool, sound: bool) -> str | None:
+    if seq != expected_seq:
+        return f"expected link {expected_seq}, found {seq} (a row is missing)"
+    if not links:
+        return "its previous hash does not match the link before it"
+    if not sound:
+        return "its content does not match its hash (the row was altered)"
+    return None
+
+
+def estimated_rows() -> int:
+    """The planner's count of the log's rows: exact enough for progress, and free."""
     with connection.cursor() as cursor:
-        cursor.execute("SELECT chain, seq, hash FROM audit_chainhead")
-        return {chain: (seq, digest) for chain, seq, digest in cursor.fetchall()}
+        cursor.execute(
+            "SELECT coalesce(sum(greatest(c.reltuples, 0)), 0)::bigint FROM pg_inherits i"
+            " JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = 'audit_entry'::regclass"
+        )
+        return cursor.fetchone()[0]
 
 
-def _entries() -> Iterator[dict]:
-    # A server-side cursor: the log can be far larger than memory.
-    with connection.chunked_cursor() as cursor:
-        cursor.execute(f"SELECT {_COLUMNS} FROM audit_entry ORDER BY chain, seq")  # noqa: S608
-        names = [column.strip() for column in _COLUMNS.split(",")]
-        for values in cursor:
-            row = dict(zip(names, values, strict=True))
-            # Django's psycopg setup hands jsonb back as text.
-            row["basis"], row["detail"] = json.loads(row["basis"]), json.loads(row["detail"])
-            yield row
+@dataclass
+class _Walk:
+    """What one walk over a range of chains found."""
+
+    breaks: dict[str, Break] = field(default_factory=dict)
+    ends: dict[str, tuple[int, str]] = field(default_factory=dict)
+    entries: int = 0
 
 
-def verify() -> Report:
-    breaks: list[Break] = []
-    heads = _heads()
-    chain, expected_seq, prev_hash, broken = None, 1, GENESIS, False
-    seen: dict[str, tuple[int, str]] = {}
-    entries = 0
+def _walk(start: str, until: str | None, batch: int, step: Callable[[int], None]) -> _Walk:
+    """The chains from `start` up to (not including) `until`, batch by batch in chain order."""
+    walk = _Walk()
+    last: tuple[str, int, str] = (start, 0, GENESIS)
+    try:
+        with connection.cursor() as cursor:
+            while True:
+                cursor.execute(
+                    _BATCH[until is not None],
+                    {"chain": last[0], "seq": last[1], "hash": last[2], "genesis": GENESIS,
+                     "until": until, "limit": batch},
+                )  # fmt: skip
+                found = cursor.fetchall()
+                if not found:
+                    return walk
+                for entry_id, chain, seq, digest, expected, links, sound, end, _ in found:
+                    reason = _reason(seq, expected, links, sound)
+                    if reason and chain not in walk.breaks:
+                        walk.breaks[chain] = Break(chain, seq, entry_id, reason)
+                    if end:
+                        walk.ends[chain] = (seq, digest.strip())
+                        last = (chain, seq, digest.strip())
+                rows = found[-1][-1]  # the batch's last row is always a chain's end here
+                walk.entries += rows
+                step(rows)
+    finally:
+        if threading.current_thread() is not threading.main_thread():
+            connection.close()
 
-    for row in _entries():
-        entries += 1
-        if row["chain"] != chain:
-            if chain is not None:
-                seen[chain] = (expected_seq - 1, prev_hash)
-            chain, expected_seq, prev_hash, broken = row["chain"], 1, GENESIS, False
-        if broken:
-            continue
-        reason = None
-        if row["seq"] != expected_seq:
-            reason = f"expected link {expected_seq}, found {row['seq']} (a row is missing)"
-        elif row["prev_hash"] != prev_hash:
-            reason = "its previous hash does not match the link before it"
-        elif link_hash(prev_hash, hashed_fields(row)) != row["hash"]:
-            reason = "its content does not match its hash (the row was altered)"
-        if reason:
-            breaks.append(Break(row["chain"], row["seq"], row["id"], reason))
-            broken = True
-            continue
-        expected_seq, prev_hash = expected_seq + 1, row["hash"]
-    if chain is not None:
-        seen[chain] = (expected_seq - 1, prev_hash)
 
-    failed = {b.chain for b in breaks}
-    for name, (seq, digest) in heads.items():
-        if name in failed:
-            continue
-        if seen.get(name) != (seq, digest):
-            last = seen.get(name, (0, GENESIS))[0]
-            breaks.append(
-                Break(
-                    name, last + 1, None, "the chain ends before its recorded head (rows removed)"
-                )
+def _ranges(heads: dict[str, tuple[int, str]], jobs: int) -> list[tuple[str, str | None]]:
+    """`jobs` consecutive ranges of chain names holding about as many rows each (a head's seq
+    is its chain's length); together they cover every name, so no row is left out."""
+    share = sum(seq for seq, _ in heads.values()) / jobs
+    bounds: list[str] = []
+    filled = 0
+    for chain in heads:  # in the database's order of names, as the walks compare them
+        if filled >= share * (len(bounds) + 1) and len(bounds) < jobs - 1:
+            bounds.append(chain)
+        filled += heads[chain][0]
+    starts = ["", *bounds]
+    return list(zip(starts, [*bounds, None], strict=True))
+
+
+def verify(*, progress: Progress | None = None, batch: int = BATCH, jobs: int = 1) -> Report:
+    """Every chain, link by link; `progress(rows_done, rows_estimated)` after each batch.
+
+    With `jobs` > 1 the chains are split into as many ranges, each walked on a connection of
+    its own at the same time: the hashing is CPU work in the database, one core per walk. Those
+    connections see only committed rows, so a caller inside a transaction uses one job."""
+    total = estimated_rows() if progress else 0
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT chain, seq, hash FROM audit_chainhead ORDER BY chain")
+        heads = {chain: (seq, digest.strip()) for chain, seq, digest in cursor.fetchall()}
+    done, lock = 0, threading.Lock()
+
+    def step(rows: int) -> None:
+        nonlocal done
+        with lock:
+            done += rows
+            if progress:
+                progress(done, max(total, done))
+
+    ranges = _ranges(heads, jobs) if jobs > 1 else [("", None)]
+    if len(ranges) == 1:
+        walks = [_walk("", None, batch, step)]
+    else:
+        with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
+            walks = list(pool.map(lambda r: _walk(r[0], r[1], batch, step), ranges))
+    breaks = {chain: link for walk in walks for chain, link in walk.breaks.items()}
+    ends = {chain: end for walk in walks for chain, end in walk.ends.items()}
+    for chain, head in heads.items():
+        if chain not in breaks and ends.get(chain) != head:
+            last_seq = ends.get(chain, (0, GENESIS))[0]
+            breaks[chain] = Break(
+                chain, last_seq + 1, None, "the chain ends before its recorded head (rows removed)"
             )
-    return Report(chains=len(heads), entries=entries, breaks=breaks)
+    for chain, (seq, _) in ends.items():
+        if chain not in heads and chain not in breaks:
+            breaks[chain] = Break(chain, seq, None, "the chain has no recorded head")
+    entries = sum(walk.entries for walk in walks)
+    return Report(chains=len(heads), entries=entries, breaks=sorted(breaks.values(), key=_order))
+
+
+def _order(link: Break) -> tuple[str, int]:
+    return (link.chain, link.seq)

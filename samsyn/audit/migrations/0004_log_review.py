@@ -10,7 +10,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audit', '0002_child_list_index'),
+        ('audit', '0003_striped_chains'),
         ('directory', '0003_organisation_search_generated'),
     ]
 

@@ -32,16 +32,37 @@ def test_log_1_rows_name_actor_organisation_purpose_and_ground():
     assert entry.basis == {"basis": "involvement", "involvement_id": 7}
 
 
-def test_log_1_each_organisation_has_its_own_chain():
+def test_log_1_each_organisation_has_its_own_chains():
     first, second = make_actor(), make_actor()
     ids = [_read(first), _read(second), _read(first)]
     entries = list(Entry.objects.filter(pk__in=ids).order_by("id"))
-    assert [e.chain for e in entries] == [
+    owners = [e.chain.split("/")[0] for e in entries]
+    assert owners == [
         f"org:{first.organisation.pk}", f"org:{second.organisation.pk}",
         f"org:{first.organisation.pk}",
     ]  # fmt: skip
+    # One transaction keeps the stripe it took: its rows follow each other in one chain.
+    assert entries[2].chain == entries[0].chain
     assert entries[2].seq == entries[0].seq + 1
     assert entries[2].prev_hash == entries[0].hash
+    assert verify().ok
+
+
+def test_log_1_the_database_links_the_row_whatever_the_insert_says():
+    actor = make_actor()
+    _read(actor)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "INSERT INTO audit_entry (at, chain, seq, prev_hash, hash, staff_name,"
+            " organisation_id, organisation_name, unit_name, role, action, outcome,"
+            " object_type, object_id, purpose, basis, detail) VALUES (now(), 'org:1/0', 1,"
+            " repeat('0', 64), repeat('f', 64), 'x', %s, 'y', 'z', 'r', 'read', 'allowed',"
+            " 'child', '1', 'p', '{}', '{}') RETURNING id",
+            [actor.organisation.pk],
+        )
+        forged = Entry.objects.get(pk=cursor.fetchone()[0])
+    assert forged.chain.startswith(f"org:{actor.organisation.pk}/")
+    assert (forged.seq, forged.hash) != (1, "f" * 64)
     assert verify().ok
 
 
@@ -82,6 +103,36 @@ def test_log_1_verify_finds_a_removed_row():
     (broken,) = verify().breaks
     assert broken.entry_id == ids[2]
     assert "missing" in broken.reason
+
+
+def test_log_1_verify_finds_a_broken_link():
+    actor = make_actor()
+    ids = [_read(actor) for _ in range(3)]
+    _tamper("UPDATE audit_entry SET prev_hash = repeat('1', 64) WHERE id = %s", [ids[1]])
+    (broken,) = verify().breaks
+    assert (broken.entry_id, broken.reason) == (
+        ids[1],
+        "its previous hash does not match the link before it",
+    )
+
+
+def test_log_1_verify_finds_an_altered_row_whose_hash_was_recomputed():
+    """Rewriting a row and its hash breaks the next link: only rewriting the rest of the chain
+    and its head would hide it, and the head is compared with the chain's end."""
+    actor = make_actor()
+    ids = [_read(actor) for _ in range(3)]
+    _tamper(
+        "UPDATE audit_entry SET purpose = 'investigation', hash = audit_link_hash(prev_hash, at,"
+        " chain, seq, user_id, staff_id, staff_name, organisation_id, organisation_name, unit_id,"
+        " unit_name, role, action, outcome, child_id, object_type, object_id, 'investigation',"
+        " basis, detail) WHERE id = %s",
+        [ids[1]],
+    )
+    (broken,) = verify().breaks
+    assert (broken.entry_id, broken.reason) == (
+        ids[2],
+        "its previous hash does not match the link before it",
+    )
 
 
 def test_log_1_verify_finds_a_removed_last_row():

@@ -1,3 +1,6 @@
+import os
+import time
+
 from django.core.management.base import BaseCommand, CommandError
 
 from samsyn.audit.verify import verify
@@ -8,9 +11,24 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("action", choices=["verify"])
+        parser.add_argument(
+            "--jobs", type=int, default=os.cpu_count() or 1,
+            help="chains walked at the same time, each on its own connection (one per core)",
+        )  # fmt: skip
 
-    def handle(self, *args, action, **options):
-        report = verify()
+    def handle(self, *args, action, jobs, **options):
+        started = time.monotonic()
+
+        def progress(done: int, total: int) -> None:
+            rate = done / max(time.monotonic() - started, 1e-9)
+            share = 100 * done // max(total, 1)
+            self.stdout.write(
+                f"\r{done:,} / ~{total:,} rows ({share} %, {rate:,.0f} rows/s)", ending=""
+            )
+            self.stdout.flush()
+
+        report = verify(progress=progress, jobs=jobs)
+        self.stdout.write("")
         for link in report.breaks:
             where = f"entry {link.entry_id}" if link.entry_id else "after the last entry"
             self.stderr.write(

@@ -108,8 +108,9 @@ def write_referrals(
          if row.unit == INVESTIGATION_OREBRO and row.staff == "handlaggare"}
     )  # fmt: skip
     at_bup = {row.child for row in active if row.unit == BUP_OREBRO}
-    # Children BUP does not yet treat: the referral is how they would reach it.
-    candidates = [i for i in own if i not in at_bup] or own
+    # Children BUP does not yet treat first: the referral is how they would reach it. Then the
+    # others, so every state has its referral whatever the county's draws.
+    candidates = [i for i in own if i not in at_bup] + [i for i in own if i in at_bup]
     social, bup = units[INVESTIGATION_OREBRO], units[BUP_OREBRO]
     basis = LegalBasis.objects.get(code="osl-26-9")
     referrals, grounds, involved = [], [], []

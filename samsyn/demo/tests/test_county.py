@@ -28,6 +28,7 @@ from samsyn.demo.generator import generate_county, people_digest
 from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32, DEMO_TOTP_KEY
 from samsyn.demo.models import DemoState
 from samsyn.directory.models import Membership, Organisation, Principal, Role, Unit
+from samsyn.referrals.models import Referral
 
 SEED, CHILDREN, YEAR = 7, 200, 2026
 TODAY = datetime.date(2026, 11, 23)  # the SIPs' dates count back from the build day
@@ -191,11 +192,17 @@ def test_grounds_across_organisations(county, db):
     assert Consent.objects.exists()
     assert Consent.objects.filter(withdrawn_at__isnull=False).exists()
     assert LegalGround.objects.exists()
-    # A consent goes to an organisation the child is involved with, never elsewhere.
+    # A consent goes to an organisation the child is involved with, or to one a referral about
+    # the child was sent to under it (the school's, before intake answers), never elsewhere.
     for consent in Consent.objects.all():
-        assert Involvement.objects.filter(
-            child=consent.child, unit__organisation=consent.receiving_organisation
-        ).exists()
+        assert (
+            Involvement.objects.filter(
+                child=consent.child, unit__organisation=consent.receiving_organisation
+            ).exists()
+            or Referral.objects.filter(
+                child=consent.child, to_organisation=consent.receiving_organisation
+            ).exists()
+        )
 
 
 def test_demo_command_reuses_the_county(county, db, settings):

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from samsyn.access import rules
 from samsyn.access.http import actor_required
 from samsyn.access.models import Purpose
+from samsyn.accounts.step_up import step_up_required
 from samsyn.assessment.selectors import assessments as assessment_selectors
 from samsyn.children import forms, selectors, services
 from samsyn.common.forms import WithoutSummary
@@ -294,6 +295,7 @@ def record_address_need(request, child_id: int):
 
 
 @actor_required("access.emergency")
+@step_up_required
 @require_http_methods(["GET", "POST"])
 def emergency_access(request):
     """Nödåtkomst (DOMAIN LOG-2): a child found by identity number, opened for a stated reason

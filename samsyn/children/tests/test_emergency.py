@@ -166,3 +166,18 @@ def test_log_2_a_manager_of_another_unit_is_not_told(actor_client, setting):
         unit__organisation=setting["caseworker"].organisation, role=Role.UNIT_MANAGER
     )
     assert REASON not in actor_client(elsewhere).get(reverse("core:home")).content.decode()
+
+
+def test_log_2_emergency_access_asks_for_the_second_factor_again(actor_client, setting):
+    # ASVS step-up: opening a child without a relationship is as grave as exporting its data.
+    client = actor_client(setting["caseworker"])
+    assert client.get(URL).status_code == 200  # just signed in: the code is fresh
+    session = client.session
+    session["samsyn_stepped_up"] = (
+        timezone.now() - datetime.timedelta(minutes=5, seconds=1)
+    ).timestamp()
+    session.save()
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("accounts:step_up"))
+    assert not EmergencyAccess.objects.exists()

@@ -98,9 +98,11 @@ def test_sign_in_open_a_child_and_see_the_read_in_its_log(page, county, assert_a
     assert_accessible(page)
 
     # The read just made is in the log, with who and on what ground (LOG-1).
+    # The page reads the child and its timeline: the child's own row is the one.
     read = Entry.objects.filter(
-        child_id=child.pk, action="read", outcome="allowed", staff_id=caseworker.staff.pk
-    ).get()
+        child_id=child.pk, action="read", outcome="allowed", staff_id=caseworker.staff.pk,
+        object_type="child",
+    ).get()  # fmt: skip
     assert (read.unit_id, read.basis["basis"]) == (caseworker.unit.pk, "involvement")
 
     url = child_log_url(child.pk)

@@ -43,15 +43,15 @@ def actor_client(db):
 @pytest.fixture(scope="session", autouse=True)
 def seeded_rows(django_db_setup, django_db_blocker) -> Iterator[dict[str, str]]:
     """The rows the migrations seeded (legal bases, rules, rating levels…) as the test database
-    was made: Django serialised them then, for serialized rollback. A transactional test ends
-    by flushing every table, these included; they are put back at the session's end, so a later
-    --reuse-db session starts with them, and before each browser test (tests/e2e/conftest.py)."""
-    with django_db_blocker.unblock():
-        contents = {
-            alias: getattr(connections[alias], "_test_serialized_contents", None)
-            or connections[alias].creation.serialize_db_to_string()
-            for alias in connections
-        }
+    was made: Django serialised them then, for the session's tests with serialized rollback. A
+    transactional test ends by flushing every table, these included; they are put back at the
+    session's end, so a later --reuse-db session starts with them, and before each browser test
+    (below). A session without such tests has no snapshot and flushes nothing."""
+    contents = {
+        alias: connections[alias]._test_serialized_contents
+        for alias in connections
+        if getattr(connections[alias], "_test_serialized_contents", None)
+    }
     yield contents
     with django_db_blocker.unblock():
         for alias, content in contents.items():

@@ -33,6 +33,13 @@ class ReferralsConfig(AppConfig):
                 ),
             )
         )  # fmt: skip
+        # The child's timeline: the referrals about the child.
+        from samsyn.children import timeline
+        from samsyn.referrals import selectors
+
+        timeline.register(
+            timeline.Source("referral", selectors.timeline_rows, selectors.describe_for_timeline)
+        )
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
         from samsyn.referrals import retention
 

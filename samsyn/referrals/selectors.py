@@ -13,11 +13,15 @@ from __future__ import annotations
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Q, QuerySet
+from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, LegalBasis
 from samsyn.audit import services as audit
+from samsyn.children import timeline
+from samsyn.children.models import Child
 from samsyn.common.errors import Denial, NotFound
 from samsyn.directory.models import Organisation, Unit
 from samsyn.referrals.models import Referral
@@ -39,10 +43,12 @@ def category_of(organisation: Organisation) -> str:
     return rules.CATEGORY_OF_KIND.get(organisation.kind, Category.BASIC)  # type: ignore[call-overload]
 
 
-def _readable(actor: Actor, referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+def _readable(
+    actor: Actor, referrals: QuerySet[Referral], purpose: str | None = None
+) -> QuerySet[Referral]:
     """Each referral as `access` allows for its own category: one restrict per category, all in
     one query."""
-    purpose = rules.default_purpose(actor)
+    purpose = purpose or rules.default_purpose(actor)
     allowed = Q(pk__in=[])
     for category in sorted(set(rules.CATEGORY_OF_KIND.values())):
         readable = rules.restrict(
@@ -166,3 +172,26 @@ def bases_for(actor: Actor) -> QuerySet[LegalBasis]:
         .filter(Q(from_kinds=[]) | Q(from_kinds__contains=[actor.organisation.kind]))
         .order_by("reference")
     )
+
+
+def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
+    """The child's referrals on its timeline (issue 11, point 6): those the actor may read for
+    the page's purpose, each the sending organisation's."""
+    referrals = _readable(actor, Referral.objects.filter(child=child), purpose)
+    return timeline.rows(referrals, name="referral", at="sent_at")
+
+
+def describe_for_timeline(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
+    referrals = Referral.objects.filter(pk__in=ids).select_related("from_organisation", "to_unit")
+    return {
+        referral.pk: timeline.Entry(
+            at=referral.sent_at,
+            kind=_("Referral"),
+            title=_("Referral to %(unit)s: %(effort)s")
+            % {"unit": referral.to_unit.name, "effort": referral.effort},
+            organisation=referral.from_organisation.name,
+            url=reverse("referrals:detail", args=[referral.pk]),
+            detail=referral.get_status_display(),
+        )  # fmt: skip
+        for referral in referrals
+    }

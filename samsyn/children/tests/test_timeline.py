@@ -35,6 +35,7 @@ from samsyn.directory.tests.factories import (
 from samsyn.discharge.tests.factories import AdmissionFactory, NoticeFactory
 from samsyn.plans.tests.factories import CaseFactory
 from samsyn.radar.models import Rule, Signal
+from samsyn.referrals.tests.factories import ReferralFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +99,8 @@ def county() -> County:
     admission = AdmissionFactory(child=child, unit=ward, admitted_at=ago(5))
     notice = NoticeFactory(admission=admission, to_unit=unit, sent_at=ago(5))
     own_signal = signal(child, social_org, unit)
+    # The unit's referral of the child to BUP's ward.
+    referral = ReferralFactory(child=child, from_unit=unit, sent_by=social.staff, to_unit=ward)
 
     # What the unit may not see: BUP's earlier admission with no notice to it, BUP's own
     # signal, a report to another municipality, a school's consultation, and the school's
@@ -112,6 +115,9 @@ def county() -> County:
     school_asked = ConsultationFactory(
         child=child, linked_at=ago(4), linked_by=social.staff, asked_at=ago(4)
     )
+    school_referral = ReferralFactory(
+        child=child, from_unit=school, to_unit=ward, category=Category.SCHOOL
+    )
     return County(
         child=child, social=social, bup_ward=bup_ward,
         seen={
@@ -120,10 +126,11 @@ def county() -> County:
             "consultation": [consultation.pk], "sip": [sip.pk], "sip_meeting": [meeting.pk],
             "plan_version": [version.pk], "admission": [admission.pk],
             "discharge_notice": [notice.pk], "signal": [own_signal.pk],
+            "referral": [referral.pk],
         },
         hidden={
             "contact": [school_contact.pk], "admission": [earlier.pk], "report": [elsewhere.pk],
-            "consultation": [school_asked.pk],
+            "consultation": [school_asked.pk], "referral": [school_referral.pk],
             "signal": [signal(child, bup, ward, code="RAD-5").pk],
         },
     )  # fmt: skip

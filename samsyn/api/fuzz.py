@@ -18,9 +18,15 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+import schemathesis
 from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
+from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import seed as seed_of
+from hypothesis import strategies as st
+from schemathesis import GenerationMode
+from schemathesis import checks as all_checks
 
 from samsyn.api.spec import COMMITTED
 
@@ -88,17 +94,18 @@ def run(
     progress: Callable[[Outcome], None] = lambda outcome: None,
 ) -> list[Outcome]:
     """Every operation of the document, `examples` generated requests per operation, identity
-    and mode (fitting the document, or not), half of them on real rows where the path names
-    them. Deterministic for a seed."""
-    import schemathesis
-    from hypothesis import HealthCheck, Phase, given, settings
-    from hypothesis import strategies as st
-    from schemathesis import GenerationMode
-    from schemathesis import checks as all_checks
-
+    and mode (fitting the document, or not), about half of them on real rows where the path
+    names them. Deterministic for a seed."""
     checks = [getattr(all_checks, name) for name in CHECK_NAMES]
-    schema = schemathesis.openapi.from_dict(json.loads(COMMITTED.read_text()))
+    schema = schemathesis.openapi.from_dict(json.loads(COMMITTED.read_text(encoding="utf-8")))
     schema.app = WSGIHandler()
+    budget = settings(
+        max_examples=examples,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+    )
     outcomes = []
     with _same_connection(), _quiet():
         for result in schema.get_all_operations():
@@ -110,32 +117,26 @@ def run(
                 if p.name in county.ids
             }
             for identity, token in county.tokens.items():
-                headers = {"Authorization": f"Bearer {token}"} if token else {}
                 for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
                     strategies = [operation.as_strategy(mode)]
                     if real:
                         strategies.append(operation.as_strategy(mode, path_parameters=real))
-                    _exercise(
-                        st.one_of(strategies), outcome, headers, checks, identity,
-                        given=given, settings=settings(
-                            max_examples=examples, derandomize=False, database=None,
-                            deadline=None, phases=[Phase.explicit, Phase.generate],
-                            suppress_health_check=list(HealthCheck),
-                        ), seed=seed,
-                    )  # fmt: skip
+                    calls = _calls(outcome, identity, token, checks)
+                    seed_of(seed)(budget(given(case=st.one_of(strategies))(calls)))()
             outcomes.append(outcome)
             progress(outcome)
     return outcomes
 
 
-def _exercise(strategy, outcome: Outcome, headers, checks, identity, *, given, settings, seed):
-    from hypothesis import seed as with_seed
+def _calls(outcome: Outcome, identity: str, token: str | None, checks: list) -> Callable:
+    """One generated case: called as `identity`, its answer counted and checked; each kind of
+    failure kept once per identity and status, with a curl line to repeat it."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    @with_seed(seed)
-    @settings
-    @given(case=strategy)
     def call(case: Any) -> None:
-        # An Authorization header the generator made up would be a different identity.
+        # An Authorization header the generator made up would be another identity. A made-up
+        # session cookie stays: it is what an outsider would send (a 403 for the missing CSRF
+        # token on an unsafe method, a 401 otherwise).
         case.headers = {
             k: v for k, v in (case.headers or {}).items() if k.lower() != "authorization"
         }
@@ -157,7 +158,7 @@ def _exercise(strategy, outcome: Outcome, headers, checks, identity, *, given, s
                         f"    {case.as_curl_command(headers=headers)}"
                     )
 
-    call()
+    return call
 
 
 def county() -> County:

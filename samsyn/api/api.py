@@ -3,6 +3,9 @@ reads through the same selectors, access rules and audit as the pages."""
 
 from __future__ import annotations
 
+import json
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -37,7 +40,50 @@ Every read of a child names a purpose and is written to the audit log. A child y
 answers 404, exactly as one that does not exist.
 """
 
-api = NinjaAPI(
+# What each refusal means, for every operation that can give it; the framework's own phrases
+# ("Unprocessable Entity") said nothing of the rules' refusals of input that fits the schema.
+ANSWERS = {
+    "400": "The body is not JSON this operation can read.",
+    "401": "No signed-in session acting for a unit, and no valid API token.",
+    "403": "The actor may not take this step (its role or unit), or a session's unsafe request "
+    "came without its CSRF token.",
+    "404": "No such record, or one the actor may not see: the same answer.",
+    "409": "The state of things refuses the step (a stale version, a state that does not allow "
+    "it); `messages` names each reason.",
+    "422": "The input does not fit this document (`loc` names where), or it fits and the rules "
+    'refuse it: a refusal of the whole request at `loc` `["body"]`, of one field at '
+    '`["body", field]`.',
+}
+# Where a router answers 400 for a refusal by the rules as well (`RefusedOut`).
+REFUSED_400 = (
+    "The body is not JSON this operation can read, or the rules refuse the step for input "
+    "that fits the schema: each reason in `messages`, by field in `fields`."
+)
+
+
+class SamsynAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs: Any) -> Any:
+        """Every answer an operation can give, described: ninja answers 400 for a body it cannot
+        parse before the operation runs, so the operation's own map does not name it."""
+        schema = super().get_openapi_schema(**kwargs)
+        malformed = {"$ref": "#/components/schemas/ErrorOut"}
+        for methods in schema["paths"].values():
+            for operation in methods.values():
+                # ninja keys the responses by int; the document's keys are strings.
+                responses = {str(status): r for status, r in operation["responses"].items()}
+                if "requestBody" in operation:
+                    responses.setdefault(
+                        "400", {"content": {"application/json": {"schema": malformed}}}
+                    )
+                for status, response in responses.items():
+                    if status in ANSWERS:
+                        refused = status == "400" and "RefusedOut" in json.dumps(response)
+                        response["description"] = REFUSED_400 if refused else ANSWERS[status]
+                operation["responses"] = responses
+        return schema
+
+
+api = SamsynAPI(
     title="Samsyn",
     version="1",
     description=DESCRIPTION,

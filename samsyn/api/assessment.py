@@ -22,7 +22,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
 from samsyn.assessment.models import Assessment, AssessmentVersion
 from samsyn.assessment.selectors import assessments as selectors
 from samsyn.assessment.services import assessments as services
@@ -54,11 +54,6 @@ class AssessmentConflictOut(ConflictOut):
 
 
 # --- shapes --------------------------------------------------------------------------------
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class AreaOut(Schema):
@@ -339,7 +334,7 @@ def save_draft(request: HttpRequest, assessment_id: Id, payload: DraftIn):
     return _version_out(assessment, draft)
 
 
-class FinaliseIn(Schema):
+class AssessmentFinaliseIn(Schema):
     lock_version: int = Field(..., ge=1, description="The draft's `lock_version` as you read it.")
 
 
@@ -348,7 +343,7 @@ class FinaliseIn(Schema):
     summary="Finalise the draft: from then on it is history, never changed",
 )  # fmt: skip
 @_refusals
-def finalise(request: HttpRequest, assessment_id: Id, payload: FinaliseIn):
+def finalise(request: HttpRequest, assessment_id: Id, payload: AssessmentFinaliseIn):
     assessment = _open(request, assessment_id, services.PURPOSE, "assessment")
     final = services.finalise_version(
         actor=request.auth, assessment_id=assessment_id, lock_version=payload.lock_version

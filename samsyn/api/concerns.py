@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Investigation, MeetingOffer, Report
 from samsyn.concerns.selectors import deadlines as dl
@@ -81,12 +81,7 @@ def _actor(request: HttpRequest) -> Actor:
 # --- shapes --------------------------------------------------------------------------------
 
 
-class RefOut(Schema):
-    id: int
-    name: str
-
-
-class StepOut(Schema):
+class IntakeStepOut(Schema):
     code: str
     name: str
     due: datetime.date | None = Field(..., description="None: due only after the decision.")
@@ -106,8 +101,8 @@ class QueueItemOut(Schema):
     child: RefOut | None = Field(..., description="None until linked to a child.")
     given_name: str
     state: str
-    next: StepOut | None
-    steps: list[StepOut]
+    next: IntakeStepOut | None
+    steps: list[IntakeStepOut]
 
 
 class QueuePageOut(Schema):
@@ -133,7 +128,7 @@ class InitialAssessmentOut(Schema):
     extension_reason: str
 
 
-class FeedbackOut(Schema):
+class IntakeFeedbackOut(Schema):
     answer: ReportDecision
     given_at: datetime.datetime
 
@@ -153,7 +148,7 @@ class HistoryOut(Schema):
     decision: ReportDecision | None
 
 
-class ReportOut(Schema):
+class IntakeReportOut(Schema):
     id: int
     reference: str
     version: int = Field(..., description="Send it back with every step: a stale one is 409.")
@@ -173,10 +168,10 @@ class ReportOut(Schema):
     urgency: ReportUrgency
     feedback_requested_at: datetime.datetime | None
     state: str
-    steps: list[StepOut]
+    steps: list[IntakeStepOut]
     protection: ProtectionOut | None
     initial_assessment: InitialAssessmentOut | None
-    feedback: FeedbackOut | None
+    feedback: IntakeFeedbackOut | None
     meeting_offer: MeetingOfferOut | None
     history: list[HistoryOut] = Field(..., description="Other reports about the same child.")
 
@@ -200,7 +195,7 @@ class InvestigationOut(Schema):
     extension_reason: str
     finished_on: datetime.date | None
     outcome: str
-    step: StepOut | None
+    step: IntakeStepOut | None
     report_ids: list[int]
 
 
@@ -324,7 +319,7 @@ def intake_queue(
 
 
 @router.get(
-    "/intake/{report_id}", response={200: ReportOut, **READ},
+    "/intake/{report_id}", response={200: IntakeReportOut, **READ},
     summary="One report as intake sees it, with the child's other reports",
 )  # fmt: skip
 @_refusals
@@ -352,7 +347,7 @@ class VersionIn(Schema):
     version: Version
 
 
-class LinkIn(VersionIn):
+class CandidateLinkIn(VersionIn):
     child_id: Id = Field(..., description="One of the report's candidates.")
 
 
@@ -394,13 +389,13 @@ class MeetingAnswerIn(VersionIn):
 def _report_step(path: str, summary: str):
     # 200 with the report as it now stands, as every operation of the API answers.
     return router.post(
-        f"/intake/{{report_id}}/{path}", response={200: ReportOut, **CHANGE}, summary=summary
+        f"/intake/{{report_id}}/{path}", response={200: IntakeReportOut, **CHANGE}, summary=summary
     )
 
 
 @_report_step("link", "Link the report to a child the search found")
 @_refusals
-def intake_link(request: HttpRequest, report_id: ReportId, payload: LinkIn):
+def intake_link(request: HttpRequest, report_id: ReportId, payload: CandidateLinkIn):
     services.link_report(
         actor=_actor(request), report_id=report_id, child_id=payload.child_id,
         version=payload.version,

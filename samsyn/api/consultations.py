@@ -21,7 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.consultations import selectors, services
 from samsyn.consultations.models import Consultation
@@ -33,15 +33,6 @@ PERMISSION = "consultations.work"
 AgeBand = api_enum("AgeBand", Consultation.AgeBand)
 ConsultationId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class RefusedOut(Schema):
-    """A step the rules refuse, with each reason in the user's language; `fields` names the
-    input each reason is about, where it is about one."""
-
-    detail: str
-    messages: list[str] = []
-    fields: dict[str, list[str]] = {}
 
 
 CONSULTATION_ERRORS: dict[int, Any] = {**ERRORS, 400: RefusedOut}
@@ -84,11 +75,6 @@ def _actor(request: HttpRequest) -> Actor:
         audit.record_refused_role(actor=actor, permission=PERMISSION)
         raise rules.AccessDenied(PERMISSION)
     return actor
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class ConsultationOut(Schema):
@@ -182,7 +168,7 @@ def consultation_ask(request: HttpRequest, payload: ConsultationIn):
     return Status(200, _read(actor, consultation.pk))
 
 
-class Box(StrEnum):
+class ConsultationBox(StrEnum):
     asked = selectors.ASKED
     received = selectors.RECEIVED
 
@@ -197,7 +183,9 @@ PageQuery = Annotated[int, Query(ge=1, le=100_000, description="Pages of 25 cons
 @_refusals
 def consultation_list(
     request: HttpRequest,
-    box: Annotated[Box, Query(description="asked: by your unit; received: of it")] = Box.received,
+    box: Annotated[
+        ConsultationBox, Query(description="asked: by your unit; received: of it")
+    ] = ConsultationBox.received,
     page: PageQuery = 1,
 ) -> dict:
     """Newest first. Listing them is reading them: one audit row names the page's

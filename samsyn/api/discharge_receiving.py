@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import receiving as selectors
@@ -57,11 +57,6 @@ def _actor(request: HttpRequest) -> Actor:
     return actor
 
 
-class RefOut(Schema):
-    id: int
-    name: str
-
-
 class FlagsOut(Schema):
     late_notice: bool = Field(..., description="Admission notice later than the agreed hours.")
     short_notice: bool = Field(..., description="Discharge announced with less than the minimum.")
@@ -76,13 +71,13 @@ class FlagsOut(Schema):
     sip_reference: str
 
 
-class DateChangeOut(Schema):
+class ReceivedDateChangeOut(Schema):
     from_date: datetime.date
     to_date: datetime.date
     changed_at: datetime.datetime
 
 
-class NoticeOut(Schema):
+class ReceivedNoticeOut(Schema):
     id: int
     admission_id: int
     kind: NoticeKind
@@ -98,12 +93,12 @@ class ExpectedOut(Schema):
     child: RefOut
     inpatient_unit: RefOut
     expected_discharge_on: datetime.date
-    date_changes: list[DateChangeOut]
+    date_changes: list[ReceivedDateChangeOut]
     flags: FlagsOut
 
 
 class ReceivedOut(Schema):
-    notices: list[NoticeOut]
+    notices: list[ReceivedNoticeOut]
     notices_count: int
     expected_discharges: list[ExpectedOut]
     expected_count: int
@@ -123,7 +118,7 @@ class StaffOut(Schema):
     email: str
 
 
-class SipOut(Schema):
+class DischargeSipOut(Schema):
     required: bool = Field(..., description="Both region and municipality were notified.")
     lpt: bool = Field(..., description="The LPT 7 a § care plan replaces the SIP.")
     due: datetime.date | None = Field(..., description="Call the SIP meeting by this day.")
@@ -134,22 +129,22 @@ class SipOut(Schema):
     meeting_at: datetime.datetime | None
 
 
-class AdmissionOut(Schema):
+class ReceivedAdmissionOut(Schema):
     id: int
     child: RefOut
     protected_identity: bool
     inpatient_unit: RefOut
     admitted_at: datetime.datetime
     expected_discharge_on: datetime.date
-    date_changes: list[DateChangeOut]
+    date_changes: list[ReceivedDateChangeOut]
     ready_at: datetime.datetime | None
     discharged_at: datetime.datetime | None
     flags: FlagsOut
-    notices: list[NoticeOut]
+    notices: list[ReceivedNoticeOut]
     tasks: list[TaskOut]
     fixed_care_contact: StaffOut | None
     earlier_fixed_care_contact: StaffOut | None
-    sip: SipOut
+    sip: DischargeSipOut
 
 
 class SummaryOut(Schema):
@@ -255,7 +250,7 @@ def received(request: HttpRequest, page: PageQuery = 1, discharges_page: PageQue
 
 
 @router.get(
-    "/received/{admission_id}", response={200: AdmissionOut, **READ},
+    "/received/{admission_id}", response={200: ReceivedAdmissionOut, **READ},
     url_name="discharge_received_admission",
     summary="One admission as your unit receives it: history, flags, planning, SIP deadline",
 )  # fmt: skip
@@ -265,7 +260,7 @@ def received_admission(request: HttpRequest, admission_id: AdmissionId) -> dict:
 
 
 @router.post(
-    "/received/notices/{notice_id}/acknowledge", response={200: AdmissionOut, **CHANGE},
+    "/received/notices/{notice_id}/acknowledge", response={200: ReceivedAdmissionOut, **CHANGE},
     url_name="discharge_acknowledge",
     summary="Acknowledge a notice: your unit's planning starts with its tasks (UTS-3)",
 )  # fmt: skip
@@ -277,7 +272,7 @@ def acknowledge(request: HttpRequest, notice_id: NoticeId) -> dict:
 
 
 @router.post(
-    "/received/{admission_id}/tasks/{task_id}", response={200: AdmissionOut, **CHANGE},
+    "/received/{admission_id}/tasks/{task_id}", response={200: ReceivedAdmissionOut, **CHANGE},
     url_name="discharge_task", summary="Tick one of your unit's planning tasks off (or on)",
 )  # fmt: skip
 @_refusals
@@ -288,7 +283,7 @@ def task(request: HttpRequest, admission_id: AdmissionId, task_id: TaskId, paylo
 
 
 @router.post(
-    "/received/{admission_id}/fixed-care-contact", response={200: AdmissionOut, **CHANGE},
+    "/received/{admission_id}/fixed-care-contact", response={200: ReceivedAdmissionOut, **CHANGE},
     url_name="discharge_appoint",
     summary="Appoint the fixed care contact, a member of your outpatient unit (UTS-2)",
 )  # fmt: skip
@@ -307,7 +302,7 @@ class SipCalledOut(Schema):
         ..., description="The child already had an open SIP: the discharge went into it, "
         "your organisation joining it as a party where it was not one already (SIP-9)."
     )  # fmt: skip
-    admission: AdmissionOut
+    admission: ReceivedAdmissionOut
 
 
 @router.post(

@@ -21,7 +21,7 @@ from pydantic import AwareDatetime
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import ward as selectors
@@ -54,11 +54,6 @@ def _actor(request: HttpRequest, *, permission: str | None = PERMISSION) -> Acto
         audit.record_refused_role(actor=actor, permission=permission)
         raise rules.AccessDenied(permission)
     return actor
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class NoticeOut(Schema):
@@ -275,7 +270,7 @@ def admission_date(request: HttpRequest, admission_id: AdmissionId, payload: Dat
     return Status(200, _read(actor, admission_id))
 
 
-class VersionIn(Schema):
+class AdmissionVersionIn(Schema):
     version: Version
 
 
@@ -284,7 +279,7 @@ class VersionIn(Schema):
     summary="Record the child ready for discharge, told every notified unit (UTS-4)",
 )  # fmt: skip
 @_refusals
-def admission_ready(request: HttpRequest, admission_id: AdmissionId, payload: VersionIn):
+def admission_ready(request: HttpRequest, admission_id: AdmissionId, payload: AdmissionVersionIn):
     actor = _actor(request)
     services.mark_ready(actor=actor, admission_id=admission_id, version=payload.version)
     return Status(200, _read(actor, admission_id))
@@ -295,7 +290,9 @@ def admission_ready(request: HttpRequest, admission_id: AdmissionId, payload: Ve
     summary="Record the information for continued care as sent",
 )  # fmt: skip
 @_refusals
-def admission_care_information(request: HttpRequest, admission_id: AdmissionId, payload: VersionIn):
+def admission_care_information(
+    request: HttpRequest, admission_id: AdmissionId, payload: AdmissionVersionIn
+):
     actor = _actor(request)
     services.record_care_information(
         actor=actor, admission_id=admission_id, version=payload.version

@@ -23,7 +23,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.radar.models import Signal
 from samsyn.radar.selectors import queue as selectors
@@ -68,11 +68,6 @@ def _actor(request: HttpRequest) -> Actor:
         audit.record_refused_role(actor=actor, permission=services.PERMISSION)
         raise rules.AccessDenied(services.PERMISSION)
     return actor
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class RuleOut(Schema):

@@ -22,7 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.referrals import selectors, services
 from samsyn.referrals.models import Referral
@@ -34,15 +34,6 @@ PERMISSION = "referrals.work"
 ReferralStatus = api_enum("ReferralStatus", Referral.Status)
 ReferralId = Annotated[int, Path(ge=1, le=MAX_ID)]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
-
-
-class RefusedOut(Schema):
-    """A step the rules refuse, with each reason in the user's language; `fields` names the
-    input each reason is about, where it is about one."""
-
-    detail: str
-    messages: list[str] = []
-    fields: dict[str, list[str]] = {}
 
 
 REFERRAL_ERRORS: dict[int, Any] = {**ERRORS, 400: RefusedOut}
@@ -86,11 +77,6 @@ def _actor(request: HttpRequest) -> Actor:
         audit.record_refused_role(actor=actor, permission=PERMISSION)
         raise rules.AccessDenied(PERMISSION)
     return actor
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class ReferralOut(Schema):
@@ -177,7 +163,7 @@ def referral_send(request: HttpRequest, payload: ReferralIn):
     return Status(200, _read(actor, referral.pk))
 
 
-class Box(StrEnum):
+class ReferralBox(StrEnum):
     incoming = selectors.INCOMING
     outgoing = selectors.OUTGOING
 
@@ -192,8 +178,8 @@ PageQuery = Annotated[int, Query(ge=1, le=100_000, description="Pages of 25 refe
 @_refusals
 def referral_list(
     request: HttpRequest,
-    box: Annotated[Box, Query(description="incoming: to your unit; outgoing: from it")] = (
-        Box.incoming
+    box: Annotated[ReferralBox, Query(description="incoming: to your unit; outgoing: from it")] = (
+        ReferralBox.incoming
     ),
     page: PageQuery = 1,
 ) -> dict:

@@ -20,7 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Report
 from samsyn.concerns.selectors import reporting as selectors
@@ -61,11 +61,6 @@ def _actor(request: HttpRequest) -> Actor:
 
 
 # --- shapes --------------------------------------------------------------------------------
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class ReporterOut(Schema):

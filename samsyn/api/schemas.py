@@ -21,6 +21,13 @@ class ErrorOut(Schema):
     detail: str
 
 
+class RefOut(Schema):
+    """A record named in another's answer: a unit, an organisation, a person."""
+
+    id: int
+    name: str
+
+
 class ValidationErrorOut(Schema):
     detail: list[dict[str, Any]]
 
@@ -31,6 +38,15 @@ class ConflictOut(Schema):
 
     detail: str
     messages: list[str] = []
+
+
+class RefusedOut(Schema):
+    """A step the rules refuse, with each reason in the user's language; `fields` names the
+    input each reason is about, where it is about one."""
+
+    detail: str
+    messages: list[str] = []
+    fields: dict[str, list[str]] = {}
 
 
 ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ValidationErrorOut}

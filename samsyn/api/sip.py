@@ -25,7 +25,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
-from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, api_enum
+from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 from samsyn.consent.models import Consent
@@ -148,11 +148,6 @@ def _open(request: HttpRequest, case_id: int, obj: str = "sip") -> Case:
 
 
 # --- shapes --------------------------------------------------------------------------------
-
-
-class RefOut(Schema):
-    id: int
-    name: str
 
 
 class ChildRefOut(Schema):
@@ -924,7 +919,7 @@ def plan_save(request: HttpRequest, case_id: CaseId, payload: PlanIn):
     return _plan(case, draft)
 
 
-class FinaliseIn(Schema):
+class PlanFinaliseIn(Schema):
     lock_version: int = Field(..., ge=1, description="The draft's `lock_version` as you read it.")
     no_meeting_reason: str = Text(
         "", max_length=2000,
@@ -938,7 +933,7 @@ class FinaliseIn(Schema):
     summary="Finalise the draft: refused (409) naming each missing SIP-6/SIP-7/SIP-10 point",
 )  # fmt: skip
 @_refusals
-def plan_finalise(request: HttpRequest, case_id: CaseId, payload: FinaliseIn):
+def plan_finalise(request: HttpRequest, case_id: CaseId, payload: PlanFinaliseIn):
     case = _open_plan(request, case_id)
     version = plan_services.finalise_plan(
         actor=request.auth, case_id=case_id, lock_version=payload.lock_version,

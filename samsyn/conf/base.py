@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "samsyn.audit",
     "samsyn.api",
     "samsyn.demo",
+    "samsyn.trial",
 ]
 
 MIDDLEWARE = [

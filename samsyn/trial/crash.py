@@ -86,7 +86,7 @@ def run(
     rng = random.Random(seed)  # noqa: S311 - a repeatable schedule, not a secret
     report = CrashReport()
     started = time.monotonic()
-    server = TrialServer(children=children, workers=2, keep=keep)
+    server = TrialServer(children=children, workers=1, keep=keep)
     try:
         progress(f"Building the trial's demo county in {server.root}…")
         server.build()

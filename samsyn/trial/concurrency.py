@@ -135,24 +135,24 @@ def _check(server, api, draft, version_id, saves, lock_before, audited_before, r
     or one's answer skips a version. The draft must be the last acknowledged save, whole, and
     every committed save has its audit row."""
     acknowledged = sorted((s for s in saves if s.status == 200), key=lambda s: s.answered or 0)
-    report.silent_overwrites += overwritten(acknowledged)
     read = api.call("GET", f"/sip/{draft.case_id}/plan")
     if read.status != 200 or not isinstance(read.body, dict):
         raise TrialError("the plan could not be read at the end")
     tag, whole = plan.read_tag(read.body)
     if not whole:
         report.problems.append(f"the plan is not whole ({tag})")
+    lock_after, audited_after = plan.committed_saves(server, version_id)
+    committed = lock_after - lock_before
+    # Each way of seeing the same loss counts it once: the largest is the number lost.
+    lost = [overwritten(acknowledged), len(acknowledged) - committed]
     if acknowledged and tag != acknowledged[-1].tag:
-        report.silent_overwrites += 1
+        lost.append(1)
         report.problems.append(
             f"the plan is {tag}, the last acknowledged save {acknowledged[-1].tag}"
         )
-    lock_after, audited_after = plan.committed_saves(server, version_id)
-    if lock_after - lock_before != len(acknowledged):
-        report.silent_overwrites += abs(lock_after - lock_before - len(acknowledged))
-        report.problems.append(
-            f"{lock_after - lock_before} saves committed, {len(acknowledged)} acknowledged"
-        )
+    report.silent_overwrites = max(lost)
+    if committed != len(acknowledged):
+        report.problems.append(f"{committed} saves committed, {len(acknowledged)} acknowledged")
     if audited_after - audited_before != lock_after - lock_before:
         report.problems.append(
             f"{lock_after - lock_before} saves committed, {audited_after - audited_before} audited"

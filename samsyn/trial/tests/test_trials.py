@@ -31,7 +31,7 @@ def test_concurrent_editors_get_a_conflict_never_a_silent_overwrite(tmp_path):
     figures = json.loads(figures_file.read_text())
     assert figures["ok"], figures["problems"]
     assert figures["saves"] == 8
-    assert figures["acknowledged"] >= 2
-    assert figures["conflicts"] >= 1
-    assert figures["acknowledged"] + figures["conflicts"] == 8
+    # Every editor read before any saved: one save a round goes through, the rest are told.
+    assert figures["acknowledged"] == 2
+    assert figures["conflicts"] == 6
     assert (figures["silent_overwrites"], figures["unclear_conflicts"]) == (0, 0)

@@ -24,6 +24,8 @@ class CrashReport:
     kills: dict[str, int] = field(default_factory=lambda: dict.fromkeys(KILLS, 0))
     attempted: int = 0
     acknowledged: int = 0
+    # Killed after the commit, before the answer: kept, and the editor finds it on reading again.
+    kept_unacknowledged: int = 0
     lost: int = 0
     half_written: int = 0
     restart_failures: int = 0
@@ -176,6 +178,7 @@ def _check(
     if committed > len(writer.attempted):
         report.problems.append(f"trial {trial}: {committed} saves committed of fewer attempted")
         return
+    report.kept_unacknowledged += max(committed - len(writer.acknowledged), 0)
     lost = lost_saves(
         writer.attempted, writer.acknowledged, committed, tag, read.body["lock_version"]
     )

@@ -58,6 +58,10 @@ class Command(BaseCommand):
                 (_("Kills of the database (kill -9)"), report.kills["database"]),
                 (_("Saves attempted"), report.attempted),
                 (_("Saves acknowledged (200)"), report.acknowledged),
+                (
+                    _("Saves kept though unanswered (killed after the commit)"),
+                    report.kept_unacknowledged,
+                ),
                 (_("Acknowledged saves lost"), report.lost),
                 (_("Half-written records"), report.half_written),
                 (_("Restart failures"), report.restart_failures),

@@ -29,7 +29,6 @@ _TOKEN_SECRET = re.compile(r'id="new-token"[^>]*value="(ssn_[^"]+)"')
 class Answer:
     status: int
     body: dict | list | None
-    location: str = ""
 
 
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
@@ -37,7 +36,7 @@ class _NoRedirect(urllib.request.HTTPRedirectHandler):
         return None  # the caller sees the 302 and follows it itself
 
 
-def _opener(cookies: http.cookiejar.CookieJar | None = None) -> urllib.request.OpenerDirector:
+def opener(cookies: http.cookiejar.CookieJar | None = None) -> urllib.request.OpenerDirector:
     handlers: list = [_NoRedirect()]
     if cookies is not None:
         handlers.append(urllib.request.HTTPCookieProcessor(cookies))
@@ -45,7 +44,7 @@ def _opener(cookies: http.cookiejar.CookieJar | None = None) -> urllib.request.O
 
 
 def request(
-    opener: urllib.request.OpenerDirector,
+    client: urllib.request.OpenerDirector,
     url: str,
     *,
     method: str = "GET",
@@ -56,7 +55,7 @@ def request(
     connection (the server killed) raises OSError."""
     req = urllib.request.Request(url, data=data, method=method, headers=headers or {})  # noqa: S310
     try:
-        with opener.open(req, timeout=TIMEOUT) as response:
+        with client.open(req, timeout=TIMEOUT) as response:
             return response.status, response.read(), response.headers.get("Location", "")
     except urllib.error.HTTPError as error:
         with error:
@@ -76,7 +75,7 @@ class Browser:
     def __init__(self, base: str) -> None:
         self.base = base
         self.cookies = http.cookiejar.CookieJar()
-        self.opener = _opener(self.cookies)
+        self.opener = opener(self.cookies)
 
     def _form(self, path: str, fields: dict[str, str]) -> tuple[int, bytes, str]:
         status, page, _location = request(self.opener, self.base + path)
@@ -120,7 +119,7 @@ class Api:
     def __init__(self, base: str, token: str) -> None:
         self.base = base + "/api"
         self.headers = {"Authorization": f"Bearer {token}", "Accept": "application/json"}
-        self.opener = _opener()
+        self.opener = opener()
 
     def call(self, method: str, path: str, payload: dict | None = None) -> Answer:
         headers = dict(self.headers)
@@ -128,14 +127,14 @@ class Api:
         if payload is not None:
             data = json.dumps(payload).encode()
             headers["Content-Type"] = "application/json"
-        status, body, location = request(
+        status, body, _location = request(
             self.opener, self.base + path, method=method, data=data, headers=headers
         )
         try:
             parsed = json.loads(body) if body else None
         except ValueError:
             parsed = None
-        return Answer(status, parsed, location)
+        return Answer(status, parsed)
 
 
 class TrialError(Exception):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import psycopg
 
-from samsyn.trial.client import TrialError, _opener, request
+from samsyn.trial.client import TrialError, opener, request
 
 # A start after a crash replays the write-ahead log and applies no migration: well within this.
 START_TIMEOUT = 120.0
@@ -87,13 +87,13 @@ class TrialServer:
             # nothing else (pg_ctl starts PostgreSQL in a session of its own).
             start_new_session=True,
         )  # fmt: skip
-        opener = _opener()
+        client = opener()
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
             if self.web.poll() is not None:
                 break  # the master gave up (a worker failed to boot): a failed start
             with contextlib.suppress(OSError):
-                status, _body, _location = request(opener, self.base + "/accounts/login/")
+                status, _body, _location = request(client, self.base + "/accounts/login/")
                 if status == 200:
                     return True
             time.sleep(0.2)

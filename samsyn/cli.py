@@ -12,6 +12,8 @@ documented names onto them:
     samsyn totp USERNAME                                a demo user's sign-in code
     samsyn audit-deps [--service pypi|osv]              known vulnerabilities in uv.lock
     samsyn sbom [-o FILE]                               the release's CycloneDX SBOM
+    samsyn trial crash [--trials N] [--json FILE]       kill -9 mid-save, restart, check
+    samsyn trial concurrency [--editors N] [--json F]   many editors on one plan at once
     samsyn <any manage.py command>                      e.g. migrate, createsuperuser
 """
 

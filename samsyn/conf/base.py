@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "samsyn.api",
     "samsyn.demo",
     "samsyn.bench",
+    "samsyn.trial",
 ]
 
 MIDDLEWARE = [

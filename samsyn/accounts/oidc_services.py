@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import transaction
 
 from samsyn.accounts.models import ExternalIdentity, ProviderDevice, ProviderUnit, User
-from samsyn.directory.models import Membership, Role, Staff
+from samsyn.directory.models import Membership, Role, Staff, Unit
 
 # Clocks differ a little between the provider and Samsyn.
 CLOCK_SKEW_SECONDS = 30
@@ -145,3 +145,18 @@ def provider_device(user: User) -> ProviderDevice:
         user=user, defaults={"name": settings.SAMSYN_OIDC_PROVIDER_NAME, "confirmed": True}
     )
     return device
+
+
+def connect_unit(*, external_id: str, unit_id: int) -> ProviderUnit:
+    """The provider's id of a unit (HSA-id or organisation number) names this Samsyn unit."""
+    connection, _ = ProviderUnit.objects.update_or_create(
+        external_id=external_id.strip(), defaults={"unit": Unit.objects.get(pk=unit_id)}
+    )
+    return connection
+
+
+def disconnect_unit(*, external_id: str) -> bool:
+    """Sign-ins naming this id grant nothing from now on; memberships already held end at the
+    person's next sign-in."""
+    deleted, _ = ProviderUnit.objects.filter(external_id=external_id.strip()).delete()
+    return deleted > 0

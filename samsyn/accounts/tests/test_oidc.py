@@ -6,10 +6,12 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from io import StringIO
 from urllib.parse import parse_qs, urlparse
 
 import pytest
 import requests
+from django.core.management import CommandError, call_command
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -71,10 +73,15 @@ def through_provider(client: Client, provider: Provider, start: str = "/accounts
     return client.get(f"{callback.path}?{callback.query}")
 
 
-def refusals(reason: str) -> int:
-    return Entry.objects.filter(
-        action="sign_in", outcome="denied", object_type="sign_in", object_id=reason
-    ).count()
+@pytest.fixture
+def log():
+    """This test's audit rows: rows of browser walks outlive their tests in a reused database."""
+    since = timezone.now()
+    return lambda **kwargs: Entry.objects.filter(at__gte=since, **kwargs)
+
+
+def refusals(log, reason: str) -> int:
+    return log(action="sign_in", outcome="denied", object_type="sign_in", object_id=reason).count()
 
 
 def test_a_caseworker_signs_in_through_the_provider(client, oidc_provider, unit):
@@ -147,7 +154,7 @@ def test_several_assignments_choose_the_unit_as_today(client, oidc_provider, uni
     ids=["unknown-unit", "unknown-role"],
 )
 def test_log_3_an_unknown_unit_or_role_is_refused_in_swedish_and_logged(
-    client, oidc_provider, unit, unit_id, role
+    client, oidc_provider, unit, unit_id, role, log
 ):
     oidc_provider.person = person((unit_id, role))
     answer = through_provider(client, oidc_provider)
@@ -158,7 +165,7 @@ def test_log_3_an_unknown_unit_or_role_is_refused_in_swedish_and_logged(
     assert not User.objects.filter(username__startswith="oidc:").exists()
     assert not ExternalIdentity.objects.exists()
     assert "_auth_user_id" not in client.session
-    entry = Entry.objects.get(action="sign_in", object_id="unknown_assignment")
+    entry = log(action="sign_in", object_id="unknown_assignment").get()
     assert entry.outcome == "denied"
     assert entry.detail == {"subject": HSA_PERSON, "unknown": [{"unit": unit_id, "role": role}]}
 
@@ -173,39 +180,41 @@ def test_log_3_an_unknown_unit_or_role_is_refused_in_swedish_and_logged(
     ],
     ids=["wrong-issuer", "wrong-audience", "several-audiences", "wrong-nonce"],
 )
-def test_a_token_not_for_samsyn_is_refused(client, oidc_provider, unit, lie, reason):
+def test_a_token_not_for_samsyn_is_refused(client, oidc_provider, unit, lie, reason, log):
     oidc_provider.person = person((HSA_UNIT, "handlaggare"))
     oidc_provider.token_overrides = lie
     answer = through_provider(client, oidc_provider)
     assert answer.status_code == 403
     assert "_auth_user_id" not in client.session
     assert not User.objects.filter(username__startswith="oidc:").exists()
-    assert refusals(reason) == 1
+    assert refusals(log, reason) == 1
 
 
-def test_a_token_signed_with_an_unpublished_key_is_refused(client, oidc_provider, unit):
+def test_a_token_signed_with_an_unpublished_key_is_refused(client, oidc_provider, unit, log):
     oidc_provider.person = person((HSA_UNIT, "handlaggare"))
     oidc_provider.sign_with_stranger = True
     answer = through_provider(client, oidc_provider)
     assert answer.status_code == 403
     assert "_auth_user_id" not in client.session
-    assert refusals("invalid_answer") == 1
+    assert refusals(log, "invalid_answer") == 1
 
 
-def test_a_callback_with_a_state_this_browser_never_sent_is_refused(client, oidc_provider, unit):
+def test_a_callback_with_a_state_this_browser_never_sent_is_refused(
+    client, oidc_provider, unit, log
+):
     oidc_provider.person = person((HSA_UNIT, "handlaggare"))
     client.get("/accounts/oidc/start/")  # a state of its own in the session
     answer = client.get("/accounts/oidc/callback/?code=stolen&state=forged")
     assert answer.status_code == 403
     assert "_auth_user_id" not in client.session
-    assert refusals("invalid_answer") == 1
+    assert refusals(log, "invalid_answer") == 1
 
 
-def test_an_error_from_the_provider_is_refused_and_logged(client, oidc_provider):
+def test_an_error_from_the_provider_is_refused_and_logged(client, oidc_provider, log):
     answer = client.get("/accounts/oidc/callback/?error=access_denied&state=x")
     assert answer.status_code == 403
     assert sv(UNKNOWN) in answer.content.decode()
-    assert refusals("failed") == 1
+    assert refusals(log, "failed") == 1
 
 
 def test_the_provider_is_not_offered_or_served_when_not_configured(client, settings):
@@ -226,7 +235,7 @@ def _lapse_step_up(client: Client) -> None:
     session.save()
 
 
-def test_step_up_for_a_provider_user_is_signing_in_there_again(client, oidc_provider, unit):
+def test_step_up_for_a_provider_user_is_signing_in_there_again(client, oidc_provider, unit, log):
     oidc_provider.person = person((HSA_UNIT, "handlaggare"))
     through_provider(client, oidc_provider)
     key, started = client.session.session_key, client.session[session_services.STARTED]
@@ -244,10 +253,12 @@ def test_step_up_for_a_provider_user_is_signing_in_there_again(client, oidc_prov
     # The same session goes on: the step-up neither restarts its limits nor makes a new one.
     assert client.session.session_key == key
     assert client.session[session_services.STARTED] == started
-    assert Entry.objects.filter(action="step_up_confirmed", outcome="allowed").count() == 1
+    assert log(action="step_up_confirmed", outcome="allowed").count() == 1
 
 
-def test_a_step_up_the_provider_answers_from_an_old_sign_in_is_refused(client, oidc_provider, unit):
+def test_a_step_up_the_provider_answers_from_an_old_sign_in_is_refused(
+    client, oidc_provider, unit, log
+):
     oidc_provider.person = person((HSA_UNIT, "handlaggare"))
     through_provider(client, oidc_provider)
     _lapse_step_up(client)
@@ -256,4 +267,21 @@ def test_a_step_up_the_provider_answers_from_an_old_sign_in_is_refused(client, o
     answer = through_provider(client, oidc_provider, "/accounts/oidc/start/?step_up=1&next=/")
     assert answer.status_code == 403
     assert not session_services.stepped_up(client.session)
-    assert refusals("not_authenticated_again") == 1
+    assert refusals(log, "not_authenticated_again") == 1
+
+
+def test_a_region_connects_and_removes_a_unit_from_the_command_line(client, oidc_provider):
+    unit = UnitFactory(name="BUP Lindesberg")
+    call_command("provider_unit", HSA_OTHER_UNIT, unit=unit.pk, stdout=StringIO())
+    listed = StringIO()
+    call_command("provider_unit", stdout=listed)
+    assert f"{HSA_OTHER_UNIT}\t{unit.pk}\tBUP Lindesberg" in listed.getvalue()
+
+    oidc_provider.person = person((HSA_OTHER_UNIT, "behandlare"))
+    through_provider(client, oidc_provider)
+    assert Membership.objects.get(unit=unit, active=True).role == "behandlare"
+
+    call_command("provider_unit", HSA_OTHER_UNIT, remove=True, stdout=StringIO())
+    assert not ProviderUnit.objects.exists()
+    with pytest.raises(CommandError):
+        call_command("provider_unit", "SE-NONE", unit=unit.pk + 1000)

@@ -16,7 +16,7 @@ from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
 
-from samsyn.accounts import session_services
+from samsyn.accounts import oidc_services, session_services
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.accounts.models import (
     ExternalIdentity,
@@ -285,3 +285,73 @@ def test_a_region_connects_and_removes_a_unit_from_the_command_line(client, oidc
     assert not ProviderUnit.objects.exists()
     with pytest.raises(CommandError):
         call_command("provider_unit", "SE-NONE", unit=unit.pk + 1000)
+
+
+ISSUER = "https://idp.region.example"
+
+
+@pytest.fixture
+def configured(settings):
+    settings.SAMSYN_OIDC_ISSUER = ISSUER
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.SAMSYN_OIDC_ROLES = {"SOC-HANDL": "handlaggare"}
+
+
+def token(**changes) -> dict:
+    now = int(time.time())
+    return {"iss": ISSUER, "aud": CLIENT_ID, "exp": now + 60, "auth_time": now} | changes
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        (token(iss="https://idp.region.example/other"), "issuer"),
+        (token(aud="samsyn-other"), "audience"),
+        (token(aud=[CLIENT_ID, "x"]), "audience"),
+        (token(exp=None), "expiry"),
+    ],
+    ids=["issuer", "audience", "audiences-without-azp", "no-expiry"],
+)
+def test_check_token_refuses_a_token_not_issued_for_samsyn(configured, claims, reason):
+    with pytest.raises(oidc_services.SignInRefused) as refused:
+        oidc_services.check_token(claims)
+    assert refused.value.reason == reason
+
+
+def test_check_token_accepts_samsyn_among_audiences_when_azp_names_it(configured):
+    oidc_services.check_token(token(aud=[CLIENT_ID, "x"], azp=CLIENT_ID))
+
+
+def test_check_token_for_a_step_up_wants_an_authentication_after_the_request(configured):
+    asked = time.time()
+    oidc_services.check_token(token(auth_time=int(asked)), authenticated_since=asked)
+    for stale in ({"auth_time": int(asked) - 3600}, {"auth_time": None}):
+        with pytest.raises(oidc_services.SignInRefused):
+            oidc_services.check_token(token(**stale), authenticated_since=asked)
+
+
+def test_claims_map_known_assignments_and_name_the_unknown(configured, unit):
+    claims = {
+        "assignments": [
+            {"unit": HSA_UNIT, "role": "SOC-HANDL"},  # the provider's code, mapped
+            {"unit": HSA_UNIT, "role": "enhetschef"},  # Samsyn's own code
+            {"unit": HSA_UNIT, "role": "kirurg"},
+            {"unit": "SE-OKAND", "role": "handlaggare"},
+            "not an assignment",
+        ]
+    }
+    known, unknown = oidc_services.assignments(claims)
+    assert known == [(unit.pk, "handlaggare"), (unit.pk, "enhetschef")]
+    assert unknown == [
+        {"unit": HSA_UNIT, "role": "kirurg"},
+        {"unit": "SE-OKAND", "role": "handlaggare"},
+    ]
+    assert oidc_services.assignments({"assignments": "SE-1"}) == ([], [])
+
+
+def test_claims_without_a_subject_create_nothing(configured, unit):
+    claims = {"assignments": [{"unit": HSA_UNIT, "role": "handlaggare"}]}
+    with pytest.raises(oidc_services.SignInRefused) as refused:
+        oidc_services.staff_for_claims(claims)
+    assert refused.value.reason == "no_subject"
+    assert not User.objects.filter(username__startswith="oidc:").exists()

@@ -7,6 +7,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device
 
 
 class User(AbstractUser):
@@ -68,3 +69,53 @@ class SignedInSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.started_at:%Y-%m-%d %H:%M}"
+
+
+class ExternalIdentity(models.Model):
+    """A person as the organisation's OpenID Connect provider names them (an HSA-id), tied to
+    the user they sign in as (docs/adr/0015). Matched on the provider and the subject, never on
+    a name or an e-mail address."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="external_identities")
+    issuer = models.CharField(_("identity provider"), max_length=300)
+    subject = models.CharField(_("external id"), max_length=255)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("external identity")
+        verbose_name_plural = _("external identities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="external_identity_unique_subject"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.subject
+
+
+class ProviderUnit(models.Model):
+    """The id a provider gives a unit (its HSA-id, or an organisation number) and the Samsyn
+    unit it is. A sign-in naming an id without a row here grants nothing there."""
+
+    external_id = models.CharField(_("external id"), max_length=64, unique=True)
+    unit = models.ForeignKey(
+        "directory.Unit", on_delete=models.CASCADE, related_name="provider_ids"
+    )
+
+    class Meta:
+        verbose_name = _("unit at the identity provider")
+        verbose_name_plural = _("units at the identity provider")
+
+    def __str__(self) -> str:
+        return self.external_id
+
+
+class ProviderDevice(Device):
+    """The organisation's provider as the second factor: its sign-in is strong (SITHS card), so
+    the session is OTP-verified through this device. It takes no code; stepping up with it means
+    signing in at the provider again."""
+
+    class Meta:
+        verbose_name = _("identity provider sign-in")
+        verbose_name_plural = _("identity provider sign-ins")

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from samsyn.access.http import public
 from samsyn.accounts import services, session_services
 from samsyn.accounts.forms import TokenForm
+from samsyn.accounts.models import ProviderDevice
 from samsyn.audit import services as audit
 
 
@@ -62,6 +63,9 @@ def step_up(request):
     user = request.user
     if not (user.is_authenticated and user.is_verified()):
         return redirect(f"/accounts/login/?{urlencode({'next': target})}")
+    if isinstance(user.otp_device, ProviderDevice):
+        # Signed in at the organisation's provider: stepping up is signing in there again.
+        return redirect(f"/accounts/oidc/start/?{urlencode({'next': target, 'step_up': '1'})}")
     form = TokenForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         device = user.otp_device

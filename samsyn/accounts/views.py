@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.contrib import auth
 from django.shortcuts import redirect, render
@@ -7,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from samsyn.access.http import password_verified, public, signed_in
-from samsyn.accounts import services, session_services
+from samsyn.accounts import oidc_services, services, session_services
 from samsyn.accounts.forms import ActingForForm, PasswordForm, TokenForm
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP, SESSION_PASSWORD_USER
 from samsyn.accounts.models import User
@@ -38,6 +40,9 @@ def login(request):
             request.session[SESSION_PASSWORD_USER] = user.pk
             return redirect(f"/accounts/code/?next={_next(request)}")
     context = {"form": form, "next": _next(request)}
+    if oidc_services.enabled():
+        context["provider"] = settings.SAMSYN_OIDC_PROVIDER_NAME
+        context["provider_query"] = urlencode({"next": _next(request)})
     if request.method == "GET":
         # Why the person is here again, once: a session ended by its idle or absolute limit.
         context["ended"] = request.session.pop(session_services.ENDED, None)

@@ -120,6 +120,7 @@ ACTIONS = {
     "session_ended": _("a signed-in session signed out from another"),
     "other_sessions_ended": _("every other signed-in session signed out"),
     "step_up_confirmed": _("second factor entered again (step-up)"),
+    "sign_in": _("signed in through the organisation's identity provider"),
     # Filing a report of concern (issue 9).
     "report_filed": _("report of concern filed"),
     "report_filed_public": _("report of concern filed by a member of the public"),
@@ -208,6 +209,7 @@ OBJECTS = {
     "log_review": _("a log follow-up review"),
     "session": _("signed-in session"),
     "step_up": _("second factor"),
+    "sign_in": _("sign-in"),
     "report": _("a report of concern"),
     "report_list": _("one's own reports of concern"),
     "investigation": _("an investigation"),

@@ -101,6 +101,16 @@ def record_refused_role(*, actor: Actor, permission: str, child_id: int | None =
     )  # fmt: skip
 
 
+def record_sign_in_refused(*, reason: str, detail: dict) -> int:
+    """A sign-in through the organisation's provider that Samsyn refused (an unknown unit or
+    role, a token not meant for it): logged like any refusal (LOG-3), before anyone is
+    signed in, so with no actor."""
+    return _append(
+        actor=None, action="sign_in", outcome="denied", child_id=None, object_type="sign_in",
+        object_id=reason, purpose="", basis={"basis": "none"}, detail=detail,
+    )  # fmt: skip
+
+
 def record_refusal(sender: type, *, error: NotFound | AccessDenied, **kwargs) -> int | None:
     """A refusal `access` decided, logged when it is answered: after the refused step's
     transaction rolled back, so the row stays (LOG-3). Connected to `common.errors.refused`."""

@@ -1,5 +1,6 @@
 """Settings shared by every environment. Others only override (docs/adr/0001)."""
 
+import json
 import os
 from datetime import timedelta
 from pathlib import Path
@@ -106,6 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
+    "samsyn.accounts.oidc.StaffProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -223,3 +225,27 @@ SAMSYN_LOG_SPIKE_MIN_READS = 30
 # How many reverse proxies in front of Samsyn append to X-Forwarded-For: 0 takes the client
 # address from the connection (REMOTE_ADDR); behind one load balancer, 1.
 SAMSYN_TRUSTED_PROXIES = 0
+
+# Staff sign-in through the organisation's OpenID Connect provider (SITHS/HSA; docs/adr/0015).
+# Off unless an issuer is set; the endpoints are those of the provider's discovery document
+# (`<issuer>/.well-known/openid-configuration`). Claims are read from the signed ID token only.
+SAMSYN_OIDC_ISSUER = os.environ.get("SAMSYN_OIDC_ISSUER", "")
+SAMSYN_OIDC_PROVIDER_NAME = os.environ.get("SAMSYN_OIDC_PROVIDER_NAME", "SITHS")
+OIDC_RP_CLIENT_ID = os.environ.get("SAMSYN_OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = os.environ.get("SAMSYN_OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("SAMSYN_OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = os.environ.get("SAMSYN_OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = os.environ.get("SAMSYN_OIDC_JWKS_URI", "")
+OIDC_OP_USER_ENDPOINT = ""
+OIDC_RP_SIGN_ALGO = os.environ.get("SAMSYN_OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = os.environ.get("SAMSYN_OIDC_SCOPES", "openid profile")
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = 10
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# The claim naming the person (an HSA-id) and the one listing their assignments, each
+# {"unit": "<HSA-id or organisation number>", "role": "<role code>"}.
+SAMSYN_OIDC_SUBJECT_CLAIM = os.environ.get("SAMSYN_OIDC_SUBJECT_CLAIM", "sub")
+SAMSYN_OIDC_ASSIGNMENTS_CLAIM = os.environ.get("SAMSYN_OIDC_ASSIGNMENTS_CLAIM", "assignments")
+# The provider's role codes and the Samsyn role each is, as JSON; Samsyn's own codes
+# (handlaggare, behandlare…) are always understood as themselves.
+SAMSYN_OIDC_ROLES: dict[str, str] = json.loads(os.environ.get("SAMSYN_OIDC_ROLES", "{}"))

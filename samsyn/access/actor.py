@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from samsyn.directory.models import Membership, Organisation, Staff, Unit
 
@@ -10,6 +10,12 @@ from samsyn.directory.models import Membership, Organisation, Staff, Unit
 @dataclass(frozen=True)
 class Actor:
     membership: Membership
+    # What `access.rules` computes more than once while answering one request (the county's
+    # consent setting, the relationships with a child, the consents covering it). Only the
+    # actor of a request keeps it (`for_membership`, made anew by each request), so nothing
+    # kept here outlives the request; an actor made otherwise (a script, a test that changes
+    # the data between checks) computes each answer afresh.
+    memo: dict | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def for_membership(cls, membership_id: int, *, user_id: int) -> Actor | None:
@@ -18,7 +24,7 @@ class Actor:
             .filter(pk=membership_id, staff__user_id=user_id, active=True)
             .first()
         )
-        return cls(membership) if membership else None
+        return cls(membership, memo={}) if membership else None
 
     @property
     def staff(self) -> Staff:

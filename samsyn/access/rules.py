@@ -17,7 +17,7 @@ queryset of any registered kind, `decide` answers for one record, `open_for_chan
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import (
@@ -231,9 +231,23 @@ def both_guardians_must_consent(region_code: str) -> bool:
 
 
 def all_guardians_must_consent(actor: Actor) -> bool:
-    """The setting read for the actor's county once per check: a child's data is shared within
-    the county whose agreement sets the rule."""
-    return both_guardians_must_consent(actor.organisation.principal.code[:2])
+    """The setting of the actor's county, read once per request: a child's data is shared
+    within the county whose agreement sets the rule."""
+    return _memoised(
+        actor,
+        ("all_guardians_must_consent",),
+        lambda: both_guardians_must_consent(actor.organisation.principal.code[:2]),
+    )
+
+
+def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per request for the request's actor (`Actor.memo`), every time for
+    any other actor."""
+    if actor.memo is None:
+        return compute()
+    if key not in actor.memo:
+        actor.memo[key] = compute()
+    return actor.memo[key]
 
 
 def _with_consent(
@@ -283,6 +297,24 @@ def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
     return related
 
 
+def _related_children(actor: Actor) -> QuerySet:
+    """The ids of every child the actor has a relationship with (`_relationship`), as one
+    union read from the unit's own rows by their indexes: where a list of children starts, so
+    its cost follows the unit's caseload, never the county's children."""
+    involvements = (
+        _overseen_involvements(actor)
+        if actor.role == Role.UNIT_MANAGER
+        else _active_involvements(actor)
+    )
+    sources = [involvements.values("child_id"), _emergency_accesses(actor).values("child_id")]
+    for kind in kinds.registered():
+        if kind.unit_takes_part is not None:
+            records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
+            sources.append(records.values(kind.child))
+    first, *others = (source.order_by() for source in sources)
+    return first.union(*others)
+
+
 def restrict(
     actor: Actor, queryset: QuerySet, *, purpose: str, category: str | None = None
 ) -> QuerySet:
@@ -310,6 +342,9 @@ def restrict(
         allowed &= kind.organisation_takes_part(actor.organisation.pk)
     if kind.author:
         allowed |= Q(**{kind.author: actor.staff.pk})
+    if queryset.model is Child:
+        # Every way to a child needs a relationship: start from the actor's own.
+        queryset = queryset.filter(pk__in=_related_children(actor))
     return queryset.filter(allowed)
 
 
@@ -330,9 +365,29 @@ def consents_covering(
 ) -> dict[str, list[int]]:
     """For one child and a receiving organisation: each category that a holding consent covers
     (for `purpose`, or for any purpose), with the consents it holds by — the child's own, or
-    every consenting guardian's. The same rule as `_with_consent`, in Python over the child's
-    few consent rows, for the places that must name the consent: a decision's audit row, a
-    notice sent under consent, a consultation linked by consent."""
+    every consenting guardian's. The same rule as `_with_consent`, over the child's few consent
+    rows, for the places that must name the consent: a decision's audit row, a notice sent
+    under consent, a consultation linked by consent."""
+    # The receiving organisation reads under its own county's agreement.
+    both = both_guardians_must_consent(organisation.principal.code[:2])
+    return _consents_covering(child_id, organisation, purpose=purpose, both=both)
+
+
+def _covering_for(actor: Actor, child_id: int, purpose: str) -> dict[str, list[int]]:
+    """`consents_covering` for the actor's own organisation, once per child and purpose in a
+    request (a decision and the involvements shown both need it)."""
+    return _memoised(
+        actor,
+        ("consents_covering", child_id, purpose),
+        lambda: _consents_covering(
+            child_id, actor.organisation, purpose=purpose, both=all_guardians_must_consent(actor)
+        ),
+    )
+
+
+def _consents_covering(
+    child_id: int, organisation: Organisation, *, purpose: str | None, both: bool
+) -> dict[str, list[int]]:
     now = timezone.now()
     valid = Consent.objects.filter(
         child_id=child_id,
@@ -349,8 +404,6 @@ def consents_covering(
         .filter(child_id=child_id)
         .values_list("guardian_id", flat=True)
     )
-    # The receiving organisation reads under its own county's agreement.
-    both = both_guardians_must_consent(organisation.principal.code[:2])
     needed = len(guardians) if both else min(1, len(guardians))
     covered: dict[str, list[int]] = {}
     for category in Category.values:
@@ -422,7 +475,7 @@ def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
 
 
 def _ground(actor: Actor, child_id: int, *, purpose: str, category: str) -> Decision:
-    consents = consents_covering(child_id, actor.organisation, purpose=purpose).get(category)
+    consents = _covering_for(actor, child_id, purpose).get(category)
     if consents:
         return Decision(True, "consent", {"consent_id": consents[0]})
     ground = (
@@ -458,7 +511,11 @@ def _decide(
     organisation = actor.organisation.pk
     if getattr(record, kind.child) is None:
         return _decide_unlinked(actor, kind, record)
-    row = _relationships(actor, kind, record)
+    # The same for every purpose and category: once per record and request (the child's page
+    # decides its basic data, then its contact details, then whether the actor may change it).
+    row = _memoised(
+        actor, ("relationships", kind.name, record.pk), lambda: _relationships(actor, kind, record)
+    )
     relationship = _relationship_of(kind, record, row) if row is not None else None
     if relationship is None:
         return DENIED
@@ -550,7 +607,7 @@ def visible_involvements(
     """Which units are involved with the child, as far as the actor may know: its own
     organisation's, and others' only where a ground covers that organisation's category. With
     `ended`, those that have ended too (the child's timeline)."""
-    consented = consents_covering(child.pk, actor.organisation, purpose=purpose)
+    consented = _covering_for(actor, child.pk, purpose)
     allowed = Q(unit__organisation_id=actor.organisation.pk)
     for category in set(CATEGORY_OF_KIND.values()):
         kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]
@@ -595,7 +652,12 @@ def can_edit_child(actor: Actor, child: Child) -> bool:
     changed only with a recorded need, because nobody overwrites what they may not see."""
     if actor.role not in CHILD_ROLES:
         return False
-    if not _active_involvements(actor).filter(child=child).exists():
+    # The relationships the page's decisions found already: the actor's own involvement.
+    kind = kinds.kind_of(Child)
+    row = _memoised(
+        actor, ("relationships", kind.name, child.pk), lambda: _relationships(actor, kind, child)
+    )
+    if row is None or row["involvement_id"] is None:
         return False
     if not child.protected_identity:
         return True

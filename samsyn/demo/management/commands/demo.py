@@ -14,11 +14,11 @@ import time
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
 from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.demo import services
+from samsyn.demo.aside import build_aside
 from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
 from samsyn.directory.models import Membership, Role
 from samsyn.notifications import tasks as notification_tasks
@@ -53,7 +53,7 @@ class Command(BaseCommand):
             raise CommandError(_("--children must be at least 1."))
         started = time.monotonic()
         if rebuild:
-            self._erase_database()
+            self._rebuild(seed, children)
         self._progress(_("Applying migrations…"))
         call_command("migrate", verbosity=0, interactive=False)
         state = services.current_state()
@@ -95,7 +95,7 @@ class Command(BaseCommand):
         self.stderr.write(message)
         self.stderr.flush()
 
-    def _erase_database(self) -> None:
+    def _rebuild(self, seed: int, children: int) -> None:
         # Only the embedded database, which Samsyn owns: never a server named by DATABASE_URL.
         if os.environ.get("DATABASE_URL"):
             raise CommandError(
@@ -104,10 +104,15 @@ class Command(BaseCommand):
                     "and create that database yourself, then run samsyn demo again."
                 )
             )
-        self._progress(_("Erasing the embedded demo database…"))
-        with connection.cursor() as cursor:
-            # DROP SCHEMA rather than DELETE: audit rows refuse DELETE and TRUNCATE by design.
-            cursor.execute("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+
+        def build() -> None:
+            self._progress(_("Applying migrations…"))
+            call_command("migrate", verbosity=0, interactive=False)
+            services.build_county(seed=seed, children=children, progress=self._progress)
+
+        # Built in a database aside and swapped in whole: a build that fails leaves the old one.
+        self._progress(_("Building the county in a new database; the old one stays until then…"))
+        build_aside(build)
 
     def _serve(self, host: str, port: int, url: str) -> None:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET

@@ -104,15 +104,19 @@ BEGIN
         PERFORM set_config(held, link, true);
     END IF;
     NEW.chain := link;
-    -- One statement moves the head and hashes the link from the head's old hash (PostgreSQL
-    -- 18's RETURNING old); only a stripe's first row inserts its head.
+    -- One statement moves the head and hashes the link from the head's old hash: the joined
+    -- copy of the head is read as the statement began, so RETURNING gives the old hash on every
+    -- PostgreSQL a DATABASE_URL may name (18's RETURNING old would not run on 15). Only this
+    -- transaction writes the stripe: it holds the stripe's lock. A stripe's first row inserts
+    -- its head.
     UPDATE audit_chainhead head SET seq = head.seq + 1, hash = audit_link_hash(
         head.hash, NEW.at, link, head.seq + 1, NEW.user_id, NEW.staff_id, NEW.staff_name,
         NEW.organisation_id, NEW.organisation_name, NEW.unit_id, NEW.unit_name, NEW.role,
         NEW.action, NEW.outcome, NEW.child_id, NEW.object_type, NEW.object_id, NEW.purpose,
         NEW.basis, NEW.detail)
-    WHERE head.chain = link
-    RETURNING WITH (OLD AS before, NEW AS after) after.seq, before.hash, after.hash
+    FROM audit_chainhead before
+    WHERE head.chain = link AND before.chain = link
+    RETURNING head.seq, before.hash, head.hash
         INTO NEW.seq, NEW.prev_hash, NEW.hash;
     IF NOT FOUND THEN
         NEW.seq := 1;

@@ -759,14 +759,6 @@ def _flush(chunk: Chunk, written: dict[str, int]) -> None:
 # ---------------------------------------------------------------------------- audit rows
 
 
-def _linked_by_database() -> bool:
-    """Whether a trigger links audit rows as they are inserted (the striped chains of
-    docs/adr/0010); without it, the rows are linked here as `audit.services` links them."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_trigger WHERE tgname = 'audit_entry_link'")
-        return cursor.fetchone() is not None
-
-
 AUDIT_COLUMNS = (
     "at", "chain", "seq", "prev_hash", "hash", "user_id", "staff_id", "staff_name",
     "organisation_id", "organisation_name", "unit_id", "unit_name", "role", "action", "outcome",
@@ -795,37 +787,28 @@ def write_audit(rows: int, *, seed: int, today: date, stream=None) -> int:
         while month <= timezone.now():
             cursor.execute("SELECT audit_ensure_partition(%s)", [month])
             month = (month + timedelta(days=32)).replace(day=1)
-        # Without the trigger, rows are linked here as `audit.services` links them, from the
-        # heads as they stand (read before any COPY: a connection in COPY answers nothing else).
-        heads: dict[str, tuple[int, str]] | None = None
-        if not _linked_by_database():
-            cursor.execute("SELECT chain, seq, hash FROM audit_chainhead")
-            heads = {chain: (seq, digest) for chain, seq, digest in cursor.fetchall()}
     bar = Bar("audit", rows, stream)
-    AuditJob(random.Random(f"{seed}-audit"), staffing.actors, children, start, heads, bar).write(
-        rows
-    )
+    AuditJob(random.Random(f"{seed}-audit"), staffing.actors, children, start, bar).write(rows)
     bar.close()
     return rows
 
 
 class AuditJob:
-    def __init__(self, rng, actors, children, start, heads, bar) -> None:
+    """Audit rows by COPY; the database's trigger links each into a chain (docs/adr/0010), so
+    chain, seq and hashes are left for it to fill in."""
+
+    def __init__(self, rng, actors, children, start, bar) -> None:
         self.rng, self.actors, self.children, self.start = rng, actors, children, start
-        self.heads, self.bar = heads, bar
+        self.bar = bar
 
     def write(self, rows: int) -> None:
-        from samsyn.audit import services as audit
-
-        rng, actors, (low, high), heads = self.rng, self.actors, self.children, self.heads
+        rng, actors, (low, high) = self.rng, self.actors, self.children
         step = (timezone.now() - self.start) / rows
-        basis = {"basis": "involvement", "relationship": "own_unit"}
-        basis_text = json.dumps(basis)
+        basis_text = json.dumps({"basis": "involvement", "relationship": "own_unit"})
         columns = ", ".join(AUDIT_COLUMNS)
         done = 0
         while done < rows:
             batch = min(AUDIT_BATCH, rows - done)
-            touched: set[str] = set()
             with transaction.atomic(), connection.cursor() as cursor:
                 with cursor.cursor.copy(f"COPY audit_entry ({columns}) FROM STDIN") as copy:
                     for n in range(done, done + batch):
@@ -836,21 +819,6 @@ class AuditJob:
                         row = [at, "", 0, "", "", user, staff, name, org, org_name, unit,
                                unit_name, role, "read", "allowed", child, "child", str(child),
                                purpose, basis_text, "{}"]  # fmt: skip
-                        if heads is not None:
-                            chain = audit.chain_of(org)
-                            seq, prev = heads.get(chain) or (0, audit.GENESIS)
-                            fields = dict(zip(AUDIT_COLUMNS, row, strict=True))
-                            fields.update(chain=chain, seq=seq + 1, basis=basis, detail={})
-                            digest = audit.link_hash(prev, audit.hashed_fields(fields))
-                            heads[chain] = (seq + 1, digest)
-                            touched.add(chain)
-                            row[1:5] = [chain, seq + 1, prev, digest]
                         copy.write_row(row)
-                if heads is not None:
-                    cursor.executemany(
-                        "INSERT INTO audit_chainhead (chain, seq, hash) VALUES (%s, %s, %s) ON"
-                        " CONFLICT (chain) DO UPDATE SET seq = EXCLUDED.seq, hash = EXCLUDED.hash",
-                        [(chain, *heads[chain]) for chain in touched],
-                    )
             done += batch
             self.bar.advance(batch)

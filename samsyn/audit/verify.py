@@ -157,6 +157,9 @@ def verify(*, progress: Progress | None = None, batch: int = BATCH, jobs: int = 
     With `jobs` > 1 the chains are split into as many ranges, each walked on a connection of
     its own at the same time: the hashing is CPU work in the database, one core per walk. Those
     connections see only committed rows, so a caller inside a transaction uses one job."""
+    if connection.in_atomic_block:
+        # The other connections would not see this transaction's rows and call them removed.
+        jobs = 1
     total = estimated_rows() if progress else 0
     with connection.cursor() as cursor:
         cursor.execute("SELECT chain, seq, hash FROM audit_chainhead ORDER BY chain")

@@ -152,6 +152,15 @@ def test_log_1_verify_reports_progress_in_batches():
     assert len(seen) >= 3
 
 
+@pytest.mark.django_db
+def test_log_1_verify_inside_a_transaction_sees_its_uncommitted_rows():
+    """Parallel walks run on connections of their own, which cannot see this transaction's rows:
+    asked for them here, verify walks on this connection rather than call the rows removed."""
+    for actor in [make_actor() for _ in range(3)]:
+        _read(actor)
+    assert verify(jobs=3).ok
+
+
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_log_1_verify_in_parallel_walks_every_chain_once_and_finds_the_break():
     actors = [make_actor() for _ in range(3)]

@@ -119,7 +119,9 @@ def test_uts_2_the_outpatient_units_head_appoints_a_member_of_the_unit(actor_cli
     health.admission.refresh_from_db()
     assert health.admission.fixed_care_contact_id == nurse.pk
     assert health.admission.outpatient_unit_id == health.to_unit_id
-    assert Entry.objects.filter(action="fixed_care_contact_appointed").exists()
+    assert Entry.objects.filter(
+        action="fixed_care_contact_appointed", child_id=health.admission.child_id
+    ).exists()
 
 
 def test_uts_2_social_services_do_not_appoint_the_fixed_care_contact(actor_client):
@@ -273,7 +275,9 @@ def test_uts_6_the_summary_has_the_care_contact_and_the_sip_time_and_prints(acto
     assert f"{case.pk}" in text
     assert "samsyn/print.css" in text
     assert "samsyn-no-print" in text
-    assert Entry.objects.filter(object_type="discharge_summary", action="read").exists()
+    assert Entry.objects.filter(
+        object_type="discharge_summary", action="read", staff_id=clinician.staff.pk
+    ).exists()
     # The care given, written and shown.
     detail = client.get(reverse("discharge:received_admission", args=[admission.pk]))
     assert reverse("plans:detail", args=[case.pk]) in detail.content.decode()

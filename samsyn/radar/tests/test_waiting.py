@@ -88,7 +88,7 @@ def test_rad_2_recording_the_start_clears_the_signal_and_is_audited():
     assert effort.started_on == TODAY
     scan()
     assert not live().exists()
-    entry = Entry.objects.get(action="effort_started")
+    entry = Entry.objects.get(action="effort_started", staff_id=actor.staff.pk)
     assert entry.detail["waited_days"] == 120
     with pytest.raises(ValidationError):
         efforts.record_effort_started(actor=actor, case_id=case.pk, key=effort.key)

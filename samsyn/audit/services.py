@@ -28,7 +28,22 @@ def _ensure_partition(at: datetime) -> None:
     _partitions_seen.add(month)
 
 
-def _append(
+# The columns an audited row names; the trigger of migration 0003 (docs/adr/0010) fills in
+# chain, seq, prev_hash and hash. `samsyn bench audit` inserts the same values into a table
+# without the chain, as its floor.
+ENTRY_COLUMNS = (
+    "at, user_id, staff_id, staff_name, organisation_id, organisation_name, unit_id, unit_name,"
+    " role, action, outcome, child_id, object_type, object_id, purpose, basis, detail"
+)
+ENTRY_PLACEHOLDERS = ", ".join(["%s"] * len(ENTRY_COLUMNS.split(",")))
+# Constants only: every value goes in as a parameter.
+_INSERT = (
+    f"INSERT INTO audit_entry ({ENTRY_COLUMNS}) VALUES ({ENTRY_PLACEHOLDERS})"  # noqa: S608
+    " RETURNING id"
+)
+
+
+def entry_values(
     *,
     actor: Actor | None,
     action: str,
@@ -39,35 +54,33 @@ def _append(
     purpose: str,
     basis: dict,
     detail: dict,
-) -> int:
+) -> list:
+    """The values of ENTRY_COLUMNS for one row, its month's partition made sure of."""
+    at = timezone.now()
+    _ensure_partition(at)
+    organisation = actor.organisation if actor else None
+    return [
+        at,
+        actor.user_id if actor else None,
+        actor.staff.pk if actor else None,
+        actor.staff.name if actor else "Samsyn",
+        organisation.pk if organisation else None,
+        organisation.name if organisation else "",
+        actor.unit.pk if actor else None,
+        actor.unit.name if actor else "",
+        actor.role if actor else "system",
+        action, outcome, child_id, object_type, object_id, purpose,
+        json.dumps(basis), json.dumps(detail),
+    ]  # fmt: skip
+
+
+def _append(**values) -> int:
     """One statement, so it is atomic without a savepoint of its own. The database's trigger
     (migration 0003, docs/adr/0010) takes a stripe of the organisation's chains for the rest of
     the caller's transaction and links the row there: a rolled-back transaction leaves neither
     a row nor a gap."""
-    at = timezone.now()
-    _ensure_partition(at)
-    organisation = actor.organisation if actor else None
     with connection.cursor() as cursor:
-        cursor.execute(
-            "INSERT INTO audit_entry (at, user_id, staff_id, staff_name, organisation_id,"
-            " organisation_name, unit_id, unit_name, role, action, outcome, child_id,"
-            " object_type, object_id, purpose, basis, detail)"
-            " VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s)"
-            " RETURNING id",
-            [
-                at,
-                actor.user_id if actor else None,
-                actor.staff.pk if actor else None,
-                actor.staff.name if actor else "Samsyn",
-                organisation.pk if organisation else None,
-                organisation.name if organisation else "",
-                actor.unit.pk if actor else None,
-                actor.unit.name if actor else "",
-                actor.role if actor else "system",
-                action, outcome, child_id, object_type, object_id, purpose,
-                json.dumps(basis), json.dumps(detail),
-            ],
-        )  # fmt: skip
+        cursor.execute(_INSERT, entry_values(**values))
         return cursor.fetchone()[0]
 
 

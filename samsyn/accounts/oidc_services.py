@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from samsyn.accounts.models import ExternalIdentity, ProviderDevice, ProviderUnit, User
 from samsyn.directory.models import Membership, Role, Staff, Unit
@@ -94,6 +94,19 @@ def _name(claims: Mapping, subject: str) -> str:
     return str(name or subject)[:200]
 
 
+def _one_sign_in_at_a_time(issuer: str, subject: str) -> None:
+    """Until this transaction ends, no other sign-in of the person maps their claims. A first
+    sign-in finished in two tabs at once would otherwise create the person twice and answer one
+    tab with an error; the second waits here and then reads the first's rows (READ COMMITTED:
+    each statement sees what committed before it). A lock, not a retry after the unique
+    constraint fails: the user, the staff member and each membership would each need one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"oidc:{issuer}\n{subject}"],
+        )
+
+
 @transaction.atomic
 def staff_for_claims(claims: Mapping) -> User:
     """The user the verified claims sign in: matched by the stored external id, or created with
@@ -106,6 +119,7 @@ def staff_for_claims(claims: Mapping) -> User:
     if not known:
         raise SignInRefused("unknown_assignment", {"subject": subject, "unknown": unknown})
     issuer = settings.SAMSYN_OIDC_ISSUER
+    _one_sign_in_at_a_time(issuer, subject)
     identity = (
         ExternalIdentity.objects.select_related("user")
         .filter(issuer=issuer, subject=subject)

@@ -4,6 +4,8 @@ token fetched and verified, the claims mapped to a user, units and roles."""
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -12,6 +14,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -58,8 +61,8 @@ def person(*assignments: tuple[str, str]) -> dict:
     }  # fmt: skip
 
 
-def through_provider(client: Client, provider: Provider, start: str = "/accounts/oidc/start/"):
-    """Follow the browser's way: Samsyn → the provider's page → its button → Samsyn's callback."""
+def to_callback(client: Client, provider: Provider, start: str = "/accounts/oidc/start/") -> str:
+    """Follow the browser's way to the provider's page and its button: the callback it leads to."""
     to_provider = client.get(start)
     assert to_provider.status_code == 302, to_provider
     authorize = to_provider["Location"]
@@ -70,7 +73,12 @@ def through_provider(client: Client, provider: Provider, start: str = "/accounts
         f"{provider.issuer}/authorize", data=query, allow_redirects=False, timeout=5
     )
     callback = urlparse(back.headers["Location"])
-    return client.get(f"{callback.path}?{callback.query}")
+    return f"{callback.path}?{callback.query}"
+
+
+def through_provider(client: Client, provider: Provider, start: str = "/accounts/oidc/start/"):
+    """Follow the browser's way: Samsyn → the provider's page → its button → Samsyn's callback."""
+    return client.get(to_callback(client, provider, start))
 
 
 @pytest.fixture
@@ -106,6 +114,64 @@ def test_a_caseworker_signs_in_through_the_provider(client, oidc_provider, unit)
     assert client.session[SESSION_MEMBERSHIP] == membership.pk
     assert isinstance(ProviderDevice.objects.get(user=user), ProviderDevice)
     assert client.get("/children/").status_code == 200
+
+
+def _at_once(*calls):
+    """Run the calls in threads that start together, each on its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as error:  # noqa: BLE001 - the test looks at what each got
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+# Serialized rollback: the flush after a transactional test would take the rows the migrations
+# seeded with it, for every test after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_first_sign_in_finished_in_two_tabs_at_once_signs_both_in_as_one_person(
+    oidc_provider, unit, monkeypatch
+):
+    oidc_provider.person = person((HSA_UNIT, "SOC-HANDL"))
+    first_tab = Client()
+    # Two tabs of one browser: one session, two sign-ins started, each with its own state.
+    start = "/accounts/oidc/start/?next=/children/"
+    callbacks = [to_callback(first_tab, oidc_provider, start) for _ in range(2)]
+    second_tab = Client()
+    second_tab.cookies = first_tab.cookies
+    # The window two tabs open: both have looked for the person, found no one, and create them.
+    # Code that serializes the creations lets the second see the first's row and never come
+    # here, so the first waits for it only a moment.
+    looked, save = threading.Barrier(2), User.save
+
+    def save_once_both_looked(self, *args, **kwargs):
+        if self._state.adding:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                looked.wait(timeout=2)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(User, "save", save_once_both_looked)
+    answers = _at_once(lambda: first_tab.get(callbacks[0]), lambda: second_tab.get(callbacks[1]))
+
+    assert [getattr(a, "status_code", a) for a in answers] == [302, 302]
+    assert [a["Location"] for a in answers] == ["/children/", "/children/"]
+    user = User.objects.get(username__startswith="oidc:")
+    assert ExternalIdentity.objects.get(subject=HSA_PERSON).user == user
+    assert Membership.objects.get(staff__user=user).role == "handlaggare"
+    signed_in = {s.session_key for s in SignedInSession.objects.filter(user=user)}
+    assert len(signed_in) == 2
 
 
 def test_the_next_sign_in_matches_the_stored_id_and_follows_the_provider(

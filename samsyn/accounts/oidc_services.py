@@ -9,6 +9,7 @@ Samsyn knows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -152,6 +153,27 @@ def staff_for_claims(claims: Mapping) -> User:
     # An assignment the provider no longer names has ended at the source.
     staff.memberships.exclude(pk__in=kept).update(active=False)
     return user
+
+
+# The session's key for the ID token of the sign-in (the library's name for it).
+ID_TOKEN = "oidc_id_token"  # noqa: S105 - a session key, not a secret
+
+
+def sign_out_url(session, *, back_to: str) -> str | None:
+    """Where the browser goes to end the person's session at the provider as well (OpenID
+    Connect RP-Initiated Logout): its end-session endpoint, naming the session by the ID token
+    it issued and asking to come back to `back_to`. None for a local sign-in, or a provider
+    that has no such endpoint."""
+    endpoint = settings.SAMSYN_OIDC_END_SESSION_ENDPOINT
+    id_token = session.get(ID_TOKEN)
+    if not (enabled() and endpoint and id_token):
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": back_to,
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+    }
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
 
 def provider_device(user: User) -> ProviderDevice:

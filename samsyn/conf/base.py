@@ -242,6 +242,9 @@ OIDC_RP_SCOPES = os.environ.get("SAMSYN_OIDC_SCOPES", "openid profile")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# RP-initiated logout: the discovery document's `end_session_endpoint`, if the provider has one.
+# Signing out of Samsyn then ends the provider's session too.
+SAMSYN_OIDC_END_SESSION_ENDPOINT = os.environ.get("SAMSYN_OIDC_END_SESSION_ENDPOINT", "")
 # The claim naming the person (an HSA-id) and the one listing their assignments, each
 # {"unit": "<HSA-id or organisation number>", "role": "<role code>"}.
 SAMSYN_OIDC_SUBJECT_CLAIM = os.environ.get("SAMSYN_OIDC_SUBJECT_CLAIM", "sub")

@@ -28,11 +28,12 @@ from samsyn.accounts.models import (
     SignedInSession,
     User,
 )
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.accounts.tests.oidc_provider import CLIENT_ID, Provider, oidc_provider_fixture  # noqa: F401
 from samsyn.accounts.tests.test_sign_in import sv
 from samsyn.audit.models import Entry
 from samsyn.directory.models import Membership
-from samsyn.directory.tests.factories import MembershipFactory, UnitFactory
+from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, make_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -203,6 +204,58 @@ def test_a_stored_external_id_signs_in_an_existing_staff_member(client, oidc_pro
     through_provider(client, oidc_provider)
     assert client.session["_auth_user_id"] == str(existing.staff.user.pk)
     assert Membership.objects.get(staff=existing.staff).active
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(client, oidc_provider, unit):
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    through_provider(client, oidc_provider)
+    signed_in = client.session.session_key
+
+    answer = client.post("/accounts/logout/")
+
+    assert "_auth_user_id" not in client.session
+    assert not SignedInSession.objects.filter(session_key=signed_in).exists()
+    end_session = urlparse(answer["Location"])
+    assert f"{end_session.scheme}://{end_session.netloc}{end_session.path}" == (
+        f"{oidc_provider.issuer}/end-session"
+    )
+    query = {k: v[0] for k, v in parse_qs(end_session.query).items()}
+    assert query["post_logout_redirect_uri"] == "http://testserver/accounts/login/"
+    assert query["client_id"] == CLIENT_ID
+    # The provider checks the hint is the ID token it issued for Samsyn, ends that session and
+    # sends the browser back to Samsyn's sign-in page.
+    back = requests.get(answer["Location"], allow_redirects=False, timeout=5)
+    assert back.status_code == 302
+    assert back.headers["Location"] == "http://testserver/accounts/login/"
+    assert oidc_provider.signed_out == [HSA_PERSON]
+
+
+def test_without_an_end_session_endpoint_signing_out_stays_in_samsyn(
+    client, oidc_provider, unit, settings
+):
+    settings.SAMSYN_OIDC_END_SESSION_ENDPOINT = ""
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    through_provider(client, oidc_provider)
+    answer = client.post("/accounts/logout/")
+    assert answer["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert oidc_provider.signed_out == []
+
+
+def test_a_local_account_signs_out_of_samsyn_only(client, oidc_provider):
+    sign_in(client, make_actor())
+    answer = client.post("/accounts/logout/")
+    assert answer["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_a_refused_sign_in_leaves_no_token_for_a_later_sign_out(client, oidc_provider, unit):
+    oidc_provider.person = person(("SE2321000016-OKÄND", "handlaggare"))
+    assert through_provider(client, oidc_provider).status_code == 403
+    sign_in(client, make_actor())
+    # The local account's sign-out does not send a provider the refused person's token.
+    assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
+    assert oidc_provider.signed_out == []
 
 
 def test_several_assignments_choose_the_unit_as_today(client, oidc_provider, unit):

@@ -22,6 +22,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from django.utils.csp import CSP
 from joserfc import jwt
 from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
@@ -174,6 +175,8 @@ def oidc_provider_fixture(settings) -> Iterator[Provider]:
     settings.OIDC_OP_TOKEN_ENDPOINT = found["token_endpoint"]
     settings.OIDC_OP_JWKS_ENDPOINT = found["jwks_uri"]
     settings.SAMSYN_OIDC_END_SESSION_ENDPOINT = found["end_session_endpoint"]
+    # What the settings derive from the endpoint when the environment names it.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, provider.issuer]}
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.SAMSYN_OIDC_ROLES = {"SOC-HANDL": "handlaggare"}

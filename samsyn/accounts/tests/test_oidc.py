@@ -5,6 +5,9 @@ token fetched and verified, the claims mapped to a user, units and roles."""
 from __future__ import annotations
 
 import contextlib
+import os
+import subprocess
+import sys
 import threading
 import time
 from datetime import timedelta
@@ -247,6 +250,21 @@ def test_a_local_account_signs_out_of_samsyn_only(client, oidc_provider):
     answer = client.post("/accounts/logout/")
     assert answer["Location"] == "/accounts/login/"
     assert "_auth_user_id" not in client.session
+
+
+def test_the_content_security_policy_lets_the_sign_out_form_go_to_the_end_session_endpoint():
+    # A subprocess: the settings derive form-action from the environment as they load. A browser
+    # holds the sign-out form's redirect to form-action, which allows only Samsyn otherwise.
+    env = {
+        **os.environ,
+        "SAMSYN_OIDC_END_SESSION_ENDPOINT": "https://idp.region.example:8443/logout?x=1",
+    }
+    show = "from samsyn.conf import base; print(*base.SECURE_CSP['form-action'])"
+    loaded = subprocess.run(  # noqa: S603 - this interpreter, this code
+        [sys.executable, "-c", show], env=env, capture_output=True, text=True, timeout=60,
+        check=True,
+    )  # fmt: skip
+    assert loaded.stdout.split() == ["'self'", "https://idp.region.example:8443"]
 
 
 def test_a_refused_sign_in_leaves_no_token_for_a_later_sign_out(client, oidc_provider, unit):

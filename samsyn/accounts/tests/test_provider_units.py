@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -14,7 +16,7 @@ from samsyn.accounts.models import ProviderUnit
 from samsyn.accounts.tests.oidc_provider import oidc_provider_fixture  # noqa: F401
 from samsyn.accounts.tests.test_oidc import HSA_PERSON, through_provider
 from samsyn.audit.models import Entry
-from samsyn.directory.models import Membership, Role
+from samsyn.directory.models import Membership, Role, Unit
 from samsyn.directory.tests.factories import OrganisationFactory, UnitFactory
 
 pytestmark = pytest.mark.django_db
@@ -22,6 +24,8 @@ pytestmark = pytest.mark.django_db
 HSA_UNIT = "SE2321000016-E001"
 HSA_OTHER = "SE2321000016-E002"
 LIST = reverse("accounts:provider_units")
+# With the session and the actor: pinned, so a list that starts to cost more per request fails.
+PINNED_LIST_QUERIES = 6
 
 
 @pytest.fixture
@@ -144,7 +148,9 @@ def test_another_principals_units_are_neither_offered_nor_reached(admin_client, 
 
 
 @pytest.mark.parametrize("role", [Role.CASEWORKER, Role.UNIT_MANAGER, Role.ANALYST])
-def test_only_an_administrator_reaches_the_page_and_a_refusal_is_logged(actor_client, role, log):
+def test_log_3_only_an_administrator_reaches_the_page_and_a_refusal_is_logged(
+    actor_client, role, log
+):
     client = actor_client(role=role)
     connection = ProviderUnit.objects.create(external_id=HSA_UNIT, unit=client.actor.unit)
     assert client.get(LIST).status_code == 403
@@ -177,3 +183,21 @@ def test_a_unit_connected_on_the_page_is_granted_at_the_next_sign_in(
     assert through_provider(client, oidc_provider).status_code == 302
     membership = Membership.objects.get(staff__name="Karin Behandlare")
     assert (membership.unit, membership.role, membership.active) == (own_unit, "behandlare", True)
+
+
+def test_the_list_costs_the_same_with_ten_connections_as_with_a_thousand(admin_client):
+    organisation = admin_client.actor.organisation
+
+    def grow(upto: int) -> int:
+        start = ProviderUnit.objects.count()
+        units = Unit.objects.bulk_create(
+            Unit(organisation=organisation, name=f"Mottagning {n}") for n in range(start, upto)
+        )
+        ProviderUnit.objects.bulk_create(
+            ProviderUnit(external_id=f"SE2321000016-E{unit.pk}", unit=unit) for unit in units
+        )
+        with CaptureQueriesContext(connection) as queries:
+            assert admin_client.get(LIST).status_code == 200
+        return len(queries)
+
+    assert grow(10) == grow(1_000) == PINNED_LIST_QUERIES

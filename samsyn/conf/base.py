@@ -243,6 +243,9 @@ OIDC_RP_SCOPES = os.environ.get("SAMSYN_OIDC_SCOPES", "openid profile")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# Where a sign-in through the provider started without a `next` lands (the library's default,
+# /accounts/profile/, is no page of Samsyn's).
+LOGIN_REDIRECT_URL = "/"
 # RP-initiated logout: the discovery document's `end_session_endpoint`, if the provider has one.
 # Signing out of Samsyn then ends the provider's session too. The sign-out form's answer
 # redirects there, and a browser holds a form's redirects to `form-action`: the endpoint's

@@ -276,6 +276,11 @@ def test_a_refused_sign_in_leaves_no_token_for_a_later_sign_out(client, oidc_pro
     assert oidc_provider.signed_out == []
 
 
+def test_a_sign_in_started_without_a_next_page_lands_on_the_start_page(client, oidc_provider, unit):
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    assert through_provider(client, oidc_provider)["Location"] == "/"
+
+
 def test_several_assignments_choose_the_unit_as_today(client, oidc_provider, unit):
     ProviderUnit.objects.create(external_id=HSA_OTHER_UNIT, unit=UnitFactory())
     oidc_provider.person = person((HSA_UNIT, "handlaggare"), (HSA_OTHER_UNIT, "enhetschef"))

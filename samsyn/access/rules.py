@@ -110,6 +110,8 @@ PERMISSIONS: dict[str, frozenset[str]] = {
     ),
     # Retention: the rules, the legal holds and what is due, by record number (no child).
     "retention.manage": frozenset({Role.ADMINISTRATOR}),
+    # Which of the identity provider's unit ids names which of the principal's units.
+    "accounts.provider_units": frozenset({Role.ADMINISTRATOR}),
     "api.tokens": frozenset(Role),
 }
 

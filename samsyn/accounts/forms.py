@@ -34,3 +34,15 @@ class ActingForForm(forms.Form):
             (m.pk, f"{m.unit.organisation} · {m.unit} · {m.get_role_display()}")
             for m in memberships
         ]
+
+
+class ProviderUnitForm(forms.Form):
+    external_id = forms.CharField(
+        label=_("The unit's id at the identity provider"), max_length=64,
+        help_text=_("Its HSA-id, or the organisation number, exactly as the sign-in names it."),
+    )  # fmt: skip
+    unit = forms.TypedChoiceField(label=_("Samsyn unit"), coerce=int)
+
+    def __init__(self, *args, units: list[tuple[int, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [("", _("Choose a unit")), *units]  # type: ignore[attr-defined]

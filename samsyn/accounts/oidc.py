@@ -32,5 +32,14 @@ class StaffProviderBackend(OIDCAuthenticationBackend):
         # The signed ID token is the only source of claims: no second, unsigned answer.
         return payload
 
+    def store_tokens(self, access_token, id_token):
+        # The library keeps them before the claims are mapped; a refused sign-in must leave no
+        # token in the session for a later sign-out to name. See get_or_create_user.
+        pass
+
     def get_or_create_user(self, access_token, id_token, payload):
-        return oidc_services.staff_for_claims(payload)
+        user = oidc_services.staff_for_claims(payload)
+        # Names this sign-in's session at the provider when the person signs out (RP-initiated
+        # logout); server side, in the session row, which goes with the session.
+        self.request.session[oidc_services.ID_TOKEN] = id_token
+        return user

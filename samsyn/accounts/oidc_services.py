@@ -9,9 +9,10 @@ Samsyn knows.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 
 from samsyn.accounts.models import ExternalIdentity, ProviderDevice, ProviderUnit, User
 from samsyn.directory.models import Membership, Role, Staff, Unit
@@ -94,6 +95,19 @@ def _name(claims: Mapping, subject: str) -> str:
     return str(name or subject)[:200]
 
 
+def _one_sign_in_at_a_time(issuer: str, subject: str) -> None:
+    """Until this transaction ends, no other sign-in of the person maps their claims. A first
+    sign-in finished in two tabs at once would otherwise create the person twice and answer one
+    tab with an error; the second waits here and then reads the first's rows (READ COMMITTED:
+    each statement sees what committed before it). A lock, not a retry after the unique
+    constraint fails: the user, the staff member and each membership would each need one."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(hashtextextended(%s, 0))",
+            [f"oidc:{issuer}\n{subject}"],
+        )
+
+
 @transaction.atomic
 def staff_for_claims(claims: Mapping) -> User:
     """The user the verified claims sign in: matched by the stored external id, or created with
@@ -106,6 +120,7 @@ def staff_for_claims(claims: Mapping) -> User:
     if not known:
         raise SignInRefused("unknown_assignment", {"subject": subject, "unknown": unknown})
     issuer = settings.SAMSYN_OIDC_ISSUER
+    _one_sign_in_at_a_time(issuer, subject)
     identity = (
         ExternalIdentity.objects.select_related("user")
         .filter(issuer=issuer, subject=subject)
@@ -138,6 +153,27 @@ def staff_for_claims(claims: Mapping) -> User:
     # An assignment the provider no longer names has ended at the source.
     staff.memberships.exclude(pk__in=kept).update(active=False)
     return user
+
+
+# The session's key for the ID token of the sign-in (the library's name for it).
+ID_TOKEN = "oidc_id_token"  # noqa: S105 - a session key, not a secret
+
+
+def sign_out_url(session, *, back_to: str) -> str | None:
+    """Where the browser goes to end the person's session at the provider as well (OpenID
+    Connect RP-Initiated Logout): its end-session endpoint, naming the session by the ID token
+    it issued and asking to come back to `back_to`. None for a local sign-in, or a provider
+    that has no such endpoint."""
+    endpoint = settings.SAMSYN_OIDC_END_SESSION_ENDPOINT
+    id_token = session.get(ID_TOKEN)
+    if not (enabled() and endpoint and id_token):
+        return None
+    query = {
+        "id_token_hint": id_token,
+        "post_logout_redirect_uri": back_to,
+        "client_id": settings.OIDC_RP_CLIENT_ID,
+    }
+    return f"{endpoint}{'&' if '?' in endpoint else '?'}{urlencode(query)}"
 
 
 def provider_device(user: User) -> ProviderDevice:

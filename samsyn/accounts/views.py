@@ -3,6 +3,7 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.contrib import auth
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -86,5 +87,9 @@ def acting_for(request):
 @public
 @require_POST
 def logout(request):
+    # Read before the session is flushed: the provider's sign-out names its ID token.
+    at_provider = oidc_services.sign_out_url(
+        request.session, back_to=request.build_absolute_uri(reverse("accounts:login"))
+    )
     auth.logout(request)
-    return redirect("accounts:login")
+    return redirect(at_provider or "accounts:login")

@@ -4,6 +4,7 @@ import json
 import os
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.utils.csp import CSP
@@ -242,6 +243,17 @@ OIDC_RP_SCOPES = os.environ.get("SAMSYN_OIDC_SCOPES", "openid profile")
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = 10
 OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:oidc_callback"
+# Where a sign-in through the provider started without a `next` lands (the library's default,
+# /accounts/profile/, is no page of Samsyn's).
+LOGIN_REDIRECT_URL = "/"
+# RP-initiated logout: the discovery document's `end_session_endpoint`, if the provider has one.
+# Signing out of Samsyn then ends the provider's session too. The sign-out form's answer
+# redirects there, and a browser holds a form's redirects to `form-action`: the endpoint's
+# origin is allowed, and no other.
+SAMSYN_OIDC_END_SESSION_ENDPOINT = os.environ.get("SAMSYN_OIDC_END_SESSION_ENDPOINT", "")
+if SAMSYN_OIDC_END_SESSION_ENDPOINT:
+    _end_session = urlsplit(SAMSYN_OIDC_END_SESSION_ENDPOINT)
+    SECURE_CSP["form-action"] = [CSP.SELF, f"{_end_session.scheme}://{_end_session.netloc}"]
 # The claim naming the person (an HSA-id) and the one listing their assignments, each
 # {"unit": "<HSA-id or organisation number>", "role": "<role code>"}.
 SAMSYN_OIDC_SUBJECT_CLAIM = os.environ.get("SAMSYN_OIDC_SUBJECT_CLAIM", "sub")

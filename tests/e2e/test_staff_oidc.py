@@ -1,6 +1,7 @@
 """Issue 13, staff identity: a caseworker signs in through the organisation's OpenID Connect
-provider (a real one on a thread, tests' own), in Swedish and in English; a person whose
-assignment Samsyn does not know meets a refusal page. axe-core checks every Samsyn page."""
+provider (a real one on a thread, tests' own), in Swedish and in English, and signing out ends
+the provider's session too; a person whose assignment Samsyn does not know meets a refusal
+page. axe-core checks every Samsyn page."""
 
 from __future__ import annotations
 
@@ -73,6 +74,12 @@ def test_a_caseworker_signs_in_through_the_organisations_provider(
     expect(page.locator("header")).to_contain_text("Karin Handläggare")
     assert_accessible(page)
     assert Membership.objects.get(staff__name="Karin Handläggare").unit == unit
+
+    # Signing out ends the session at the provider too, and comes back to the sign-in page.
+    page.get_by_role("button", name=words(language, "Sign out"), exact=True).click()
+    expect(page).to_have_url(re.compile(r"/accounts/login/$"))
+    assert oidc_provider.signed_out == ["SE2321000016-P001"]
+    assert_accessible(page)
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -1,6 +1,7 @@
 """A small OpenID Connect provider for the tests, on a thread of the test process: discovery,
-JWKS, an authorize page with a sign-in button, and a token endpoint that checks the client, the
-code, the redirect URI and PKCE and answers an RS256-signed ID token (joserfc).
+JWKS, an authorize page with a sign-in button, a token endpoint that checks the client, the
+code, the redirect URI and PKCE and answers an RS256-signed ID token (joserfc), and an
+end-session endpoint (RP-initiated logout) that checks the ID token it is handed.
 
 Samsyn's code path is the real one: the browser is redirected here and back, Samsyn fetches the
 token and the keys over HTTP, and verifies the signature. `person` is who signs in next;
@@ -21,7 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlparse
 
 import pytest
+from django.utils.csp import CSP
 from joserfc import jwt
+from joserfc.errors import JoseError
 from joserfc.jwk import RSAKey
 
 CLIENT_ID = "samsyn-test"
@@ -37,6 +40,8 @@ class Provider:
         self.token_overrides: dict = {}
         self.sign_with_stranger = False
         self.authorize_requests: list[dict] = []
+        # The subjects whose session here was ended through the end-session endpoint.
+        self.signed_out: list[str] = []
         self.codes: dict[str, dict] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         self.issuer = f"http://127.0.0.1:{self.server.server_port}"
@@ -47,6 +52,7 @@ class Provider:
             "authorization_endpoint": f"{self.issuer}/authorize",
             "token_endpoint": f"{self.issuer}/token",
             "jwks_uri": f"{self.issuer}/jwks",
+            "end_session_endpoint": f"{self.issuer}/end-session",
             "response_types_supported": ["code"],
             "subject_types_supported": ["public"],
             "id_token_signing_alg_values_supported": ["RS256"],
@@ -83,6 +89,18 @@ class Provider:
         id_token = jwt.encode({"alg": "RS256", "kid": "test-key"}, claims, key)
         return 200, {"access_token": secrets.token_urlsafe(16), "token_type": "Bearer",
                      "id_token": id_token, "expires_in": 300}  # fmt: skip
+
+    def end_session(self, query: dict) -> str | None:
+        """Ends the session the ID token names, if this provider issued it for this client:
+        where the browser goes next (None: stay on the provider's page)."""
+        try:
+            hint = jwt.decode(query.get("id_token_hint", ""), self.key).claims
+        except JoseError:
+            return None
+        if hint.get("iss") != self.issuer or hint.get("aud") != query.get("client_id", CLIENT_ID):
+            return None
+        self.signed_out.append(hint["sub"])
+        return query.get("post_logout_redirect_uri")
 
 
 def _challenge(verifier: str) -> str:
@@ -126,6 +144,11 @@ def _handler(provider: Provider) -> type[BaseHTTPRequestHandler]:
                     f'{fields}<button type="submit">Legitimera</button></form></main></body></html>'
                 )
                 return self._answer(200, page.encode(), "text/html; charset=utf-8")
+            if url.path == "/end-session":
+                back = provider.end_session({k: v[0] for k, v in parse_qs(url.query).items()})
+                if back:
+                    return self._answer(302, b"", "text/plain", Location=back)
+                return self._answer(400, b"", "text/plain")
             return self._json(404, {"error": "not_found"})
 
         def do_POST(self) -> None:
@@ -151,6 +174,9 @@ def oidc_provider_fixture(settings) -> Iterator[Provider]:
     settings.OIDC_OP_AUTHORIZATION_ENDPOINT = found["authorization_endpoint"]
     settings.OIDC_OP_TOKEN_ENDPOINT = found["token_endpoint"]
     settings.OIDC_OP_JWKS_ENDPOINT = found["jwks_uri"]
+    settings.SAMSYN_OIDC_END_SESSION_ENDPOINT = found["end_session_endpoint"]
+    # What the settings derive from the endpoint when the environment names it.
+    settings.SECURE_CSP = {**settings.SECURE_CSP, "form-action": [CSP.SELF, provider.issuer]}
     settings.OIDC_RP_CLIENT_ID = CLIENT_ID
     settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
     settings.SAMSYN_OIDC_ROLES = {"SOC-HANDL": "handlaggare"}

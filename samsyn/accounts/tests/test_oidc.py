@@ -4,6 +4,11 @@ token fetched and verified, the claims mapped to a user, units and roles."""
 
 from __future__ import annotations
 
+import contextlib
+import os
+import subprocess
+import sys
+import threading
 import time
 from datetime import timedelta
 from io import StringIO
@@ -12,6 +17,7 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -25,11 +31,12 @@ from samsyn.accounts.models import (
     SignedInSession,
     User,
 )
+from samsyn.accounts.tests.helpers import sign_in
 from samsyn.accounts.tests.oidc_provider import CLIENT_ID, Provider, oidc_provider_fixture  # noqa: F401
 from samsyn.accounts.tests.test_sign_in import sv
 from samsyn.audit.models import Entry
 from samsyn.directory.models import Membership
-from samsyn.directory.tests.factories import MembershipFactory, UnitFactory
+from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, make_actor
 
 pytestmark = pytest.mark.django_db
 
@@ -58,8 +65,8 @@ def person(*assignments: tuple[str, str]) -> dict:
     }  # fmt: skip
 
 
-def through_provider(client: Client, provider: Provider, start: str = "/accounts/oidc/start/"):
-    """Follow the browser's way: Samsyn → the provider's page → its button → Samsyn's callback."""
+def to_callback(client: Client, provider: Provider, start: str = "/accounts/oidc/start/") -> str:
+    """Follow the browser's way to the provider's page and its button: the callback it leads to."""
     to_provider = client.get(start)
     assert to_provider.status_code == 302, to_provider
     authorize = to_provider["Location"]
@@ -70,7 +77,12 @@ def through_provider(client: Client, provider: Provider, start: str = "/accounts
         f"{provider.issuer}/authorize", data=query, allow_redirects=False, timeout=5
     )
     callback = urlparse(back.headers["Location"])
-    return client.get(f"{callback.path}?{callback.query}")
+    return f"{callback.path}?{callback.query}"
+
+
+def through_provider(client: Client, provider: Provider, start: str = "/accounts/oidc/start/"):
+    """Follow the browser's way: Samsyn → the provider's page → its button → Samsyn's callback."""
+    return client.get(to_callback(client, provider, start))
 
 
 @pytest.fixture
@@ -108,6 +120,64 @@ def test_a_caseworker_signs_in_through_the_provider(client, oidc_provider, unit)
     assert client.get("/children/").status_code == 200
 
 
+def _at_once(*calls):
+    """Run the calls in threads that start together, each on its own connection."""
+    barrier = threading.Barrier(len(calls))
+    results: list = [None] * len(calls)
+
+    def run(i, call):
+        try:
+            barrier.wait(timeout=10)
+            results[i] = call()
+        except Exception as error:  # noqa: BLE001 - the test looks at what each got
+            results[i] = error
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    return results
+
+
+# Serialized rollback: the flush after a transactional test would take the rows the migrations
+# seeded with it, for every test after it.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_a_first_sign_in_finished_in_two_tabs_at_once_signs_both_in_as_one_person(
+    oidc_provider, unit, monkeypatch
+):
+    oidc_provider.person = person((HSA_UNIT, "SOC-HANDL"))
+    first_tab = Client()
+    # Two tabs of one browser: one session, two sign-ins started, each with its own state.
+    start = "/accounts/oidc/start/?next=/children/"
+    callbacks = [to_callback(first_tab, oidc_provider, start) for _ in range(2)]
+    second_tab = Client()
+    second_tab.cookies = first_tab.cookies
+    # The window two tabs open: both have looked for the person, found no one, and create them.
+    # Code that serializes the creations lets the second see the first's row and never come
+    # here, so the first waits for it only a moment.
+    looked, save = threading.Barrier(2), User.save
+
+    def save_once_both_looked(self, *args, **kwargs):
+        if self._state.adding:
+            with contextlib.suppress(threading.BrokenBarrierError):
+                looked.wait(timeout=2)
+        return save(self, *args, **kwargs)
+
+    monkeypatch.setattr(User, "save", save_once_both_looked)
+    answers = _at_once(lambda: first_tab.get(callbacks[0]), lambda: second_tab.get(callbacks[1]))
+
+    assert [getattr(a, "status_code", a) for a in answers] == [302, 302]
+    assert [a["Location"] for a in answers] == ["/children/", "/children/"]
+    user = User.objects.get(username__startswith="oidc:")
+    assert ExternalIdentity.objects.get(subject=HSA_PERSON).user == user
+    assert Membership.objects.get(staff__user=user).role == "handlaggare"
+    signed_in = {s.session_key for s in SignedInSession.objects.filter(user=user)}
+    assert len(signed_in) == 2
+
+
 def test_the_next_sign_in_matches_the_stored_id_and_follows_the_provider(
     client, oidc_provider, unit
 ):
@@ -137,6 +207,78 @@ def test_a_stored_external_id_signs_in_an_existing_staff_member(client, oidc_pro
     through_provider(client, oidc_provider)
     assert client.session["_auth_user_id"] == str(existing.staff.user.pk)
     assert Membership.objects.get(staff=existing.staff).active
+
+
+def test_signing_out_ends_the_session_at_the_provider_too(client, oidc_provider, unit):
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    through_provider(client, oidc_provider)
+    signed_in = client.session.session_key
+
+    answer = client.post("/accounts/logout/")
+
+    assert "_auth_user_id" not in client.session
+    assert not SignedInSession.objects.filter(session_key=signed_in).exists()
+    end_session = urlparse(answer["Location"])
+    assert f"{end_session.scheme}://{end_session.netloc}{end_session.path}" == (
+        f"{oidc_provider.issuer}/end-session"
+    )
+    query = {k: v[0] for k, v in parse_qs(end_session.query).items()}
+    assert query["post_logout_redirect_uri"] == "http://testserver/accounts/login/"
+    assert query["client_id"] == CLIENT_ID
+    # The provider checks the hint is the ID token it issued for Samsyn, ends that session and
+    # sends the browser back to Samsyn's sign-in page.
+    back = requests.get(answer["Location"], allow_redirects=False, timeout=5)
+    assert back.status_code == 302
+    assert back.headers["Location"] == "http://testserver/accounts/login/"
+    assert oidc_provider.signed_out == [HSA_PERSON]
+
+
+def test_without_an_end_session_endpoint_signing_out_stays_in_samsyn(
+    client, oidc_provider, unit, settings
+):
+    settings.SAMSYN_OIDC_END_SESSION_ENDPOINT = ""
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    through_provider(client, oidc_provider)
+    answer = client.post("/accounts/logout/")
+    assert answer["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+    assert oidc_provider.signed_out == []
+
+
+def test_a_local_account_signs_out_of_samsyn_only(client, oidc_provider):
+    sign_in(client, make_actor())
+    answer = client.post("/accounts/logout/")
+    assert answer["Location"] == "/accounts/login/"
+    assert "_auth_user_id" not in client.session
+
+
+def test_the_content_security_policy_lets_the_sign_out_form_go_to_the_end_session_endpoint():
+    # A subprocess: the settings derive form-action from the environment as they load. A browser
+    # holds the sign-out form's redirect to form-action, which allows only Samsyn otherwise.
+    env = {
+        **os.environ,
+        "SAMSYN_OIDC_END_SESSION_ENDPOINT": "https://idp.region.example:8443/logout?x=1",
+    }
+    show = "from samsyn.conf import base; print(*base.SECURE_CSP['form-action'])"
+    loaded = subprocess.run(  # noqa: S603 - this interpreter, this code
+        [sys.executable, "-c", show], env=env, capture_output=True, text=True, timeout=60,
+        check=True,
+    )  # fmt: skip
+    assert loaded.stdout.split() == ["'self'", "https://idp.region.example:8443"]
+
+
+def test_a_refused_sign_in_leaves_no_token_for_a_later_sign_out(client, oidc_provider, unit):
+    oidc_provider.person = person(("SE2321000016-OKÄND", "handlaggare"))
+    assert through_provider(client, oidc_provider).status_code == 403
+    sign_in(client, make_actor())
+    # The local account's sign-out does not send a provider the refused person's token.
+    assert client.post("/accounts/logout/")["Location"] == "/accounts/login/"
+    assert oidc_provider.signed_out == []
+
+
+def test_a_sign_in_started_without_a_next_page_lands_on_the_start_page(client, oidc_provider, unit):
+    oidc_provider.person = person((HSA_UNIT, "handlaggare"))
+    assert through_provider(client, oidc_provider)["Location"] == "/"
 
 
 def test_several_assignments_choose_the_unit_as_today(client, oidc_provider, unit):

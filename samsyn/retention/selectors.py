@@ -230,6 +230,33 @@ def overview_for(actor: Actor) -> Overview:
 
 
 @dataclass(frozen=True)
+class ChildHolds:
+    """The legal holds on a child, for the child's page: shown to everyone who may read the
+    child, placed and lifted there by the manager of a unit that has the child (`may_hold`),
+    who lifts only the holds their own unit placed (`unit_id`)."""
+
+    holds: list[LegalHold]
+    may_hold: bool
+    unit_id: int
+
+
+def holds_on_child(actor: Actor, child_id: int) -> ChildHolds:
+    """Call only for a child the actor has opened (its read is audited there). One query: the
+    right to hold comes from the relationships the page has found already."""
+    holds = list(
+        holds_in_force().filter(record_type="child", record_id=child_id).select_related("set_by")
+    )
+    return ChildHolds(
+        holds=holds, may_hold=access.may_hold_child(actor, child_id), unit_id=actor.unit.pk
+    )
+
+
+def check_child_hold(actor: Actor, child_id: int) -> None:
+    """Whether the actor may place or lift a hold on the child: the refusal, logged, if not."""
+    access.require_hold_child(actor, child_id)
+
+
+@dataclass(frozen=True)
 class DueList:
     line: Line
     page: Page

@@ -150,28 +150,70 @@ def _record_child(record_type: str, record_id: int) -> int | None:
     return _child_of(record_type, record_id)
 
 
-@transaction.atomic
-def set_hold(*, actor: Actor, record_type: str, record_id: int, reason: str) -> LegalHold:
-    access.require(actor, selectors.PERMISSION)
-    child_id = _record_child(record_type, record_id)
+def _place(
+    *, actor: Actor, record_type: str, record_id: int, child_id: int | None, reason: str,
+    reference: str,
+) -> LegalHold:  # fmt: skip
     if selectors.holds_in_force().filter(record_type=record_type, record_id=record_id).exists():
         raise ValidationError({"record_id": _("A legal hold already keeps that record.")})
     hold = LegalHold(
-        record_type=record_type, record_id=record_id, reason=reason, set_by=actor.staff
-    )
+        record_type=record_type, record_id=record_id, reason=reason, reference=reference,
+        set_by=actor.staff, unit_id=actor.unit.pk,
+    )  # fmt: skip
     hold.full_clean()
     hold.save()
     audit.record_change(
         actor=actor, child_id=child_id, obj="legal_hold", obj_id=hold.pk,
         event="legal_hold_set", purpose=access.default_purpose(actor),
-        detail={"record_type": record_type, "record_id": record_id},
+        detail={"record_type": record_type, "record_id": record_id, "reference": reference},
     )  # fmt: skip
     return hold
 
 
 @transaction.atomic
+def set_hold(
+    *, actor: Actor, record_type: str, record_id: int, reason: str, reference: str
+) -> LegalHold:
+    """An administrator's hold on a child or one record, named by number."""
+    access.require(actor, selectors.PERMISSION)
+    child_id = _record_child(record_type, record_id)
+    return _place(
+        actor=actor, record_type=record_type, record_id=record_id, child_id=child_id,
+        reason=reason, reference=reference,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_child_hold(*, actor: Actor, child_id: int, reason: str, reference: str) -> LegalHold:
+    """A hold on the child and every record about them, placed from the child's page by the
+    manager of a unit that has the child (`access.rules.may_hold_child`)."""
+    access.require_hold_child(actor, child_id)
+    return _place(
+        actor=actor, record_type="child", record_id=child_id, child_id=child_id, reason=reason,
+        reference=reference,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lift_child_hold(*, actor: Actor, child_id: int, hold_id: int) -> LegalHold:
+    """From the child's page: only a hold on this child that the actor's own unit placed; one
+    an administrator or another unit placed is lifted by an administrator."""
+    access.require_hold_child(actor, child_id)
+    held = selectors.holds_in_force().filter(record_type="child", record_id=child_id)
+    if not held.filter(pk=hold_id, unit_id=actor.unit.pk).exists():
+        raise ValidationError(
+            _("Only an administrator, or the unit that placed it, lifts that legal hold.")
+        )
+    return _lift(actor=actor, hold_id=hold_id)
+
+
+@transaction.atomic
 def lift_hold(*, actor: Actor, hold_id: int) -> LegalHold:
     access.require(actor, selectors.PERMISSION)
+    return _lift(actor=actor, hold_id=hold_id)
+
+
+def _lift(*, actor: Actor, hold_id: int) -> LegalHold:
     hold = selectors.holds_in_force().select_for_update().filter(pk=hold_id).first()
     if hold is None:
         raise ValidationError(_("That legal hold is not in force."))

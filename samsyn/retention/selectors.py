@@ -18,7 +18,7 @@ from samsyn.access import rules as access
 from samsyn.access.actor import Actor
 from samsyn.common.dates import add_months
 from samsyn.common.errors import NotFound
-from samsyn.retention import kinds
+from samsyn.retention import audit_log, kinds
 from samsyn.retention.kinds import RetentionKind
 from samsyn.retention.models import LegalHold, Rule, Run, RunLine
 
@@ -34,6 +34,8 @@ NOT_HELD = {
     "placement": gettext_lazy("placement files"),
     "adoption": gettext_lazy("adoption files"),
     "paternity": gettext_lazy("paternity files"),
+    # Not a record type of a kind: the log's months, retired whole (retention.audit_log).
+    "audit_log": gettext_lazy("the audit log, by month"),
 }
 
 
@@ -117,6 +119,10 @@ class Line:
         return str(self.kind.model._meta.verbose_name_plural)
 
     @property
+    def log(self) -> bool:
+        return self.record_type == audit_log.RECORD_TYPE
+
+    @property
     def period(self) -> str:
         rule = self.rule
         if rule is None:
@@ -144,6 +150,8 @@ def _due_since(kind: RetentionKind, rule: Rule, records: QuerySet) -> datetime.d
 
 
 def line_for(record_type: str, rule: Rule | None, today: datetime.date) -> Line:
+    if record_type == audit_log.RECORD_TYPE and rule is not None:
+        return Line(rule, None, record_type, audit_log.due(rule, today).rows, 0, None, None)
     registered = {kind.code: kind for kind in kinds.registered()}
     kind = registered.get(record_type)
     if kind is None or rule is None:

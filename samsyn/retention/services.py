@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from samsyn.access import rules as access
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.retention import kinds, selectors
+from samsyn.retention import audit_log, kinds, selectors
 from samsyn.retention.models import LegalHold, Rule, Run, RunLine
 
 BATCH = 500
@@ -123,9 +123,29 @@ def _run(*, dry_run: bool, today: datetime.date, batch: int) -> Run:
             _erase(kind, rule, line, today, batch)
             line.refresh_from_db()
         _log(line)
+    _retire_log(rules.get(audit_log.RECORD_TYPE), this, dry_run=dry_run, today=today)
     this.finished_at = timezone.now()
     this.save(update_fields=["finished_at"])
     return this
+
+
+def _retire_log(rule: Rule | None, this: Run, *, dry_run: bool, today: datetime.date) -> None:
+    """The audit log's months, last: counted like a record type, retired whole when enforced."""
+    if rule is None or rule.anchor == Rule.Anchor.NEVER:
+        return
+    line = RunLine.objects.create(
+        run=this, record_type=audit_log.RECORD_TYPE, action=rule.action,
+        reference=rule.reference, enforced=rule.enforced and not dry_run,
+        due=audit_log.due(rule, today).rows,
+    )  # fmt: skip
+    if line.enforced and line.due:
+        try:
+            line.done = audit_log.retire(rule, today)
+        except (audit_log.LogBroken, IntegrityError):
+            # Nothing went: the months wait, and the line says due and not done.
+            line.done = 0
+        line.save(update_fields=["done"])
+    _log(line)
 
 
 # Legal holds.
@@ -239,6 +259,8 @@ def check_rule(rule: Rule) -> None:
         errors["years"] = _("The law sets at least %(years)s years for this record type.") % {
             "years": rule.minimum_years
         }
+    if rule.record_type == audit_log.RECORD_TYPE and rule.anchor == Rule.Anchor.BIRTH:
+        errors["anchor"] = _("The log is kept for years after its entries, whoever they name.")
     kind = _registered(rule.record_type)
     if rule.action == Rule.Action.ANONYMISE and (kind is None or kind.anonymise is None):
         errors["action"] = _("This record type can only be deleted.")

@@ -74,6 +74,11 @@ def test_ret_1_the_log_is_kept_five_years_at_least():
     assert "LOG-1" in rule.reference
     with pytest.raises(ValidationError):
         services.change_rule(actor=make_actor(role=Role.ADMINISTRATOR), rule_id=rule.pk, years=4)
+    with pytest.raises(ValidationError) as refused:
+        services.change_rule(
+            actor=make_actor(role=Role.ADMINISTRATOR), rule_id=rule.pk, anchor="birth"
+        )
+    assert "anchor" in refused.value.message_dict
     # A month goes only when its last day is five years back.
     assert audit_log.cut_for(rule, datetime.date(2024, 3, 10)) == datetime.datetime(
         2019, 3, 1, tzinfo=datetime.UTC

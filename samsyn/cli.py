@@ -8,6 +8,7 @@ documented names onto them:
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
     samsyn bench radar                                  the radar's scan, demo county and 10× larger
     samsyn retention plan|run [--dry-run]|schedule      what is due; a retention run; on the worker
+    samsyn sessions clear|schedule                      expired sessions cleared; or on the worker
     samsyn check [--deploy]                             Django's system checks
     samsyn totp USERNAME                                a demo user's sign-in code
     samsyn audit-deps [--service pypi|osv]              known vulnerabilities in uv.lock

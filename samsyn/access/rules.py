@@ -648,6 +648,35 @@ def emergency_access_in_force(actor: Actor, child: Child) -> EmergencyAccess | N
     return _emergency_accesses(actor).filter(child=child).order_by("-ends_at").first()
 
 
+def may_hold_child(actor: Actor, child_id: int) -> bool:
+    """Who places and lifts a legal hold on a child's records from the child's page (DOMAIN
+    RET-1, docs/adr/0014): the manager of a unit that has the child as client, patient or pupil
+    now, who answers for that unit's file. Never a role alone, nor emergency access (a read for
+    a limited time), nor a consent or a ground (a read of another organisation's file); an
+    administrator, who never opens a child, sets holds by number on the retention page."""
+    if actor.role != Role.UNIT_MANAGER:
+        return False
+    kind = kinds.kind_of(Child)
+    # The child's page has found the relationships already: no query there.
+    row = _memoised(
+        actor, ("relationships", kind.name, child_id),
+        lambda: _relationships(actor, kind, Child(pk=child_id)),
+    )  # fmt: skip
+    return row is not None and row["overseen_involvement_id"] is not None
+
+
+def require_hold_child(actor: Actor, child_id: int) -> None:
+    """`may_hold_child`, or a refusal carrying its denial for the log (DOMAIN LOG-3): the same
+    for a child that does not exist, so numbers cannot be probed."""
+    if not may_hold_child(actor, child_id):
+        refusal = AccessDenied("retention.hold_child")
+        refusal.denial = Denial(
+            actor=actor, child_id=child_id if Child.objects.filter(pk=child_id).exists() else None,
+            obj="legal_hold", obj_id=child_id, purpose=default_purpose(actor),
+        )  # fmt: skip
+        raise refusal
+
+
 def can_edit_child(actor: Actor, child: Child) -> bool:
     """Only a unit that has the child as client, patient or pupil changes the child's record: a
     consent lets another organisation read, never write. A protected identity's address is

@@ -98,6 +98,12 @@ def _lapsed(now: datetime) -> Q:
     )
 
 
+def forget_lapsed() -> int:
+    """Forget every user's sessions past a limit (the task worker's clearing); how many."""
+    deleted, _ = SignedInSession.objects.filter(_lapsed(timezone.now())).delete()
+    return deleted
+
+
 def sessions_of(user_id: int) -> QuerySet[SignedInSession]:
     """The user's live sessions, the most recently active first."""
     return (

@@ -75,6 +75,7 @@ ACTIONS = {
     "provider_unit_disconnected": _("unit disconnected from the identity provider"),
     "legal_hold_set": _("legal hold set"),
     "legal_hold_lifted": _("legal hold lifted"),
+    "audit_months_retired": _("months of the audit log retired, each chain sealed at the cut"),
     "change": _("change"),
     "register": _("registering a child"),
     "edit_contact": _("changing the contact details"),

@@ -2,7 +2,9 @@
 
 The check runs in the database (docs/adr/0010): each row's hash is recomputed by the function
 that wrote it, and each row is compared with the link before it in its chain (window functions),
-in batches in chain order, so only broken links and the chains' ends come back to Python.
+in batches in chain order, so only broken links and the chains' ends come back to Python. A
+chain whose first months were retired starts at its checkpoint (docs/adr/0014): the seq and hash
+of the last link retired, which the first kept link must follow.
 """
 
 from __future__ import annotations
@@ -27,9 +29,13 @@ _BATCH_SQL = """
 WITH checked AS (
     SELECT id, chain, seq, prev_hash, hash,
         CASE WHEN lag(chain) OVER w IS NOT DISTINCT FROM chain THEN lag(seq) OVER w + 1
-             WHEN chain = %(chain)s THEN %(seq)s + 1 ELSE 1 END AS expected_seq,
+             WHEN chain = %(chain)s THEN %(seq)s + 1
+             ELSE coalesce((SELECT c.seq FROM audit_checkpoint c WHERE c.chain = batch.chain), 0)
+                  + 1 END AS expected_seq,
         CASE WHEN lag(chain) OVER w IS NOT DISTINCT FROM chain THEN lag(hash) OVER w
-             WHEN chain = %(chain)s THEN %(hash)s ELSE %(genesis)s END AS expected_prev,
+             WHEN chain = %(chain)s THEN %(hash)s
+             ELSE coalesce((SELECT c.hash FROM audit_checkpoint c WHERE c.chain = batch.chain),
+                           %(genesis)s) END AS expected_prev,
         hash = CASE WHEN strpos(chain, '/') > 0
                     THEN audit_link_hash(prev_hash, {columns})
                     ELSE audit_link_hash_v1(prev_hash, {columns}) END AS sound,
@@ -164,6 +170,9 @@ def verify(*, progress: Progress | None = None, batch: int = BATCH, jobs: int = 
     with connection.cursor() as cursor:
         cursor.execute("SELECT chain, seq, hash FROM audit_chainhead ORDER BY chain")
         heads = {chain: (seq, digest.strip()) for chain, seq, digest in cursor.fetchall()}
+        cursor.execute("SELECT chain, seq, hash FROM audit_checkpoint")
+        # A chain retired whole ends at its checkpoint.
+        starts = {chain: (seq, digest.strip()) for chain, seq, digest in cursor.fetchall()}
     done, lock = 0, threading.Lock()
 
     def step(rows: int) -> None:
@@ -180,7 +189,7 @@ def verify(*, progress: Progress | None = None, batch: int = BATCH, jobs: int = 
         with ThreadPoolExecutor(max_workers=len(ranges)) as pool:
             walks = list(pool.map(lambda r: _walk(r[0], r[1], batch, step), ranges))
     breaks = {chain: link for walk in walks for chain, link in walk.breaks.items()}
-    ends = {chain: end for walk in walks for chain, end in walk.ends.items()}
+    ends = starts | {chain: end for walk in walks for chain, end in walk.ends.items()}
     for chain, head in heads.items():
         if chain not in breaks and ends.get(chain) != head:
             last_seq = ends.get(chain, (0, GENESIS))[0]

@@ -23,6 +23,7 @@ from samsyn.children import forms, selectors, services
 from samsyn.common.forms import WithoutSummary
 from samsyn.common.pages import Conflict, handle_form, refusals
 from samsyn.plans.selectors import cases as plan_selectors
+from samsyn.retention import selectors as retention_selectors
 
 
 def _purpose(request: HttpRequest) -> str:
@@ -75,6 +76,7 @@ def child_detail(request, child_id: int):
             "assessments": assessment_selectors.assessments_of_child(
                 request.actor, view.child, purpose=purpose
             ),
+            "holds": retention_selectors.holds_on_child(request.actor, view.child.pk),
             "timeline": selectors.timeline_for(
                 request.actor, view.child, purpose=purpose, page=request.GET.get("page")
             ),

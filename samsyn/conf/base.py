@@ -214,6 +214,8 @@ SAMSYN_SITE_URL = os.environ.get("SAMSYN_SITE_URL", "http://localhost:8000")
 # Retention (gallring, DOMAIN RET-1) runs this often on the task worker; a rule deletes only
 # once an administrator has enforced it after a dry run.
 SAMSYN_RETENTION_RUN_HOURS = int(os.environ.get("SAMSYN_RETENTION_RUN_HOURS", "24"))
+# Expired sessions are cleared from the database this often, on the task worker.
+SAMSYN_SESSION_CLEAR_HOURS = int(os.environ.get("SAMSYN_SESSION_CLEAR_HOURS", "1"))
 SAMSYN_PUBLIC_REPORT_MAX_BYTES = 256 * 1024
 # Emergency access (nödåtkomst, DOMAIN LOG-2) lasts this many hours from its start.
 SAMSYN_EMERGENCY_ACCESS_HOURS = int(os.environ.get("SAMSYN_EMERGENCY_ACCESS_HOURS", "2"))

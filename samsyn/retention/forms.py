@@ -36,16 +36,24 @@ class RuleForm(forms.Form):
         return days
 
 
-class HoldForm(forms.Form):
+class ChildHoldForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Why it must be kept, and on whose request (a court, IVO, JO, an archive)."),
+    )  # fmt: skip
+    reference = forms.CharField(
+        label=_("Legal reference"), max_length=300,
+        help_text=_("What the hold rests on: a court's case number, a request's reference."),
+    )  # fmt: skip
+
+
+class HoldForm(ChildHoldForm):
     record_type = forms.ChoiceField(label=_("Record type"))
     record_id = forms.IntegerField(
         label=_("Record number"), min_value=1,
         help_text=_("The number of the child or the record, as the request names it."),
     )  # fmt: skip
-    reason = forms.CharField(
-        label=_("Reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Why it must be kept, and on whose request (a court, IVO, JO, an archive)."),
-    )  # fmt: skip
+    field_order = ["record_type", "record_id", "reason", "reference"]
 
     def __init__(self, *args, record_types: list[tuple[str, str]], **kwargs):
         super().__init__(*args, **kwargs)

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from samsyn.directory.models import Staff
+from samsyn.directory.models import Staff, Unit
 from samsyn.retention import kinds
 
 
@@ -87,7 +87,16 @@ class LegalHold(models.Model):
     record_type = models.CharField(_("record type"), max_length=40)
     record_id = models.BigIntegerField(_("record number"))
     reason = models.CharField(_("reason"), max_length=500)
+    # What the hold rests on (a court's order, IVO's or JO's request, an archive's decision):
+    # empty only on holds set before it was asked.
+    reference = models.CharField(_("legal reference"), max_length=300, blank=True)
     set_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    # The unit the setter acted for: a unit manager lifts, from the child's page, only the holds
+    # their own unit placed; an administrator lifts any on /retention/.
+    unit = models.ForeignKey(
+        Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("set for the unit"),
+    )  # fmt: skip
     set_at = models.DateTimeField(_("set at"), default=timezone.now)
     lifted_by = models.ForeignKey(
         Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

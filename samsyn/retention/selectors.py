@@ -18,7 +18,7 @@ from samsyn.access import rules as access
 from samsyn.access.actor import Actor
 from samsyn.common.dates import add_months
 from samsyn.common.errors import NotFound
-from samsyn.retention import kinds
+from samsyn.retention import audit_log, kinds
 from samsyn.retention.kinds import RetentionKind
 from samsyn.retention.models import LegalHold, Rule, Run, RunLine
 
@@ -34,6 +34,8 @@ NOT_HELD = {
     "placement": gettext_lazy("placement files"),
     "adoption": gettext_lazy("adoption files"),
     "paternity": gettext_lazy("paternity files"),
+    # Not a record type of a kind: the log's months, retired whole (retention.audit_log).
+    "audit_log": gettext_lazy("the audit log, by month"),
 }
 
 
@@ -117,6 +119,10 @@ class Line:
         return str(self.kind.model._meta.verbose_name_plural)
 
     @property
+    def log(self) -> bool:
+        return self.record_type == audit_log.RECORD_TYPE
+
+    @property
     def period(self) -> str:
         rule = self.rule
         if rule is None:
@@ -144,6 +150,8 @@ def _due_since(kind: RetentionKind, rule: Rule, records: QuerySet) -> datetime.d
 
 
 def line_for(record_type: str, rule: Rule | None, today: datetime.date) -> Line:
+    if record_type == audit_log.RECORD_TYPE and rule is not None:
+        return Line(rule, None, record_type, audit_log.due(rule, today).rows, 0, None, None)
     registered = {kind.code: kind for kind in kinds.registered()}
     kind = registered.get(record_type)
     if kind is None or rule is None:
@@ -227,6 +235,33 @@ def overview_for(actor: Actor) -> Overview:
     runs = list(Run.objects.prefetch_related("lines")[:10])
     holds = list(holds_in_force().select_related("set_by")[:50])
     return Overview(lines=lines, bars=chart(lines), runs=runs, holds=holds)
+
+
+@dataclass(frozen=True)
+class ChildHolds:
+    """The legal holds on a child, for the child's page: shown to everyone who may read the
+    child, placed and lifted there by the manager of a unit that has the child (`may_hold`),
+    who lifts only the holds their own unit placed (`unit_id`)."""
+
+    holds: list[LegalHold]
+    may_hold: bool
+    unit_id: int
+
+
+def holds_on_child(actor: Actor, child_id: int) -> ChildHolds:
+    """Call only for a child the actor has opened (its read is audited there). One query: the
+    right to hold comes from the relationships the page has found already."""
+    holds = list(
+        holds_in_force().filter(record_type="child", record_id=child_id).select_related("set_by")
+    )
+    return ChildHolds(
+        holds=holds, may_hold=access.may_hold_child(actor, child_id), unit_id=actor.unit.pk
+    )
+
+
+def check_child_hold(actor: Actor, child_id: int) -> None:
+    """Whether the actor may place or lift a hold on the child: the refusal, logged, if not."""
+    access.require_hold_child(actor, child_id)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from django.core.exceptions import ValidationError
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from samsyn.access import rules as access
 from samsyn.access.actor import Actor
 from samsyn.audit import services as audit
-from samsyn.retention import kinds, selectors
+from samsyn.retention import audit_log, kinds, selectors
 from samsyn.retention.models import LegalHold, Rule, Run, RunLine
 
 BATCH = 500
@@ -123,9 +123,29 @@ def _run(*, dry_run: bool, today: datetime.date, batch: int) -> Run:
             _erase(kind, rule, line, today, batch)
             line.refresh_from_db()
         _log(line)
+    _retire_log(rules.get(audit_log.RECORD_TYPE), this, dry_run=dry_run, today=today)
     this.finished_at = timezone.now()
     this.save(update_fields=["finished_at"])
     return this
+
+
+def _retire_log(rule: Rule | None, this: Run, *, dry_run: bool, today: datetime.date) -> None:
+    """The audit log's months, last: counted like a record type, retired whole when enforced."""
+    if rule is None or rule.anchor == Rule.Anchor.NEVER:
+        return
+    line = RunLine.objects.create(
+        run=this, record_type=audit_log.RECORD_TYPE, action=rule.action,
+        reference=rule.reference, enforced=rule.enforced and not dry_run,
+        due=audit_log.due(rule, today).rows,
+    )  # fmt: skip
+    if line.enforced and line.due:
+        try:
+            line.done = audit_log.retire(rule, today)
+        except (audit_log.LogBroken, IntegrityError):
+            # Nothing went: the months wait, and the line says due and not done.
+            line.done = 0
+        line.save(update_fields=["done"])
+    _log(line)
 
 
 # Legal holds.
@@ -150,28 +170,70 @@ def _record_child(record_type: str, record_id: int) -> int | None:
     return _child_of(record_type, record_id)
 
 
-@transaction.atomic
-def set_hold(*, actor: Actor, record_type: str, record_id: int, reason: str) -> LegalHold:
-    access.require(actor, selectors.PERMISSION)
-    child_id = _record_child(record_type, record_id)
+def _place(
+    *, actor: Actor, record_type: str, record_id: int, child_id: int | None, reason: str,
+    reference: str,
+) -> LegalHold:  # fmt: skip
     if selectors.holds_in_force().filter(record_type=record_type, record_id=record_id).exists():
         raise ValidationError({"record_id": _("A legal hold already keeps that record.")})
     hold = LegalHold(
-        record_type=record_type, record_id=record_id, reason=reason, set_by=actor.staff
-    )
+        record_type=record_type, record_id=record_id, reason=reason, reference=reference,
+        set_by=actor.staff, unit_id=actor.unit.pk,
+    )  # fmt: skip
     hold.full_clean()
     hold.save()
     audit.record_change(
         actor=actor, child_id=child_id, obj="legal_hold", obj_id=hold.pk,
         event="legal_hold_set", purpose=access.default_purpose(actor),
-        detail={"record_type": record_type, "record_id": record_id},
+        detail={"record_type": record_type, "record_id": record_id, "reference": reference},
     )  # fmt: skip
     return hold
 
 
 @transaction.atomic
+def set_hold(
+    *, actor: Actor, record_type: str, record_id: int, reason: str, reference: str
+) -> LegalHold:
+    """An administrator's hold on a child or one record, named by number."""
+    access.require(actor, selectors.PERMISSION)
+    child_id = _record_child(record_type, record_id)
+    return _place(
+        actor=actor, record_type=record_type, record_id=record_id, child_id=child_id,
+        reason=reason, reference=reference,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def set_child_hold(*, actor: Actor, child_id: int, reason: str, reference: str) -> LegalHold:
+    """A hold on the child and every record about them, placed from the child's page by the
+    manager of a unit that has the child (`access.rules.may_hold_child`)."""
+    access.require_hold_child(actor, child_id)
+    return _place(
+        actor=actor, record_type="child", record_id=child_id, child_id=child_id, reason=reason,
+        reference=reference,
+    )  # fmt: skip
+
+
+@transaction.atomic
+def lift_child_hold(*, actor: Actor, child_id: int, hold_id: int) -> LegalHold:
+    """From the child's page: only a hold on this child that the actor's own unit placed; one
+    an administrator or another unit placed is lifted by an administrator."""
+    access.require_hold_child(actor, child_id)
+    held = selectors.holds_in_force().filter(record_type="child", record_id=child_id)
+    if not held.filter(pk=hold_id, unit_id=actor.unit.pk).exists():
+        raise ValidationError(
+            _("Only an administrator, or the unit that placed it, lifts that legal hold.")
+        )
+    return _lift(actor=actor, hold_id=hold_id)
+
+
+@transaction.atomic
 def lift_hold(*, actor: Actor, hold_id: int) -> LegalHold:
     access.require(actor, selectors.PERMISSION)
+    return _lift(actor=actor, hold_id=hold_id)
+
+
+def _lift(*, actor: Actor, hold_id: int) -> LegalHold:
     hold = selectors.holds_in_force().select_for_update().filter(pk=hold_id).first()
     if hold is None:
         raise ValidationError(_("That legal hold is not in force."))
@@ -197,6 +259,8 @@ def check_rule(rule: Rule) -> None:
         errors["years"] = _("The law sets at least %(years)s years for this record type.") % {
             "years": rule.minimum_years
         }
+    if rule.record_type == audit_log.RECORD_TYPE and rule.anchor == Rule.Anchor.BIRTH:
+        errors["anchor"] = _("The log is kept for years after its entries, whoever they name.")
     kind = _registered(rule.record_type)
     if rule.action == Rule.Action.ANONYMISE and (kind is None or kind.anonymise is None):
         errors["action"] = _("This record type can only be deleted.")

@@ -1,6 +1,7 @@
 """Retention's pages for an administrator (DOMAIN RET-1): what is due per rule, with a chart
-and a table, the due records of one rule by number, the rules and the legal holds. No page
-names a person. Thin: parse, call, render."""
+and a table, the due records of one rule by number, the rules and the legal holds; and the unit
+manager's legal hold on a child, reached from the child's page. No page names a person. Thin:
+parse, call, render."""
 
 from __future__ import annotations
 
@@ -13,7 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from samsyn.access.http import actor_required
 from samsyn.common.pages import handle_action, handle_form, refusals
 from samsyn.retention import selectors, services
-from samsyn.retention.forms import HoldForm, RuleForm
+from samsyn.retention.forms import ChildHoldForm, HoldForm, RuleForm
 
 PERMISSION = selectors.PERMISSION
 
@@ -104,3 +105,37 @@ def lift_hold(request, hold_id: int) -> HttpResponse:
         request, act, success=_("The legal hold is lifted."),
         back=reverse("retention:overview"), token=False,
     )  # fmt: skip
+
+
+@actor_required()
+@require_http_methods(["GET", "POST"])
+@refusals
+def new_child_hold(request, child_id: int) -> HttpResponse:
+    # The form only for whom the step is open: anyone else is refused, and logged, at once.
+    selectors.check_child_hold(request.actor, child_id)
+    form = ChildHoldForm(request.POST if request.method == "POST" else None)
+    back = reverse("children:detail", args=[child_id])
+
+    def save(data: dict) -> str:
+        services.set_child_hold(actor=request.actor, child_id=child_id, **data)
+        return back
+
+    return handle_form(
+        request, form, save, success=_("The legal hold is placed: nothing it keeps is deleted."),
+        template="retention/child_hold.html", context={"back": back},
+    )  # fmt: skip
+
+
+@actor_required()
+@require_POST
+@refusals
+def lift_child_hold(request, child_id: int, hold_id: int) -> HttpResponse:
+    back = reverse("children:detail", args=[child_id])
+
+    def act() -> str:
+        services.lift_child_hold(actor=request.actor, child_id=child_id, hold_id=hold_id)
+        return back
+
+    return handle_action(
+        request, act, success=_("The legal hold is lifted."), back=back, token=False
+    )

@@ -100,11 +100,12 @@ def test_ret_1_a_legal_hold_is_set_and_lifted_on_the_page(admin_client):
     page = admin_client.get(reverse("retention:new_hold"))
     answer = admin_client.post(reverse("retention:new_hold"), {
         "record_type": "report", "record_id": report.pk, "reason": "Begäran från JO",
-        "form_token": page.context["form_token"],
+        "reference": "JO dnr 1234-2026", "form_token": page.context["form_token"],
     })  # fmt: skip
     assert answer.status_code == 302
     hold = LegalHold.objects.get(record_id=report.pk)
-    assert hold.set_by == admin_client.actor.staff
+    assert (hold.set_by, hold.reference) == (admin_client.actor.staff, "JO dnr 1234-2026")
+    assert "JO dnr 1234-2026" in admin_client.get(reverse("retention:overview")).text
     admin_client.post(reverse("retention:lift_hold", args=[hold.pk]))
     hold.refresh_from_db()
     assert hold.lifted_at is not None

@@ -19,7 +19,9 @@ pytestmark = pytest.mark.django_db
 SMALL, MANY = 10, 10_000
 # Measured with the session, the actor and the plan of every record type: pinned, so a page
 # that starts to cost more per request fails here too.
-PINNED = {"overview": 27, "due": 11}
+# The overview's audit-log line: the log's months, and the rows of those due (six years on,
+# today's are), whatever the log holds.
+PINNED = {"overview": 29, "due": 11}
 
 
 def grow(upto: int) -> None:

@@ -191,10 +191,18 @@ def test_ret_1_a_legal_hold_keeps_a_child_or_a_record():
     goes = decided_report()
     admin = administrator()
     services.set_hold(
-        actor=admin, record_type="child", record_id=held_child.child_id, reason="Mål i tingsrätt"
+        actor=admin,
+        record_type="child",
+        record_id=held_child.child_id,
+        reason="Mål i tingsrätt",
+        reference="Örebro tingsrätt T 1234-26",
     )
     services.set_hold(
-        actor=admin, record_type="report", record_id=held_record.pk, reason="Begäran från IVO"
+        actor=admin,
+        record_type="report",
+        record_id=held_record.pk,
+        reason="Begäran från IVO",
+        reference="IVO dnr 3.5-1234/2026",
     )
     enforce("report")
     plan = line("report", years_on(5))
@@ -214,7 +222,11 @@ def test_ret_1_a_legal_hold_keeps_a_child_or_a_record():
 def test_ret_1_a_hold_names_a_record_that_exists():
     with pytest.raises(ValidationError):
         services.set_hold(
-            actor=administrator(), record_type="report", record_id=987654, reason="Mål"
+            actor=administrator(),
+            record_type="report",
+            record_id=987654,
+            reason="Mål",
+            reference="T 1-26",
         )
 
 

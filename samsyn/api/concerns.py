@@ -14,7 +14,7 @@ import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
@@ -55,19 +55,14 @@ CHANGE: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: StaleOut}
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (services.StaleReport, services.StaleInvestigation) as stale:
-            return Status(
-                409, {"detail": stale.messages[0], "messages": [], "version": stale.current}
-            )
-        except Exception as error:
-            return errors.answer(error, _("Your unit does not take this step on this record."))
+def _stale(stale: services.StaleReport | services.StaleInvestigation) -> Status:
+    return Status(409, {"detail": stale.messages[0], "messages": [], "version": stale.current})
 
-    return wrapper
+
+_refusals = errors.refusals(
+    gettext_lazy("Your unit does not take this step on this record."),
+    ((services.StaleReport, services.StaleInvestigation), _stale),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -9,13 +9,13 @@ the consulted organisation, a second answer — is a 400 naming why; malformed i
 from __future__ import annotations
 
 import datetime
-import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
@@ -38,35 +38,10 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 CONSULTATION_ERRORS: dict[int, Any] = {**ERRORS, 400: RefusedOut}
 
 
-def _refused(error: ValidationError) -> Status:
-    fields = (
-        {name: ValidationError(errors).messages for name, errors in error.error_dict.items()}
-        if hasattr(error, "error_dict")
-        else {}
-    )
-    return Status(
-        400,
-        {
-            "detail": _("The consultation does not allow this step."),
-            "messages": error.messages,
-            "fields": fields,
-        },
-    )
-
-
-def _refusals(view):
-    """The services' refusals as responses, the same for every operation."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(
-                error, _("Your unit may not take this step."), (ValidationError, _refused)
-            )
-
-    return wrapper
+_refusals = errors.refusals(
+    gettext_lazy("Your unit may not take this step."),
+    (ValidationError, errors.refused(gettext_lazy("The consultation does not allow this step."))),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -10,11 +10,10 @@ outside the child's municipality, a date before admission) is a 422 naming why.
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
@@ -37,15 +36,7 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The admission's version read.")]
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your unit may not take this step."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your unit may not take this step."))
 
 
 def _actor(request: HttpRequest, *, permission: str | None = PERMISSION) -> Actor:

@@ -11,13 +11,12 @@ role that does not work with children is 403; a reason left empty is 422.
 from __future__ import annotations
 
 import datetime
-import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
@@ -49,17 +48,7 @@ class State(StrEnum):
     dismissed = "dismissed"
 
 
-def _refusals(view):
-    """The services' refusals as responses, the same for every operation."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your role does not work with the radar."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your role does not work with the radar."))
 
 
 def _actor(request: HttpRequest) -> Actor:

@@ -14,7 +14,7 @@ import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
@@ -41,15 +41,7 @@ REPORT_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 PERMISSION = "concerns.report"
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your role does not file reports of concern here."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your role does not file reports of concern here."))
 
 
 def _actor(request: HttpRequest) -> Actor:

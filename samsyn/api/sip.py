@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
@@ -73,65 +74,65 @@ Text = functools.partial(Field, pattern=NO_NUL)
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refusals(view):
-    """Turns the services' refusals into responses, the same for every operation."""
+def _stale_plan(stale: plan_services.StalePlan) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Someone else saved the plan since you read it. Their version is in "
+                "current: merge your change and save again with its lock_version."
+            ),
+            "messages": [],
+            "current": _plan_out(stale.current, stale.items, case=None),
+        },
+    )
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except plan_services.StalePlan as stale:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Someone else saved the plan since you read it. Their version is in "
-                        "current: merge your change and save again with its lock_version."
-                    ),
-                    "messages": [],
-                    "current": _plan_out(stale.current, stale.items, case=None),
-                },
-            )
-        except cases.StaleCase as stale:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Someone else changed the SIP since you read it. Read it again and retry "
-                        "with its version."
-                    ),
-                    "messages": [],
-                    "version": stale.current.version,
-                },
-            )
-        except plan_services.NoDraft:
-            return Status(
-                409,
-                {
-                    "detail": _("There is no draft plan. A finalised plan is never changed."),
-                    "messages": [],
-                },
-            )
-        except plan_services.PlanIncomplete as refused:
-            return Status(
-                409,
-                {
-                    "detail": _("The plan cannot be finalised yet."),
-                    "messages": refused.messages,
-                },
-            )
-        except TransitionRefused as refused:
-            return Status(
-                409,
-                {
-                    "detail": _("The SIP does not allow this step now."),
-                    "messages": refused.messages,
-                },
-            )
-        except Exception as error:
-            return errors.answer(error, _("Your organisation may not do this in this SIP."))
 
-    return wrapper
+def _stale_case(stale: cases.StaleCase) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Someone else changed the SIP since you read it. Read it again and retry "
+                "with its version."
+            ),
+            "messages": [],
+            "version": stale.current.version,
+        },
+    )
+
+
+def _no_draft(_error: plan_services.NoDraft) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _("There is no draft plan. A finalised plan is never changed."),
+            "messages": [],
+        },
+    )
+
+
+def _incomplete(refused: plan_services.PlanIncomplete) -> Status:
+    return Status(
+        409, {"detail": _("The plan cannot be finalised yet."), "messages": refused.messages}
+    )
+
+
+def _transition_refused(refused: TransitionRefused) -> Status:
+    return Status(
+        409,
+        {"detail": _("The SIP does not allow this step now."), "messages": refused.messages},
+    )
+
+
+_refusals = errors.refusals(
+    gettext_lazy("Your organisation may not do this in this SIP."),
+    (plan_services.StalePlan, _stale_plan),
+    (cases.StaleCase, _stale_case),
+    (plan_services.NoDraft, _no_draft),
+    (plan_services.PlanIncomplete, _incomplete),
+    (TransitionRefused, _transition_refused),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:

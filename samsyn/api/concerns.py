@@ -20,6 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Investigation, MeetingOffer, Report
@@ -100,11 +101,8 @@ class QueueItemOut(Schema):
     steps: list[IntakeStepOut]
 
 
-class QueuePageOut(Schema):
+class QueuePageOut(PageOut):
     items: list[QueueItemOut]
-    count: int
-    page: int
-    pages: int
 
 
 class ProtectionOut(Schema):
@@ -299,18 +297,14 @@ def intake_queue(
         _actor(request), overdue=overdue, unlinked=unlinked, acute=acute,
         include_done=include_done, page=page,
     )  # fmt: skip
-    return {
-        "items": [
-            {"id": row.report.pk, "reference": row.report.reference,
-             "received_at": row.report.received_at, "urgency": row.report.urgency,
-             "child": _ref(row.report.child), "given_name": row.report.given_name,
-             "state": row.state, "next": _step(row.next),
-             "steps": [_step(step) for step in row.steps]}
-            for row in result.object_list
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": row.report.pk, "reference": row.report.reference,
+         "received_at": row.report.received_at, "urgency": row.report.urgency,
+         "child": _ref(row.report.child), "given_name": row.report.given_name,
+         "state": row.state, "next": _step(row.next),
+         "steps": [_step(step) for step in row.steps]}
+        for row in result.object_list
+    ))  # fmt: skip
 
 
 @router.get(

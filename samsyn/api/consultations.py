@@ -21,6 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.consultations import selectors, services
@@ -78,11 +79,8 @@ class ConsultationOut(Schema):
     )
 
 
-class ConsultationPageOut(Schema):
+class ConsultationPageOut(PageOut):
     items: list[ConsultationOut]
-    count: int
-    page: int
-    pages: int
 
 
 def _ref(obj) -> dict | None:
@@ -166,10 +164,7 @@ def consultation_list(
     """Newest first. Listing them is reading them: one audit row names the page's
     consultations, and the children of those linked."""
     result = selectors.consultation_page_for(_actor(request), box=box.value, page=page)
-    return {
-        "items": [_out(c) for c in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_out(c) for c in result))
 
 
 @router.get(

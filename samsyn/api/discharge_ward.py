@@ -20,6 +20,7 @@ from pydantic import AwareDatetime
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.discharge.models import Notice
@@ -105,11 +106,8 @@ class AdmissionRowOut(Schema):
     flags: list[FlagOut]
 
 
-class WardPageOut(Schema):
+class WardPageOut(PageOut):
     items: list[AdmissionRowOut]
-    count: int
-    page: int
-    pages: int
     short_notice_count: int = Field(
         ..., description="The unit's discharges with less notice than the region's minimum."
     )
@@ -179,10 +177,9 @@ def ward_list(
     """One audit row names the page's children."""
     listed = selectors.ward_page_for(_actor(request), page=page, current=not discharged)
     return {
-        "items": [_row_out(r) for r in listed.rows], "count": listed.page.paginator.count,
-        "page": listed.page.number, "pages": listed.page.paginator.num_pages,
+        **page_out(listed.page, (_row_out(r) for r in listed.rows)),
         "short_notice_count": listed.short_notice_count,
-    }  # fmt: skip
+    }
 
 
 class AdmissionIn(Schema):

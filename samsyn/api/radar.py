@@ -22,6 +22,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.radar.models import Signal
@@ -98,12 +99,9 @@ class CaseloadOut(Schema):
     signals: int = Field(..., description="Open signals naming the worker.")
 
 
-class QueueOut(Schema):
+class QueueOut(PageOut):
     scope: Scope = Field(..., description="unit: only for a unit manager; otherwise mine.")
     items: list[SignalOut]
-    count: int
-    page: int
-    pages: int
     caseload: list[CaseloadOut] = Field(
         ..., description="For a unit manager's unit queue: counts per worker, no child."
     )
@@ -156,9 +154,7 @@ def radar_queue(
     queue = selectors.queue_for(_actor(request), scope=scope.value, page=page)
     return {
         "scope": queue.scope,
-        "items": [_out(row.signal, row.url) for row in queue.rows],
-        "count": queue.page.paginator.count, "page": queue.page.number,
-        "pages": queue.page.paginator.num_pages,
+        **page_out(queue.page, (_out(row.signal, row.url) for row in queue.rows)),
         "caseload": [
             {"staff": _ref(row["staff"]), "children": row["children"], "signals": row["signals"]}
             for row in queue.caseload

@@ -21,6 +21,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.referrals import selectors, services
@@ -75,11 +76,8 @@ class ReferralOut(Schema):
     withdrawn_at: datetime.datetime | None
 
 
-class ReferralPageOut(Schema):
+class ReferralPageOut(PageOut):
     items: list[ReferralOut]
-    count: int
-    page: int
-    pages: int
 
 
 def _ref(obj) -> dict | None:
@@ -159,10 +157,7 @@ def referral_list(
     """Newest first. Listing them is reading them: one audit row names the page's referrals
     and their children."""
     result = selectors.referral_page_for(_actor(request), box=box.value, page=page)
-    return {
-        "items": [_out(r) for r in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_out(r) for r in result))
 
 
 @router.get(

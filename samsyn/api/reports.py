@@ -20,6 +20,7 @@ from ninja import Field, Path, Query, Router, Schema, Status
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Report
@@ -84,11 +85,8 @@ class ReportListOut(Schema):
     feedback_answer: FeedbackAnswer | None
 
 
-class ReportPageOut(Schema):
+class ReportPageOut(PageOut):
     items: list[ReportListOut]
-    count: int
-    page: int
-    pages: int
 
 
 class ReportOut(Schema):
@@ -189,17 +187,12 @@ def report_list(request: HttpRequest, page: PageQuery = 1) -> dict:
     """The reports you filed, newest first. Listing them is reading them: one audit row names
     every report on the page."""
     result = selectors.my_reports_page(_actor(request), page=page)
-    return {
-        "items": [
-            {"id": r.pk, "reference": r.reference, "received_at": r.received_at,
-             "municipality": _ref(r.intake.municipality),
-             "feedback_requested_at": r.feedback_requested_at,
-             "feedback_answer": r.feedback_answer}
-            for r in result
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": r.pk, "reference": r.reference, "received_at": r.received_at,
+         "municipality": _ref(r.intake.municipality),
+         "feedback_requested_at": r.feedback_requested_at, "feedback_answer": r.feedback_answer}
+        for r in result
+    ))  # fmt: skip
 
 
 @router.get("/{report_id}", response={200: ReportOut, **ERRORS}, summary="One of your reports")

@@ -26,6 +26,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.children import selectors as children
@@ -166,11 +167,8 @@ class SipListOut(Schema):
     coordinator_organisation: RefOut | None
 
 
-class SipPageOut(Schema):
+class SipPageOut(PageOut):
     items: list[SipListOut]
-    count: int
-    page: int
-    pages: int
 
 
 class PartyOut(Schema):
@@ -462,10 +460,7 @@ def sip_list(
     """The SIPs your organisation takes part in and may see, newest first. Listing them is
     reading them: one audit row names every child on the page."""
     result = selectors.case_page_for(_actor(request), status=status or "", mine=mine, page=page)
-    return {
-        "items": [_list_item(case) for case in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_list_item(case) for case in result))
 
 
 class LateStepOut(Schema):
@@ -487,11 +482,8 @@ class OverdueOut(Schema):
     late: list[LateStepOut]
 
 
-class OverduePageOut(Schema):
+class OverduePageOut(PageOut):
     items: list[OverdueOut]
-    count: int
-    page: int
-    pages: int
 
 
 @router.get(
@@ -530,18 +522,14 @@ def sip_accept_invitation(request: HttpRequest, case_id: CaseId):
 def sip_overdue(request: HttpRequest, page: PageQuery = 1) -> dict:
     """The SIPs you answer for with a step past its deadline (SIP-5), longest-waiting first."""
     result, rows = deadlines.overdue_page_for(_actor(request), page=page)
-    return {
-        "items": [
-            {"id": row.case.pk, "status": row.case.status,
-             "child": _ref(row.case.child) if row.child_visible else None,
-             "proposed_at": row.case.proposed_at, "coordinator": _ref(row.case.coordinator),
-             "coordinator_organisation": _ref(row.case.coordinator_organisation),
-             "late": [step.__dict__ for step in row.late]}
-            for row in rows
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": row.case.pk, "status": row.case.status,
+         "child": _ref(row.case.child) if row.child_visible else None,
+         "proposed_at": row.case.proposed_at, "coordinator": _ref(row.case.coordinator),
+         "coordinator_organisation": _ref(row.case.coordinator_organisation),
+         "late": [step.__dict__ for step in row.late]}
+        for row in rows
+    ))  # fmt: skip
 
 
 @router.get("/{case_id}", response={200: SipOut, **SIP_ERRORS}, summary="One SIP")

@@ -23,12 +23,12 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
 from samsyn.assessment.models import Assessment, AssessmentVersion
 from samsyn.assessment.selectors import assessments as selectors
 from samsyn.assessment.services import assessments as services
 from samsyn.assessment.triangle import AREAS, SIDES
-from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 
 router = Router(tags=["assessment"])
@@ -208,11 +208,7 @@ _refusals = errors.refusals(
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 def _open(request: HttpRequest, assessment_id: int, purpose: str | None, obj: str) -> Assessment:

@@ -17,12 +17,11 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Investigation, MeetingOffer, Report
 from samsyn.concerns.selectors import deadlines as dl
 from samsyn.concerns.selectors import intake as selectors
@@ -67,11 +66,7 @@ _refusals = errors.refusals(
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 # --- shapes --------------------------------------------------------------------------------

@@ -17,12 +17,11 @@ from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import ward as selectors
 from samsyn.discharge.services import ward as services
@@ -41,11 +40,7 @@ _refusals = errors.refusals(gettext_lazy("Your unit may not take this step."))
 
 
 def _actor(request: HttpRequest, *, permission: str | None = PERMISSION) -> Actor:
-    actor: Actor = request.auth
-    if permission and not rules.can(actor, permission):
-        audit.record_refused_role(actor=actor, permission=permission)
-        raise rules.AccessDenied(permission)
-    return actor
+    return permitted(request, permission) if permission else request.auth
 
 
 class NoticeOut(Schema):

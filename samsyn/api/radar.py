@@ -19,12 +19,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.radar.models import Signal
 from samsyn.radar.selectors import queue as selectors
 from samsyn.radar.services import signals as services
@@ -53,11 +52,7 @@ _refusals = errors.refusals(gettext_lazy("Your role does not work with the radar
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, services.PERMISSION):
-        audit.record_refused_role(actor=actor, permission=services.PERMISSION)
-        raise rules.AccessDenied(services.PERMISSION)
-    return actor
+    return permitted(request, services.PERMISSION)
 
 
 class RuleOut(Schema):

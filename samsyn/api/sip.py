@@ -26,9 +26,9 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 from samsyn.consent.models import Consent
 from samsyn.consent.services import OPTIONAL_CATEGORIES
@@ -137,11 +137,7 @@ _refusals = errors.refusals(
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, "plans.work"):
-        audit.record_refused_role(actor=actor, permission="plans.work")
-        raise rules.AccessDenied("plans.work")
-    return actor
+    return permitted(request, "plans.work")
 
 
 def _open(request: HttpRequest, case_id: int, obj: str = "sip") -> Case:

@@ -16,18 +16,19 @@ from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
+from samsyn.api.auth import permitted
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
 from samsyn.assessment.models import Assessment, AssessmentVersion
 from samsyn.assessment.selectors import assessments as selectors
 from samsyn.assessment.services import assessments as services
 from samsyn.assessment.triangle import AREAS, SIDES
-from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 
 router = Router(tags=["assessment"])
@@ -164,57 +165,50 @@ def _version_out(assessment: Assessment, version: AssessmentVersion) -> dict:
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refusals(view):
-    """Turns the services' refusals into responses, the same for every operation."""
+def _stale(stale: services.StaleAssessment) -> Status:
+    current = stale.current
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Someone else saved the assessment since you read it. Their version is "
+                "in current: merge your change and save again with its lock_version."
+            ),
+            "messages": [],
+            "current": _version_out(current.assessment, current),
+        },
+    )
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except services.StaleAssessment as stale:
-            current = stale.current
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Someone else saved the assessment since you read it. Their version is "
-                        "in current: merge your change and save again with its lock_version."
-                    ),
-                    "messages": [],
-                    "current": _version_out(current.assessment, current),
-                },
-            )
-        except services.NoDraft:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "There is no draft. A finalised version is never changed: start a new "
-                        "version."
-                    ),
-                    "messages": [],
-                },
-            )
-        except services.AssessmentIncomplete as refused:
-            return Status(
-                409,
-                {
-                    "detail": _("The version cannot be finalised yet."),
-                    "messages": refused.messages,
-                },
-            )
-        except Exception as error:
-            return errors.answer(error, _("Your organisation may not write this assessment."))
 
-    return wrapper
+def _no_draft(_error: services.NoDraft) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _(
+                "There is no draft. A finalised version is never changed: start a new version."
+            ),
+            "messages": [],
+        },
+    )
+
+
+def _incomplete(refused: services.AssessmentIncomplete) -> Status:
+    return Status(
+        409,
+        {"detail": _("The version cannot be finalised yet."), "messages": refused.messages},
+    )
+
+
+_refusals = errors.refusals(
+    gettext_lazy("Your organisation may not write this assessment."),
+    (services.StaleAssessment, _stale),
+    (services.NoDraft, _no_draft),
+    (services.AssessmentIncomplete, _incomplete),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 def _open(request: HttpRequest, assessment_id: int, purpose: str | None, obj: str) -> Assessment:

@@ -11,8 +11,10 @@ from django.http import HttpRequest
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
 
+from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.accounts import token_services
+from samsyn.audit import services as audit
 
 
 class BearerToken(HttpBearer):
@@ -49,3 +51,13 @@ class SessionActor(APIKeyCookie):
         if key is None:
             return None
         return getattr(request, "actor", None)
+
+
+def permitted(request: HttpRequest, permission: str) -> Actor:
+    """The caller, if its role carries `permission`; otherwise the refusal is logged and
+    AccessDenied raised, which the router's refusals answer 403."""
+    actor: Actor = request.auth  # type: ignore[attr-defined]
+    if not rules.can(actor, permission):
+        audit.record_refused_role(actor=actor, permission=permission)
+        raise rules.AccessDenied(permission)
+    return actor

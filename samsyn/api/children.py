@@ -14,7 +14,7 @@ from ninja.pagination import paginate
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
-from samsyn.api.pagination import Pagination
+from samsyn.api.pagination import PageOut, Pagination, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, OrganisationKind
 from samsyn.audit import services as audit
 from samsyn.children import selectors
@@ -184,11 +184,8 @@ class TimelineEntryOut(Schema):
     detail: str
 
 
-class TimelineOut(Schema):
+class TimelineOut(PageOut):
     items: list[TimelineEntryOut]
-    count: int
-    page: int
-    pages: int
 
 
 @router.get(
@@ -214,8 +211,4 @@ def child_timeline(
     except selectors.ChildNotFound:
         raise HttpError(404, _("Not found.")) from None
     result = selectors.timeline_for(actor, child, purpose=purpose, page=page)
-    return {
-        "items": [vars(entry) for entry in result.object_list],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (vars(entry) for entry in result.object_list))

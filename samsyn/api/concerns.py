@@ -14,14 +14,14 @@ import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, ErrorOut, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Investigation, MeetingOffer, Report
 from samsyn.concerns.selectors import deadlines as dl
 from samsyn.concerns.selectors import intake as selectors
@@ -55,27 +55,18 @@ CHANGE: dict[int, Any] = {**ERRORS, 400: ErrorOut, 409: StaleOut}
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except (services.StaleReport, services.StaleInvestigation) as stale:
-            return Status(
-                409, {"detail": stale.messages[0], "messages": [], "version": stale.current}
-            )
-        except Exception as error:
-            return errors.answer(error, _("Your unit does not take this step on this record."))
+def _stale(stale: services.StaleReport | services.StaleInvestigation) -> Status:
+    return Status(409, {"detail": stale.messages[0], "messages": [], "version": stale.current})
 
-    return wrapper
+
+_refusals = errors.refusals(
+    gettext_lazy("Your unit does not take this step on this record."),
+    ((services.StaleReport, services.StaleInvestigation), _stale),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 # --- shapes --------------------------------------------------------------------------------
@@ -105,11 +96,8 @@ class QueueItemOut(Schema):
     steps: list[IntakeStepOut]
 
 
-class QueuePageOut(Schema):
+class QueuePageOut(PageOut):
     items: list[QueueItemOut]
-    count: int
-    page: int
-    pages: int
 
 
 class ProtectionOut(Schema):
@@ -304,18 +292,14 @@ def intake_queue(
         _actor(request), overdue=overdue, unlinked=unlinked, acute=acute,
         include_done=include_done, page=page,
     )  # fmt: skip
-    return {
-        "items": [
-            {"id": row.report.pk, "reference": row.report.reference,
-             "received_at": row.report.received_at, "urgency": row.report.urgency,
-             "child": _ref(row.report.child), "given_name": row.report.given_name,
-             "state": row.state, "next": _step(row.next),
-             "steps": [_step(step) for step in row.steps]}
-            for row in result.object_list
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": row.report.pk, "reference": row.report.reference,
+         "received_at": row.report.received_at, "urgency": row.report.urgency,
+         "child": _ref(row.report.child), "given_name": row.report.given_name,
+         "state": row.state, "next": _step(row.next),
+         "steps": [_step(step) for step in row.steps]}
+        for row in result.object_list
+    ))  # fmt: skip
 
 
 @router.get(

@@ -9,20 +9,20 @@ the consulted organisation, a second answer — is a 400 naming why; malformed i
 from __future__ import annotations
 
 import datetime
-import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.consultations import selectors, services
 from samsyn.consultations.models import Consultation
 
@@ -38,43 +38,14 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 CONSULTATION_ERRORS: dict[int, Any] = {**ERRORS, 400: RefusedOut}
 
 
-def _refused(error: ValidationError) -> Status:
-    fields = (
-        {name: ValidationError(errors).messages for name, errors in error.error_dict.items()}
-        if hasattr(error, "error_dict")
-        else {}
-    )
-    return Status(
-        400,
-        {
-            "detail": _("The consultation does not allow this step."),
-            "messages": error.messages,
-            "fields": fields,
-        },
-    )
-
-
-def _refusals(view):
-    """The services' refusals as responses, the same for every operation."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(
-                error, _("Your unit may not take this step."), (ValidationError, _refused)
-            )
-
-    return wrapper
+_refusals = errors.refusals(
+    gettext_lazy("Your unit may not take this step."),
+    (ValidationError, errors.refused(gettext_lazy("The consultation does not allow this step."))),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 class ConsultationOut(Schema):
@@ -103,11 +74,8 @@ class ConsultationOut(Schema):
     )
 
 
-class ConsultationPageOut(Schema):
+class ConsultationPageOut(PageOut):
     items: list[ConsultationOut]
-    count: int
-    page: int
-    pages: int
 
 
 def _ref(obj) -> dict | None:
@@ -191,10 +159,7 @@ def consultation_list(
     """Newest first. Listing them is reading them: one audit row names the page's
     consultations, and the children of those linked."""
     result = selectors.consultation_page_for(_actor(request), box=box.value, page=page)
-    return {
-        "items": [_out(c) for c in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_out(c) for c in result))
 
 
 @router.get(

@@ -10,11 +10,10 @@ step the unit may not take is 403; a refusal by the rules is 422. No child's add
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema
 
 from samsyn.access import rules
@@ -38,15 +37,7 @@ READ: dict[int, Any] = {**ERRORS}
 CHANGE: dict[int, Any] = {**ERRORS, 400: ErrorOut}
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your unit does not take this step on this record."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your unit does not take this step on this record."))
 
 
 def _actor(request: HttpRequest) -> Actor:

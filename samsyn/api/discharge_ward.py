@@ -10,19 +10,18 @@ outside the child's municipality, a date before admission) is a 422 naming why.
 from __future__ import annotations
 
 import datetime
-import functools
 from typing import Annotated
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.discharge.models import Notice
 from samsyn.discharge.selectors import ward as selectors
 from samsyn.discharge.services import ward as services
@@ -37,23 +36,11 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 Version = Annotated[int, Field(ge=1, le=2**31 - 1, description="The admission's version read.")]
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your unit may not take this step."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your unit may not take this step."))
 
 
 def _actor(request: HttpRequest, *, permission: str | None = PERMISSION) -> Actor:
-    actor: Actor = request.auth
-    if permission and not rules.can(actor, permission):
-        audit.record_refused_role(actor=actor, permission=permission)
-        raise rules.AccessDenied(permission)
-    return actor
+    return permitted(request, permission) if permission else request.auth
 
 
 class NoticeOut(Schema):
@@ -114,11 +101,8 @@ class AdmissionRowOut(Schema):
     flags: list[FlagOut]
 
 
-class WardPageOut(Schema):
+class WardPageOut(PageOut):
     items: list[AdmissionRowOut]
-    count: int
-    page: int
-    pages: int
     short_notice_count: int = Field(
         ..., description="The unit's discharges with less notice than the region's minimum."
     )
@@ -188,10 +172,9 @@ def ward_list(
     """One audit row names the page's children."""
     listed = selectors.ward_page_for(_actor(request), page=page, current=not discharged)
     return {
-        "items": [_row_out(r) for r in listed.rows], "count": listed.page.paginator.count,
-        "page": listed.page.number, "pages": listed.page.paginator.num_pages,
+        **page_out(listed.page, (_row_out(r) for r in listed.rows)),
         "short_notice_count": listed.short_notice_count,
-    }  # fmt: skip
+    }
 
 
 class AdmissionIn(Schema):

@@ -4,6 +4,8 @@ shape of ninja's own validation errors."""
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -33,22 +35,59 @@ def invalid(error: ValidationError) -> Status:
     return Status(422, {"detail": detail})
 
 
+def refused(detail: str) -> Callable[[ValidationError], Status]:
+    """A refusal by the rules as a 400 rather than a 422, for a router whose steps the rules
+    refuse for reasons the caller can act on: `detail` says what was refused, `messages` each
+    reason and `fields` the input each is about (`RefusedOut`)."""
+
+    def respond(error: ValidationError) -> Status:
+        fields = (
+            {name: ValidationError(errors).messages for name, errors in error.error_dict.items()}
+            if hasattr(error, "error_dict")
+            else {}
+        )
+        return Status(400, {"detail": str(detail), "messages": error.messages, "fields": fields})
+
+    return respond
+
+
 def answer(error: Exception, forbidden: str, *answers: tuple[Any, Callable[[Any], Status]]):
     """A service's refusal as a response, the same way for every router: not found and not
     yours the same 404, a step the actor may not take a 403 saying `forbidden`, then the
     router's own `answers` (exception type, response) in order — a stale version's 409 before
     the ValidationError it is — and any other ValidationError a 422. Anything else is raised
-    again. Each router's `_refusals` wrapper calls it, so ninja still reads the operation's
-    signature in the router's own module."""
+    again."""
     if isinstance(error, NotFound):
         answered(error)
         return not_found()
     if isinstance(error, AccessDenied):
         answered(error)
-        return Status(403, {"detail": forbidden})
+        return Status(403, {"detail": str(forbidden)})
     for kind, respond in answers:
         if isinstance(error, kind):
             return respond(error)
     if isinstance(error, ValidationError):
         return invalid(error)
     raise error
+
+
+def refusals(forbidden: str, *answers: tuple[Any, Callable[[Any], Status]]) -> Callable:
+    """The decorator each router puts under its operations' route, made once per router:
+    `_refusals = errors.refusals(gettext_lazy(…), …)` turns the services' refusals into
+    responses through `answer`. The texts are lazy, as the router is made at import, and read
+    in the request's language."""
+
+    def decorate(view: Callable) -> Callable:
+        @functools.wraps(view)
+        def wrapper(request, *args, **kwargs):
+            try:
+                return view(request, *args, **kwargs)
+            except Exception as error:
+                return answer(error, forbidden, *answers)
+
+        # ninja resolves a signature's string annotations in the wrapper's module, this one,
+        # where the router's types are unknown: hand it the view's, resolved in the router's.
+        wrapper.__signature__ = inspect.signature(view, eval_str=True)  # type: ignore[attr-defined]
+        return wrapper
+
+    return decorate

@@ -11,20 +11,19 @@ role that does not work with children is 403; a reason left empty is 422.
 from __future__ import annotations
 
 import datetime
-import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.radar.models import Signal
 from samsyn.radar.selectors import queue as selectors
 from samsyn.radar.services import signals as services
@@ -49,25 +48,11 @@ class State(StrEnum):
     dismissed = "dismissed"
 
 
-def _refusals(view):
-    """The services' refusals as responses, the same for every operation."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your role does not work with the radar."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your role does not work with the radar."))
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, services.PERMISSION):
-        audit.record_refused_role(actor=actor, permission=services.PERMISSION)
-        raise rules.AccessDenied(services.PERMISSION)
-    return actor
+    return permitted(request, services.PERMISSION)
 
 
 class RuleOut(Schema):
@@ -109,12 +94,9 @@ class CaseloadOut(Schema):
     signals: int = Field(..., description="Open signals naming the worker.")
 
 
-class QueueOut(Schema):
+class QueueOut(PageOut):
     scope: Scope = Field(..., description="unit: only for a unit manager; otherwise mine.")
     items: list[SignalOut]
-    count: int
-    page: int
-    pages: int
     caseload: list[CaseloadOut] = Field(
         ..., description="For a unit manager's unit queue: counts per worker, no child."
     )
@@ -167,9 +149,7 @@ def radar_queue(
     queue = selectors.queue_for(_actor(request), scope=scope.value, page=page)
     return {
         "scope": queue.scope,
-        "items": [_out(row.signal, row.url) for row in queue.rows],
-        "count": queue.page.paginator.count, "page": queue.page.number,
-        "pages": queue.page.paginator.num_pages,
+        **page_out(queue.page, (_out(row.signal, row.url) for row in queue.rows)),
         "caseload": [
             {"staff": _ref(row["staff"]), "children": row["children"], "signals": row["signals"]}
             for row in queue.caseload

@@ -10,20 +10,19 @@ malformed input is a 422.
 from __future__ import annotations
 
 import datetime
-import functools
 from enum import StrEnum
 from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
-from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, RefOut, RefusedOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.referrals import selectors, services
 from samsyn.referrals.models import Referral
 
@@ -39,44 +38,14 @@ Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 REFERRAL_ERRORS: dict[int, Any] = {**ERRORS, 400: RefusedOut}
 
 
-def _refused(error: ValidationError) -> Status:
-    fields = (
-        {name: ValidationError(errors).messages for name, errors in error.error_dict.items()}
-        if hasattr(error, "error_dict")
-        else {}
-    )
-    return Status(
-        400,
-        {
-            "detail": _("The referral does not allow this step."),
-            "messages": error.messages,
-            "fields": fields,
-        },
-    )
-
-
-def _refusals(view):
-    """The services' refusals as responses, the same for every operation."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(
-                error, _("Only the other side of the referral takes this step."),
-                (ValidationError, _refused),
-            )  # fmt: skip
-
-    return wrapper
+_refusals = errors.refusals(
+    gettext_lazy("Only the other side of the referral takes this step."),
+    (ValidationError, errors.refused(gettext_lazy("The referral does not allow this step."))),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, PERMISSION):
-        audit.record_refused_role(actor=actor, permission=PERMISSION)
-        raise rules.AccessDenied(PERMISSION)
-    return actor
+    return permitted(request, PERMISSION)
 
 
 class ReferralOut(Schema):
@@ -102,11 +71,8 @@ class ReferralOut(Schema):
     withdrawn_at: datetime.datetime | None
 
 
-class ReferralPageOut(Schema):
+class ReferralPageOut(PageOut):
     items: list[ReferralOut]
-    count: int
-    page: int
-    pages: int
 
 
 def _ref(obj) -> dict | None:
@@ -186,10 +152,7 @@ def referral_list(
     """Newest first. Listing them is reading them: one audit row names the page's referrals
     and their children."""
     result = selectors.referral_page_for(_actor(request), box=box.value, page=page)
-    return {
-        "items": [_out(r) for r in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_out(r) for r in result))
 
 
 @router.get(

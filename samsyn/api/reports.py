@@ -14,12 +14,13 @@ import functools
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.api import errors
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ErrorOut, RefOut, api_enum
 from samsyn.audit import services as audit
 from samsyn.concerns.models import InitialAssessment, Report
@@ -41,15 +42,7 @@ REPORT_ERRORS: dict[int, Any] = {400: ErrorOut, **ERRORS}
 PERMISSION = "concerns.report"
 
 
-def _refusals(view):
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except Exception as error:
-            return errors.answer(error, _("Your role does not file reports of concern here."))
-
-    return wrapper
+_refusals = errors.refusals(gettext_lazy("Your role does not file reports of concern here."))
 
 
 def _actor(request: HttpRequest) -> Actor:
@@ -92,11 +85,8 @@ class ReportListOut(Schema):
     feedback_answer: FeedbackAnswer | None
 
 
-class ReportPageOut(Schema):
+class ReportPageOut(PageOut):
     items: list[ReportListOut]
-    count: int
-    page: int
-    pages: int
 
 
 class ReportOut(Schema):
@@ -197,17 +187,12 @@ def report_list(request: HttpRequest, page: PageQuery = 1) -> dict:
     """The reports you filed, newest first. Listing them is reading them: one audit row names
     every report on the page."""
     result = selectors.my_reports_page(_actor(request), page=page)
-    return {
-        "items": [
-            {"id": r.pk, "reference": r.reference, "received_at": r.received_at,
-             "municipality": _ref(r.intake.municipality),
-             "feedback_requested_at": r.feedback_requested_at,
-             "feedback_answer": r.feedback_answer}
-            for r in result
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": r.pk, "reference": r.reference, "received_at": r.received_at,
+         "municipality": _ref(r.intake.municipality),
+         "feedback_requested_at": r.feedback_requested_at, "feedback_answer": r.feedback_answer}
+        for r in result
+    ))  # fmt: skip
 
 
 @router.get("/{report_id}", response={200: ReportOut, **ERRORS}, summary="One of your reports")

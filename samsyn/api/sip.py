@@ -18,6 +18,7 @@ from typing import Annotated, Any
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Field, Path, Query, Router, Schema, Status
 from pydantic import AwareDatetime
 
@@ -25,8 +26,9 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.api import errors
+from samsyn.api.auth import permitted
+from samsyn.api.pagination import PageOut, page_out
 from samsyn.api.schemas import ERRORS, MAX_ID, NO_NUL, ConflictOut, RefOut, api_enum
-from samsyn.audit import services as audit
 from samsyn.children import selectors as children
 from samsyn.consent.models import Consent
 from samsyn.consent.services import OPTIONAL_CATEGORIES
@@ -73,73 +75,69 @@ Text = functools.partial(Field, pattern=NO_NUL)
 # --- errors --------------------------------------------------------------------------------
 
 
-def _refusals(view):
-    """Turns the services' refusals into responses, the same for every operation."""
+def _stale_plan(stale: plan_services.StalePlan) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Someone else saved the plan since you read it. Their version is in "
+                "current: merge your change and save again with its lock_version."
+            ),
+            "messages": [],
+            "current": _plan_out(stale.current, stale.items, case=None),
+        },
+    )
 
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args, **kwargs):
-        try:
-            return view(request, *args, **kwargs)
-        except plan_services.StalePlan as stale:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Someone else saved the plan since you read it. Their version is in "
-                        "current: merge your change and save again with its lock_version."
-                    ),
-                    "messages": [],
-                    "current": _plan_out(stale.current, stale.items, case=None),
-                },
-            )
-        except cases.StaleCase as stale:
-            return Status(
-                409,
-                {
-                    "detail": _(
-                        "Someone else changed the SIP since you read it. Read it again and retry "
-                        "with its version."
-                    ),
-                    "messages": [],
-                    "version": stale.current.version,
-                },
-            )
-        except plan_services.NoDraft:
-            return Status(
-                409,
-                {
-                    "detail": _("There is no draft plan. A finalised plan is never changed."),
-                    "messages": [],
-                },
-            )
-        except plan_services.PlanIncomplete as refused:
-            return Status(
-                409,
-                {
-                    "detail": _("The plan cannot be finalised yet."),
-                    "messages": refused.messages,
-                },
-            )
-        except TransitionRefused as refused:
-            return Status(
-                409,
-                {
-                    "detail": _("The SIP does not allow this step now."),
-                    "messages": refused.messages,
-                },
-            )
-        except Exception as error:
-            return errors.answer(error, _("Your organisation may not do this in this SIP."))
 
-    return wrapper
+def _stale_case(stale: cases.StaleCase) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _(
+                "Someone else changed the SIP since you read it. Read it again and retry "
+                "with its version."
+            ),
+            "messages": [],
+            "version": stale.current.version,
+        },
+    )
+
+
+def _no_draft(_error: plan_services.NoDraft) -> Status:
+    return Status(
+        409,
+        {
+            "detail": _("There is no draft plan. A finalised plan is never changed."),
+            "messages": [],
+        },
+    )
+
+
+def _incomplete(refused: plan_services.PlanIncomplete) -> Status:
+    return Status(
+        409, {"detail": _("The plan cannot be finalised yet."), "messages": refused.messages}
+    )
+
+
+def _transition_refused(refused: TransitionRefused) -> Status:
+    return Status(
+        409,
+        {"detail": _("The SIP does not allow this step now."), "messages": refused.messages},
+    )
+
+
+_refusals = errors.refusals(
+    gettext_lazy("Your organisation may not do this in this SIP."),
+    (plan_services.StalePlan, _stale_plan),
+    (cases.StaleCase, _stale_case),
+    (plan_services.NoDraft, _no_draft),
+    (plan_services.PlanIncomplete, _incomplete),
+    (TransitionRefused, _transition_refused),
+)
 
 
 def _actor(request: HttpRequest) -> Actor:
-    actor: Actor = request.auth
-    if not rules.can(actor, "plans.work"):
-        audit.record_refused_role(actor=actor, permission="plans.work")
-        raise rules.AccessDenied("plans.work")
-    return actor
+    return permitted(request, "plans.work")
 
 
 def _open(request: HttpRequest, case_id: int, obj: str = "sip") -> Case:
@@ -165,11 +163,8 @@ class SipListOut(Schema):
     coordinator_organisation: RefOut | None
 
 
-class SipPageOut(Schema):
+class SipPageOut(PageOut):
     items: list[SipListOut]
-    count: int
-    page: int
-    pages: int
 
 
 class PartyOut(Schema):
@@ -461,10 +456,7 @@ def sip_list(
     """The SIPs your organisation takes part in and may see, newest first. Listing them is
     reading them: one audit row names every child on the page."""
     result = selectors.case_page_for(_actor(request), status=status or "", mine=mine, page=page)
-    return {
-        "items": [_list_item(case) for case in result], "count": result.paginator.count,
-        "page": result.number, "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (_list_item(case) for case in result))
 
 
 class LateStepOut(Schema):
@@ -486,11 +478,8 @@ class OverdueOut(Schema):
     late: list[LateStepOut]
 
 
-class OverduePageOut(Schema):
+class OverduePageOut(PageOut):
     items: list[OverdueOut]
-    count: int
-    page: int
-    pages: int
 
 
 @router.get(
@@ -529,18 +518,14 @@ def sip_accept_invitation(request: HttpRequest, case_id: CaseId):
 def sip_overdue(request: HttpRequest, page: PageQuery = 1) -> dict:
     """The SIPs you answer for with a step past its deadline (SIP-5), longest-waiting first."""
     result, rows = deadlines.overdue_page_for(_actor(request), page=page)
-    return {
-        "items": [
-            {"id": row.case.pk, "status": row.case.status,
-             "child": _ref(row.case.child) if row.child_visible else None,
-             "proposed_at": row.case.proposed_at, "coordinator": _ref(row.case.coordinator),
-             "coordinator_organisation": _ref(row.case.coordinator_organisation),
-             "late": [step.__dict__ for step in row.late]}
-            for row in rows
-        ],
-        "count": result.paginator.count, "page": result.number,
-        "pages": result.paginator.num_pages,
-    }  # fmt: skip
+    return page_out(result, (
+        {"id": row.case.pk, "status": row.case.status,
+         "child": _ref(row.case.child) if row.child_visible else None,
+         "proposed_at": row.case.proposed_at, "coordinator": _ref(row.case.coordinator),
+         "coordinator_organisation": _ref(row.case.coordinator_organisation),
+         "late": [step.__dict__ for step in row.late]}
+        for row in rows
+    ))  # fmt: skip
 
 
 @router.get("/{case_id}", response={200: SipOut, **SIP_ERRORS}, summary="One SIP")

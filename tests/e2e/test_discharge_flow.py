@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import override
 from playwright.sync_api import expect
 from staff import heading, sign_in_staff, sv
+from wards import admit_and_notify, discharge_units
 
 from samsyn.children.tests.factories import (
     ChildFactory,
@@ -25,9 +26,9 @@ from samsyn.children.tests.factories import (
     identity_number,
 )
 from samsyn.consent.models import Consent
-from samsyn.directory.models import Organisation, Principal, Role
-from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
-from samsyn.discharge.models import Admission, Notice, PlanningTask
+from samsyn.directory.models import Role
+from samsyn.directory.tests.factories import MembershipFactory
+from samsyn.discharge.models import PlanningTask
 from samsyn.plans.models import Case, Invitation
 
 pytestmark = [
@@ -43,20 +44,9 @@ def sv_label(choice) -> str:
 
 @pytest.fixture
 def county(django_db_serialized_rollback, transactional_db):
-    region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
-    municipality = PrincipalFactory(name="Örebro kommun", code="1880")
-    inpatient = UnitFactory(
-        name="BUP heldygnsvård", organisation__principal=region,
-        organisation__kind=Organisation.Kind.BUP, organisation__name="BUP Region Örebro län",
-    )  # fmt: skip
-    outpatient = UnitFactory(name="BUP Örebro öppenvård", organisation=inpatient.organisation)
-    social = UnitFactory(
-        name="Barn och unga – mottagning", organisation__principal=municipality,
-        organisation__kind=Organisation.Kind.SOCIAL_SERVICES,
-        organisation__name="Socialtjänsten Örebro",
-    )  # fmt: skip
+    units = discharge_units()
     child = ChildFactory(
-        municipality=municipality, first_name="Alva", last_name="Lindqvist",
+        municipality=units["municipality"], first_name="Alva", last_name="Lindqvist",
         identity_number=identity_number(datetime.date(2011, 4, 7), 31),
     )  # fmt: skip
     guardians = [
@@ -70,21 +60,20 @@ def county(django_db_serialized_rollback, transactional_db):
     ]
     for guardian in guardians:
         GuardianshipFactory(child=child, guardian=guardian)
-    InvolvementFactory(child=child, unit=inpatient)
+    InvolvementFactory(child=child, unit=units["inpatient"])
     return {
+        **units,
         "child": child,
         "guardians": guardians,
-        "social": social,
-        "outpatient": outpatient,
-        "nurse": MembershipFactory(unit=inpatient, role=Role.CLINICIAN),
+        "nurse": MembershipFactory(unit=units["inpatient"], role=Role.CLINICIAN),
         "caseworker": MembershipFactory(
-            unit=social,
+            unit=units["social"],
             role=Role.CASEWORKER,
             staff__name="Lisa Bergqvist",
             staff__email="lisa@example.org",
         ),  # fmt: skip
         "clinician": MembershipFactory(
-            unit=outpatient,
+            unit=units["outpatient"],
             role=Role.CLINICIAN,
             staff__name="Johan Ekström",
             staff__email="johan@example.org",
@@ -101,28 +90,11 @@ def test_uts_1_to_uts_5_from_admission_to_the_sip_meeting(
     # 1. The inpatient nurse registers the admission and sends the notices (UTS-1).
     ward = new_page()
     sign_in_staff(ward, county["nurse"].staff.user, check)
-    ward.get_by_role("link", name=sv("Admitted children"), exact=True).click()
-    ward.get_by_role("link", name=sv("Register an admission")).click()
-    check(ward)
-    ward.get_by_label(sv("The child's identity number")).fill(child.identity_display)
-    admitted = timezone.localtime() - datetime.timedelta(hours=3)
-    ward.get_by_label(sv("Admitted"), exact=True).fill(admitted.strftime("%Y-%m-%dT%H:%M"))
-    expected = timezone.localdate() + datetime.timedelta(days=6)
-    ward.get_by_label(sv("Expected discharge"), exact=True).fill(expected.isoformat())
-    ward.get_by_role("button", name=sv("Register the admission")).click()
-    expect(heading(ward)).to_contain_text(child.name)
-    check(ward)
-    ward.get_by_label(sv("Social services of the child's municipality")).select_option(
-        str(county["social"].pk)
-    )
-    ward.get_by_label(sv("The region's outpatient unit")).select_option(
-        str(county["outpatient"].pk)
-    )
-    ward.get_by_role("button", name=sv("Send the admission notice")).click()
-    expect(ward.get_by_text(sv("The admission notice is sent."))).to_be_visible()
-    check(ward)
-    admission = Admission.objects.get(child=child)
-    assert admission.notices.filter(kind=Notice.Kind.ADMISSION).count() == 2
+    admission = admit_and_notify(
+        ward, check, child, county,
+        admitted=timezone.localtime() - datetime.timedelta(hours=3),
+        expected=timezone.localdate() + datetime.timedelta(days=6),
+    )  # fmt: skip
 
     # 2. Social services' intake sees it on the start page and acknowledges (UTS-3).
     intake = new_page()

@@ -11,6 +11,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 from staff import heading, sign_in_staff, sv
+from test_mobile import PHONE
 
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory
@@ -21,8 +22,6 @@ pytestmark = [
     pytest.mark.e2e,
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
-
-PHONE = {"width": 360, "height": 740}
 
 
 @pytest.fixture

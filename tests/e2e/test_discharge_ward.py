@@ -11,13 +11,14 @@ import re
 import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
-from staff import heading, sign_in_staff, sv
+from staff import sign_in_staff, sv
 from test_mobile import PHONE, measure
+from wards import admit_and_notify, discharge_units
 
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
-from samsyn.directory.models import Organisation, Principal, Role
-from samsyn.directory.tests.factories import MembershipFactory, PrincipalFactory, UnitFactory
-from samsyn.discharge.models import Admission, Notice
+from samsyn.directory.models import Role
+from samsyn.directory.tests.factories import MembershipFactory
+from samsyn.discharge.models import Notice
 
 pytestmark = [
     pytest.mark.e2e,
@@ -27,22 +28,11 @@ pytestmark = [
 
 @pytest.fixture
 def ward(django_db_serialized_rollback, transactional_db):
-    region = PrincipalFactory(kind=Principal.Kind.REGION, name="Region Örebro län", code="18")
-    municipality = PrincipalFactory(name="Örebro kommun", code="1880")
-    inpatient = UnitFactory(
-        name="BUP heldygnsvård", organisation__principal=region,
-        organisation__kind=Organisation.Kind.BUP, organisation__name="BUP Region Örebro län",
-    )  # fmt: skip
-    outpatient = UnitFactory(name="BUP Örebro öppenvård", organisation=inpatient.organisation)
-    social = UnitFactory(
-        name="Barn och familj", organisation__principal=municipality,
-        organisation__kind=Organisation.Kind.SOCIAL_SERVICES,
-        organisation__name="Socialtjänsten Örebro",
-    )  # fmt: skip
-    child = ChildFactory(municipality=municipality, first_name="Alva", last_name="Lind")
-    InvolvementFactory(child=child, unit=inpatient)
-    clinician = MembershipFactory(unit=inpatient, role=Role.CLINICIAN)
-    return {"child": child, "social": social, "outpatient": outpatient, "clinician": clinician}
+    units = discharge_units()
+    child = ChildFactory(municipality=units["municipality"], first_name="Alva", last_name="Lind")
+    InvolvementFactory(child=child, unit=units["inpatient"])
+    clinician = MembershipFactory(unit=units["inpatient"], role=Role.CLINICIAN)
+    return {**units, "child": child, "clinician": clinician}
 
 
 def test_uts_1_uts_4_register_notify_change_date_ready(
@@ -50,31 +40,11 @@ def test_uts_1_uts_4_register_notify_change_date_ready(
 ):
     page = new_page()
     sign_in_staff(page, ward["clinician"].staff.user, assert_accessible)
-    page.get_by_role("link", name=sv("Admitted children"), exact=True).click()
-    expect(heading(page)).to_have_text(sv("Admitted children"))
-    assert_accessible(page)
-
-    page.get_by_role("link", name=sv("Register an admission")).click()
-    assert_accessible(page)
-    child = ward["child"]
-    page.get_by_label(sv("The child's identity number")).fill(child.identity_display)
-    admitted = timezone.localtime() - datetime.timedelta(hours=2)
-    page.get_by_label(sv("Admitted"), exact=True).fill(admitted.strftime("%Y-%m-%dT%H:%M"))
     expected = timezone.localdate() + datetime.timedelta(days=9)
-    page.get_by_label(sv("Expected discharge"), exact=True).fill(expected.isoformat())
-    page.get_by_role("button", name=sv("Register the admission")).click()
-    expect(heading(page)).to_contain_text(child.name)
-    assert_accessible(page)
-
-    page.get_by_label(sv("Social services of the child's municipality")).select_option(
-        str(ward["social"].pk)
-    )
-    page.get_by_label(sv("The region's outpatient unit")).select_option(str(ward["outpatient"].pk))
-    page.get_by_role("button", name=sv("Send the admission notice")).click()
-    expect(page.get_by_text(sv("The admission notice is sent."))).to_be_visible()
-    assert_accessible(page)
-    admission = Admission.objects.get()
-    assert admission.notices.filter(kind=Notice.Kind.ADMISSION).count() == 2
+    admission = admit_and_notify(
+        page, assert_accessible, ward["child"], ward,
+        admitted=timezone.localtime() - datetime.timedelta(hours=2), expected=expected,
+    )  # fmt: skip
 
     page.get_by_role("link", name=sv("Change the expected discharge date")).click()
     assert_accessible(page)

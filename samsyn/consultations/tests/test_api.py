@@ -14,8 +14,7 @@ from samsyn.audit.models import Entry
 from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.consultations.models import Consultation
 from samsyn.directory.models import Role
-
-from .conftest import actor_in
+from samsyn.directory.tests.counties import actor_in
 
 pytestmark = pytest.mark.django_db
 

@@ -19,8 +19,7 @@ from samsyn.consultations import selectors, services
 from samsyn.consultations.models import Consultation
 from samsyn.consultations.selectors import ConsultationNotFound
 from samsyn.directory.models import Role
-
-from .conftest import actor_in
+from samsyn.directory.tests.counties import actor_in
 
 pytestmark = pytest.mark.django_db
 

@@ -4,35 +4,19 @@ one linked to a pupil is read through access on the guardians' consent."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
 
-from samsyn.access.actor import Actor
 from samsyn.children.models import Involvement
 from samsyn.consultations import selectors
 from samsyn.consultations.models import Consultation
-from samsyn.demo import services
-from samsyn.directory.models import Membership
+from samsyn.demo.tests.helpers import actor, county_built_today
 
-SEED, CHILDREN, YEAR = 11, 200, 2026
+SEED = 11
 
 
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        county = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with django_db_blocker.unblock(), county_built_today(SEED) as county:
         yield county
-        transaction.set_rollback(True)
-
-
-def actor(username: str, unit_contains: str = "") -> Actor:
-    membership = (
-        Membership.objects.select_related("staff", "unit__organisation__principal")
-        .filter(staff__user__username=username, unit__name__contains=unit_contains)
-        .first()
-    )
-    return Actor(membership)
 
 
 def test_kon_1_the_demo_has_consultations_both_ways(county, db):

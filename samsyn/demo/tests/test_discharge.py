@@ -5,36 +5,21 @@ short notice, and what the receiving units and the fixed care contact see of the
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
-from samsyn.access.actor import Actor
-from samsyn.demo import services
 from samsyn.demo.discharge import STATES
-from samsyn.directory.models import Membership
+from samsyn.demo.tests.helpers import actor, county_built_today
 from samsyn.discharge.models import Admission, DischargeDateChange, Notice
 from samsyn.discharge.selectors import receiving, start, ward
 
-SEED, CHILDREN, YEAR = 5, 200, 2026
+SEED = 5
 
 
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker):
     """A small county built today, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        county = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with django_db_blocker.unblock(), county_built_today(SEED) as county:
         yield county
-        transaction.set_rollback(True)
-
-
-def actor(username: str) -> Actor:
-    return Actor(
-        Membership.objects.select_related("staff", "unit__organisation__principal").get(
-            staff__user__username=username
-        )
-    )
 
 
 def test_an_admission_in_each_state(county, db):

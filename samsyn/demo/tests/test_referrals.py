@@ -7,14 +7,11 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
-from samsyn.access.actor import Actor
-from samsyn.demo import services
 from samsyn.demo.referrals import SEED_DECLINE
 from samsyn.demo.sips import SEED_REASON
-from samsyn.directory.models import Membership
+from samsyn.demo.tests.helpers import actor, county_built_today
 from samsyn.plans.models import PlanItem
 from samsyn.radar.models import Signal
 from samsyn.radar.selectors.queue import visible_signals
@@ -22,27 +19,15 @@ from samsyn.radar.services.scan import scan
 from samsyn.referrals import selectors
 from samsyn.referrals.models import Referral
 
-SEED, CHILDREN, YEAR = 11, 200, 2026
+SEED = 11
 
 
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker):
     """A small county built today and scanned by the radar, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        county = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    with django_db_blocker.unblock(), county_built_today(SEED) as county:
         scan()
         yield county
-        transaction.set_rollback(True)
-
-
-def actor(username: str) -> Actor:
-    return Actor(
-        Membership.objects.select_related("staff", "unit__organisation__principal").get(
-            staff__user__username=username
-        )
-    )
 
 
 def test_a_referral_in_every_state_and_the_seeds_bounce(county, db):

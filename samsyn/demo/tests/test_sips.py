@@ -4,15 +4,12 @@ seed case, and SIPs the demo caseworker and the BUP clinician share."""
 from __future__ import annotations
 
 import pytest
-from django.db import connection, transaction
 from django.utils import timezone
 
-from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.consent.models import Consent
-from samsyn.demo import services
 from samsyn.demo.generator import generate_county
-from samsyn.directory.models import Membership
+from samsyn.demo.tests.helpers import actor, county_built_today
 from samsyn.plans.models import Case, Handover, Invitation, Party, PlanItem, PlanVersion
 from samsyn.plans.selectors import deadlines
 from samsyn.plans.selectors.cases import cases_visible_to
@@ -24,24 +21,9 @@ SEED, CHILDREN, YEAR = 11, 200, 2026
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker):
     """A small county built today, rolled back afterwards."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        county = services.build_county(seed=SEED, children=CHILDREN, year=YEAR)
-        # Autovacuum never sees an uncommitted county. Where the tables were last analysed
-        # empty (after a browser test's flush), the planner nests cases_visible_to's EXISTS
-        # subqueries over the whole county and one query runs for minutes; ANALYZE counts the
-        # transaction's own rows.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        yield county
-        transaction.set_rollback(True)
-
-
-def actor(username: str) -> Actor:
-    return Actor(
-        Membership.objects.select_related("staff", "unit__organisation__principal").get(
-            staff__user__username=username
-        )
-    )
+    with django_db_blocker.unblock():
+        with county_built_today(SEED, children=CHILDREN, year=YEAR) as county:
+            yield county
 
 
 def test_same_seed_same_sips():

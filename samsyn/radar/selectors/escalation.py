@@ -12,18 +12,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.core.paginator import Page
 from django.db.models import Count, QuerySet
-from django.utils import timezone
 
 from samsyn.access import rules
 from samsyn.access.actor import Actor
-from samsyn.audit import services as audit
 from samsyn.common.errors import Denial
 from samsyn.radar.models import CollaborationBody, Escalation, Rule, Signal
 from samsyn.radar.selectors import BodyNotFound
-from samsyn.radar.selectors.queue import PAGE_SIZE, Row, live, subject_urls, visible_signals
+from samsyn.radar.selectors.queue import Row, listed_page, live, visible_signals
 
 # KPI-2: a count under this leaves no unit.
 SUPPRESS_UNDER = 5
@@ -87,25 +84,5 @@ def body_page_for(actor: Actor, body_id: int, *, page: object = 1) -> BodyView:
         raise refusal
     escalated = escalated_to(body)
     counts = _counts(escalated)
-    cases = (
-        visible_signals(actor, escalated)
-        .select_related("rule", "child", "staff", "unit")
-        .order_by("due_on", "-level", "pk")
-    )
-    today = timezone.localdate()
-    with transaction.atomic():
-        result = Paginator(cases, PAGE_SIZE).get_page(page)
-        listed = list(result)
-        urls = subject_urls(listed, actor)
-        rows = [Row(s, urls[s.pk], max(0, (today - s.due_on).days)) for s in listed]
-        if rows:
-            audit.record_read(
-                actor=actor, child_id=None, obj="signal_list", obj_id=result.number,
-                purpose=rules.default_purpose(actor), decision=rules.Decision(True, "list"),
-                detail={
-                    "body_id": body.pk,
-                    "child_ids": [s.child_id for s in listed if s.child_id],
-                    "signal_ids": [s.pk for s in listed],
-                },
-            )  # fmt: skip
+    result, rows = listed_page(actor, visible_signals(actor, escalated), page, body_id=body.pk)
     return BodyView(body, counts, result, rows)

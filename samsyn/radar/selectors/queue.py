@@ -124,6 +124,17 @@ def queue_for(actor: Actor, *, scope: str = "mine", page: object = 1) -> Queue:
     else:
         scope = "mine"
         signals = signals.filter(_mine(actor))
+    result, rows = listed_page(actor, signals, page)
+    caseload = caseload_of(actor) if is_manager and scope == "unit" else []
+    return Queue(result, rows, scope, caseload)
+
+
+def listed_page(
+    actor: Actor, signals: QuerySet[Signal], page: object, **detail: object
+) -> tuple[Page, list[Row]]:
+    """A page of `signals`, earliest due first and most escalated first among equals, each with
+    its subject's page. Listing is reading: one audit row names the page's signals and their
+    children, with `detail` about the list."""
     signals = signals.select_related("rule", "child", "staff", "unit").order_by(
         "due_on", "-level", "pk"
     )
@@ -138,12 +149,12 @@ def queue_for(actor: Actor, *, scope: str = "mine", page: object = 1) -> Queue:
                 actor=actor, child_id=None, obj="signal_list", obj_id=result.number,
                 purpose=rules.default_purpose(actor), decision=rules.Decision(True, "list"),
                 detail={
+                    **detail,
                     "child_ids": [s.child_id for s in listed if s.child_id],
                     "signal_ids": [s.pk for s in listed],
                 },
             )  # fmt: skip
-    caseload = caseload_of(actor) if is_manager and scope == "unit" else []
-    return Queue(result, rows, scope, caseload)
+    return result, rows
 
 
 def caseload_of(actor: Actor) -> list[dict]:

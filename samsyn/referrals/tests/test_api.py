@@ -6,7 +6,9 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from samsyn.access.models import LegalBasis
 from samsyn.accounts.tests.helpers import sign_in
@@ -72,6 +74,28 @@ def test_the_rules_refusals_answer_400_403_and_404(county):
     assert post(sender, f"{URL}/{referral['id']}/withdraw").status_code == 400
     assert county.entries(outcome="denied", object_type="referral")
     assert Referral.objects.get().status == Referral.Status.ACCEPTED
+
+
+def test_the_refusals_speak_the_callers_language(county):
+    """The router's refusal texts are made once, at import; each answer is still in the
+    language of the request that got it."""
+    sender = client_for(county.caseworker)
+    referral = send(sender, county).json()
+    body = json.dumps({"child_id": county.child.pk, "to_unit_id": county.bup_unit.pk,
+                       "effort": "Stöd.", "reason": "Oro."})  # fmt: skip
+    answered = {}
+    for language in ("sv", "en", "sv"):
+        sender.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        refused = sender.post(URL, body, content_type="application/json")
+        forbidden = sender.post(f"{URL}/{referral['id']}/accept")
+        assert (refused.status_code, forbidden.status_code) == (400, 403)
+        answered[language] = (refused.json()["detail"], forbidden.json()["detail"])
+        with translation.override(language):
+            assert answered[language] == (
+                translation.gettext("The referral does not allow this step."),
+                translation.gettext("Only the other side of the referral takes this step."),
+            )
+    assert answered["sv"] != answered["en"]
 
 
 def test_every_referral_operation_describes_its_answers():

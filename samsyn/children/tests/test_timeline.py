@@ -181,7 +181,8 @@ def test_a_withdrawn_consent_takes_the_sip_off_the_timeline_at_once(county):
 def test_the_page_lists_newest_first_with_the_organisation_and_audits_the_page(
     county, actor_client
 ):
-    client = actor_client(actor_of(county.social))
+    viewer = actor_of(county.social)
+    client = actor_client(viewer)
     url = reverse("children:detail", args=[county.child.pk])
     page = client.get(url, {"purpose": Purpose.PLANNING})
     assert page.status_code == 200
@@ -192,9 +193,14 @@ def test_the_page_lists_newest_first_with_the_organisation_and_audits_the_page(
     assert "BUP heldygnsvård" in html
     assert reverse("concerns:intake_report", args=county.seen["report"]) in html
     assert reverse("concerns:intake_report", args=county.hidden["report"]) not in html
-    row = Entry.objects.filter(object_type="timeline").latest("id")
-    assert row.child_id == county.child.pk
+    # The page is one read of the child: its own row names the timeline's entries, and no
+    # row of the timeline's own is written (docs/adr/0016).
+    rows = Entry.objects.filter(staff_id=viewer.staff.pk, child_id=county.child.pk)
+    row = rows.get(object_type="child")
     assert row.purpose == Purpose.PLANNING
+    shown = {kind: sorted(ids) for kind, ids in row.detail["timeline"]["entries"].items()}
+    assert shown == county.seen
+    assert not rows.filter(object_type="timeline").exists()
 
 
 def _moment(at) -> datetime.datetime:

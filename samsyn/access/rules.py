@@ -348,11 +348,6 @@ def about_one_child(actor: Actor, child_id: int) -> Iterator[None]:
         _ONE_CHILD.reset(scope)
 
 
-# Conditions known before the query: never true, always true.
-_NEVER = Q(pk__in=[])
-_ALWAYS = ~_NEVER
-
-
 def _restrict_one_child(
     actor: Actor,
     queryset: QuerySet,
@@ -363,7 +358,8 @@ def _restrict_one_child(
     category: str,
 ) -> QuerySet:
     """`restrict` for the records of one child, each relationship and ground of `restrict`
-    decided once, the same rule."""
+    decided once: the same rule, where what is known already is True or False, not a
+    condition for the database."""
     row = _child_relationships(actor, child_id) or {}
     # `_involved`: the involvement, a manager's oversight, the emergency access.
     involved = any(
@@ -371,20 +367,42 @@ def _restrict_one_child(
         for key in ("involvement_id", "overseen_involvement_id", "emergency_access_id")
     )
     # `_relationship`: those, or the unit taking part in a record of any kind about the child.
-    related = any(value is not None for value in row.values())
-    relationship = _ALWAYS if related else _NEVER
-    if kind.unit_takes_part is not None and not related:
+    relationship: bool | Q = any(value is not None for value in row.values())
+    if kind.unit_takes_part is not None and not relationship:
         relationship = kind.unit_takes_part(actor.unit.pk)
-    if kind.owner:
-        own = Q(**{kind.owner: actor.organisation.pk}) & relationship
-    else:
-        own = _ALWAYS if involved else _NEVER
-    allowed = own | relationship if _grounds_for(actor, child_id, purpose).cover(category) else own
+    own: bool | Q = (
+        _and(Q(**{kind.owner: actor.organisation.pk}), relationship) if kind.owner else involved
+    )
+    ground = _grounds_for(actor, child_id, purpose).cover(category)
+    allowed = _or(own, relationship) if ground else own
     if kind.organisation_takes_part is not None:
-        allowed &= kind.organisation_takes_part(actor.organisation.pk)
+        allowed = _and(allowed, kind.organisation_takes_part(actor.organisation.pk))
     if kind.author:
-        allowed |= Q(**{kind.author: actor.staff.pk})
-    return queryset.filter(**{kind.child: child_id}).filter(allowed)
+        allowed = _or(allowed, Q(**{kind.author: actor.staff.pk}))
+    if allowed is False:
+        return queryset.none()
+    of_child = Q(**{kind.child: child_id})
+    return queryset.filter(of_child if allowed is True else of_child & allowed)
+
+
+def _and(a: bool | Q, b: bool | Q) -> bool | Q:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return a & b
+
+
+def _or(a: bool | Q, b: bool | Q) -> bool | Q:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return a | b
 
 
 def restrict(

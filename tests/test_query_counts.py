@@ -24,6 +24,7 @@ from samsyn.access.models import Category, Purpose
 from samsyn.access.rules import Decision
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit import services as audit
+from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianshipFactory,
@@ -39,6 +40,7 @@ from samsyn.directory.tests.factories import (
     UnitFactory,
     make_actor,
 )
+from samsyn.plans.tests.factories import CaseFactory
 
 SMALL, LARGE = 10, 200
 
@@ -171,7 +173,7 @@ PINNED = {
     "start_administrator": 8,
     "start_analyst": 9,
     "children_list": 11,
-    "child_page": 24,
+    "child_page": 17,
     "directory_list": 8,
     "directory_organisation": 9,
     "audit_child": 11,
@@ -232,3 +234,36 @@ def test_page_queries_do_not_grow_with_the_data(spec, client):
     assert small <= PINNED[spec.id], (
         f"{spec.id} made {small} queries, pinned at most {PINNED[spec.id]}"
     )
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_the_child_page_commits_once(client, monkeypatch):
+    """Issue 12: the child's page is one read of the child in one transaction — the child, its
+    timeline, its SIPs — and one audit row for the child and its timeline."""
+    municipality = PrincipalFactory()
+    unit = UnitFactory(
+        organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
+    )
+    setting = Setting(municipality, unit, None, colleague=make_actor(unit=unit))
+    setting.child = new_child(setting)
+    InvolvementFactory(child=setting.child, unit=unit)
+    CaseFactory(child=setting.child, initiating_organisation=unit.organisation)
+    viewer = make_actor(unit=unit, role=Role.CASEWORKER)
+    sign_in(client, viewer)
+    url = reverse("children:detail", args=[setting.child.pk])
+    commits = []
+    commit = connection.commit
+
+    def counted() -> None:
+        commits.append(1)
+        commit()
+
+    monkeypatch.setattr(connection, "commit", counted)
+    response = client.get(url)
+    monkeypatch.undo()
+    assert response.status_code == 200
+    assert response.context["sips"], "the SIP is on the page, read in the same transaction"
+    assert len(commits) == 1
+    rows = Entry.objects.filter(staff_id=viewer.staff.pk, child_id=setting.child.pk)
+    assert rows.filter(object_type="child").count() == 1
+    assert not rows.filter(object_type="timeline").exists()

@@ -17,9 +17,13 @@ queryset of any registered kind, `decide` answers for one record, `open_for_chan
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from typing import Any
 
+from django.db import connection
 from django.db.models import (
     Case,
     Count,
@@ -39,7 +43,7 @@ from django.utils import timezone
 from samsyn.access import kinds
 from samsyn.access.actor import Actor
 from samsyn.access.kinds import RecordKind
-from samsyn.access.models import Category, EmergencyAccess, LegalGround, Purpose
+from samsyn.access.models import Category, EmergencyAccess, LegalBasis, LegalGround, Purpose
 from samsyn.children.models import (
     Child,
     Guardian,
@@ -49,7 +53,7 @@ from samsyn.children.models import (
 )
 from samsyn.common.errors import AccessDenied, Denial
 from samsyn.consent.models import Consent, ConsentSettings
-from samsyn.directory.models import Organisation, Role
+from samsyn.directory.models import Organisation, Principal, Role
 
 # Which category each kind of organisation's information falls in.
 CATEGORY_OF_KIND = {
@@ -242,14 +246,29 @@ def all_guardians_must_consent(actor: Actor) -> bool:
     )
 
 
+@dataclass(frozen=True)
+class _OneChild:
+    actor: Actor
+    child_id: int
+    # What an actor without a request memo found inside the scope, kept only for it.
+    found: dict = field(default_factory=dict)
+
+
+_ONE_CHILD: ContextVar[_OneChild | None] = ContextVar("samsyn_access_one_child", default=None)
+
+
 def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
-    """`compute()` once per request for the request's actor (`Actor.memo`), every time for
-    any other actor."""
-    if actor.memo is None:
-        return compute()
-    if key not in actor.memo:
-        actor.memo[key] = compute()
-    return actor.memo[key]
+    """`compute()` once per request for the request's actor (`Actor.memo`), once inside
+    `about_one_child` for any other actor, every time otherwise."""
+    memo = actor.memo
+    if memo is None:
+        one = _ONE_CHILD.get()
+        if one is None or one.actor is not actor:
+            return compute()
+        memo = one.found
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _with_consent(
@@ -317,15 +336,92 @@ def _related_children(actor: Actor) -> QuerySet:
     return first.union(*others)
 
 
+@contextmanager
+def about_one_child(actor: Actor, child_id: int) -> Iterator[None]:
+    """While it lasts, `restrict` answers for `actor` about this one child's records only: the
+    actor's relationships with the child and its grounds are found once for the request (the
+    rows the child's own decision found), so each kind's rule is a few conditions on the
+    record, not a subquery per relationship and ground. The child's timeline restricts a dozen
+    kinds at once: one child's cost, not a dozen query trees (issue 12)."""
+    scope = _ONE_CHILD.set(_OneChild(actor, child_id))
+    try:
+        yield
+    finally:
+        _ONE_CHILD.reset(scope)
+
+
+def _restrict_one_child(
+    actor: Actor,
+    queryset: QuerySet,
+    kind: RecordKind,
+    child_id: int,
+    *,
+    purpose: str,
+    category: str,
+) -> QuerySet:
+    """`restrict` for the records of one child, each relationship and ground of `restrict`
+    decided once: the same rule, where what is known already is True or False, not a
+    condition for the database."""
+    row = _child_relationships(actor, child_id) or {}
+    # `_involved`: the involvement, a manager's oversight, the emergency access.
+    involved = any(
+        row.get(key) is not None
+        for key in ("involvement_id", "overseen_involvement_id", "emergency_access_id")
+    )
+    # `_relationship`: those, or the unit taking part in a record of any kind about the child.
+    relationship: bool | Q = any(value is not None for value in row.values())
+    if kind.unit_takes_part is not None and not relationship:
+        relationship = kind.unit_takes_part(actor.unit.pk)
+    own: bool | Q = (
+        _and(Q(**{kind.owner: actor.organisation.pk}), relationship) if kind.owner else involved
+    )
+    ground = _grounds_for(actor, child_id, purpose).cover(category)
+    allowed = _or(own, relationship) if ground else own
+    if kind.organisation_takes_part is not None:
+        allowed = _and(allowed, kind.organisation_takes_part(actor.organisation.pk))
+    if kind.author:
+        allowed = _or(allowed, Q(**{kind.author: actor.staff.pk}))
+    if allowed is False:
+        return queryset.none()
+    of_child = Q(**{kind.child: child_id})
+    return queryset.filter(of_child if allowed is True else of_child & allowed)
+
+
+def _and(a: bool | Q, b: bool | Q) -> bool | Q:
+    if a is False or b is False:
+        return False
+    if a is True:
+        return b
+    if b is True:
+        return a
+    return a & b
+
+
+def _or(a: bool | Q, b: bool | Q) -> bool | Q:
+    if a is True or b is True:
+        return True
+    if a is False:
+        return b
+    if b is False:
+        return a
+    return a | b
+
+
 def restrict(
     actor: Actor, queryset: QuerySet, *, purpose: str, category: str | None = None
 ) -> QuerySet:
     """Only the records of `queryset` (of any registered kind) the actor may read, for
-    `purpose`, right now: of the category the kind declares unless `category` names another."""
+    `purpose`, right now: of the category the kind declares unless `category` names another.
+    Inside `about_one_child`, only that child's records."""
     if actor.role not in CHILD_ROLES:
         return queryset.none()
     kind = kinds.kind_of(queryset.model)
     category = category or kind.category
+    one = _ONE_CHILD.get()
+    if one is not None and one.actor is actor:
+        return _restrict_one_child(
+            actor, queryset, kind, one.child_id, purpose=purpose, category=category
+        )
     child = OuterRef(kind.child)
     queryset, consent = _with_consent(actor, queryset, child, category, purpose)
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
@@ -367,66 +463,158 @@ def consents_covering(
 ) -> dict[str, list[int]]:
     """For one child and a receiving organisation: each category that a holding consent covers
     (for `purpose`, or for any purpose), with the consents it holds by — the child's own, or
-    every consenting guardian's. The same rule as `_with_consent`, over the child's few consent
-    rows, for the places that must name the consent: a decision's audit row, a notice sent
-    under consent, a consultation linked by consent."""
-    # The receiving organisation reads under its own county's agreement.
-    both = both_guardians_must_consent(organisation.principal.code[:2])
-    return _consents_covering(child_id, organisation, purpose=purpose, both=both)
+    every consenting guardian's. The same rule as `_with_consent`, for the places that must
+    name the consent: a decision's audit row, a notice sent under consent, a consultation
+    linked by consent."""
+    return _grounds(child_id, organisation).get(purpose or ANY_PURPOSE, NO_GROUNDS).consents
 
 
-def _covering_for(actor: Actor, child_id: int, purpose: str) -> dict[str, list[int]]:
-    """`consents_covering` for the actor's own organisation, once per child and purpose in a
-    request (a decision and the involvements shown both need it)."""
-    return _memoised(
-        actor,
-        ("consents_covering", child_id, purpose),
-        lambda: _consents_covering(
-            child_id, actor.organisation, purpose=purpose, both=all_guardians_must_consent(actor)
-        ),
-    )
+@dataclass(frozen=True)
+class Grounds:
+    """The grounds one organisation holds for one child and purpose, by category: the consents
+    that hold (`consents_covering`), and the first legal ground in force with its reference."""
+
+    consents: dict[str, list[int]] = field(default_factory=dict)
+    legal: dict[str, tuple[int, str]] = field(default_factory=dict)
+
+    def cover(self, category: str) -> bool:
+        return category in self.consents or category in self.legal
 
 
-def _consents_covering(
-    child_id: int, organisation: Organisation, *, purpose: str | None, both: bool
-) -> dict[str, list[int]]:
-    now = timezone.now()
-    valid = Consent.objects.filter(
-        child_id=child_id,
-        receiving_organisation_id=organisation.pk,
-        given_at__lte=now,
-        valid_until__gt=now,
-        withdrawn_at__isnull=True,
-    )
-    if purpose is not None:
-        valid = valid.filter(purposes__contains=[purpose])
-    rows = list(valid.order_by("pk").values_list("pk", "given_by", "guardian_id", "categories"))
-    guardians = set(
-        Guardianship.objects.current()
-        .filter(child_id=child_id)
-        .values_list("guardian_id", flat=True)
-    )
-    needed = len(guardians) if both else min(1, len(guardians))
-    covered: dict[str, list[int]] = {}
-    for category in Category.values:
-        of_category = [row for row in rows if category in row[3]]
-        by_child = [pk for pk, given_by, _, _ in of_category if given_by == Consent.GivenBy.CHILD]
-        by_guardian: dict[int, int] = {}
-        for pk, _, guardian, _ in of_category:
-            if guardian in guardians:
-                by_guardian.setdefault(guardian, pk)
-        if by_child:
-            covered[category] = by_child[:1]
-        elif by_guardian and len(by_guardian) >= needed:
-            covered[category] = sorted(by_guardian.values())
-    return covered
+NO_GROUNDS = Grounds()
+# The key of `_grounds` for a ground of whatever purpose.
+ANY_PURPOSE = ""
+
+
+def _grounds_for(actor: Actor, child_id: int, purpose: str) -> Grounds:
+    """`_grounds` for the actor's own organisation and `purpose`, read once per child in a
+    request (a decision, the involvements shown, each kind on the timeline, the SIPs read for
+    planning: one statement for every purpose)."""
+    every = _memoised(actor, ("grounds", child_id), lambda: _grounds(child_id, actor.organisation))
+    return every.get(purpose, NO_GROUNDS)
+
+
+# The rule of `_with_consent` over one child's rows, in one statement, for each purpose (and
+# for any purpose, under ""): the child's own consent, else one per guardian in force — every
+# guardian's where the county's setting (read in the same statement, all by default) says so,
+# at least one's otherwise — and the first legal ground in force.
+_GROUNDS_SQL = """
+WITH guardians AS (
+    SELECT guardian_id FROM {guardianship} WHERE child_id = %(child)s AND ended_on IS NULL
+), needed AS (
+    SELECT CASE WHEN COALESCE((
+        SELECT s.both_guardians_must_consent FROM {settings} s
+        JOIN {principal} p ON p.id = s.region_id WHERE p.code = %(region)s
+    ), TRUE) THEN count(*) ELSE LEAST(1, count(*)) END AS n FROM guardians
+), valid AS (
+    SELECT c.id, c.given_by, c.guardian_id, category, purpose
+    FROM {consent} c
+    CROSS JOIN LATERAL unnest(c.categories) AS category
+    CROSS JOIN LATERAL unnest(array_append(c.purposes, %(any)s::varchar)) AS purpose
+    WHERE c.child_id = %(child)s AND c.receiving_organisation_id = %(organisation)s
+      AND c.given_at <= %(now)s AND c.valid_until > %(now)s AND c.withdrawn_at IS NULL
+), by_guardian AS (
+    SELECT purpose, category, min(id) AS id FROM valid
+    WHERE given_by = %(guardian)s AND guardian_id IN (SELECT guardian_id FROM guardians)
+    GROUP BY purpose, category, guardian_id
+)
+SELECT 'child', purpose, category, ARRAY[min(id)], NULL FROM valid
+WHERE given_by = %(by_child)s GROUP BY purpose, category
+UNION ALL
+SELECT 'guardians', purpose, category, array_agg(id ORDER BY id), NULL FROM by_guardian
+GROUP BY purpose, category HAVING count(*) >= (SELECT n FROM needed)
+UNION ALL
+(SELECT DISTINCT ON (purpose, category) 'legal', purpose, category, ARRAY[g.id], b.reference
+FROM {legal_ground} g JOIN {legal_basis} b ON b.id = g.basis_id
+CROSS JOIN LATERAL unnest(g.categories) AS category
+CROSS JOIN LATERAL unnest(array_append(g.purposes, %(any)s::varchar)) AS purpose
+WHERE g.child_id = %(child)s AND g.receiving_organisation_id = %(organisation)s
+  AND g.valid_from <= %(now)s AND g.valid_until > %(now)s AND g.ended_at IS NULL
+ORDER BY purpose, category, g.id)
+"""
+
+
+def _grounds(child_id: int, organisation: Organisation) -> dict[str, Grounds]:
+    """The organisation's grounds for the child by purpose (`ANY_PURPOSE`: of any purpose)."""
+    sql = _GROUNDS_SQL.format(
+        guardianship=Guardianship._meta.db_table, settings=ConsentSettings._meta.db_table,
+        principal=Principal._meta.db_table, consent=Consent._meta.db_table,
+        legal_ground=LegalGround._meta.db_table, legal_basis=LegalBasis._meta.db_table,
+    )  # fmt: skip
+    params: dict[str, Any] = {
+        "child": child_id, "organisation": organisation.pk, "now": timezone.now(),
+        "any": ANY_PURPOSE, "guardian": str(Consent.GivenBy.GUARDIAN),
+        "by_child": str(Consent.GivenBy.CHILD),
+        # The receiving organisation reads under its own county's agreement.
+        "region": organisation.principal.code[:2],
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+    known = set(Category.values)
+    every: dict[str, Grounds] = {}
+    # The guardians' first, so the child's own consent, where there is one, is the one named.
+    for by in ("guardians", "child", "legal"):
+        for source, purpose, category, ids, reference in rows:
+            if source != by or category not in known:
+                continue
+            grounds = every.setdefault(purpose, Grounds())
+            if by == "legal":
+                grounds.legal[category] = (ids[0], reference)
+            else:
+                grounds.consents[category] = ids
+    return every
 
 
 def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None:
     """In one query: whether the actor's organisation takes part in the record (None when it
     does not), and which relationships the actor has with the record's child — the involvement,
-    oversight, emergency access, taking part in this record or in another about the child."""
-    child_id = getattr(record, kind.child)
+    oversight, emergency access, taking part in this record or in another about the child.
+    Once per record and request: the same for every purpose and category."""
+    return _memoised(
+        actor,
+        ("relationships", kind.name, record.pk),
+        lambda: _find_relationships(actor, kind, getattr(record, kind.child), record.pk),
+    )
+
+
+def _child_relationships(actor: Actor, child_id: int) -> dict | None:
+    """`_relationships` with the child itself: the row a decision on the child's page found."""
+    kind = kinds.kind_of(Child)
+    return _memoised(
+        actor,
+        ("relationships", kind.name, child_id),
+        lambda: _find_relationships(actor, kind, child_id, child_id),
+    )
+
+
+def child_with_relationships(actor: Actor, children: QuerySet[Child], child_id: int):
+    """The child of `children` by id, read in one statement with the actor's relationships with
+    it, which the request's decisions on the child then use (`decide`, `can_edit_child`, the
+    one-child scope): opening a child's page reads the child once."""
+    kind = kinds.kind_of(Child)
+    found = _relationship_columns(actor, kind, child_id)
+    columns = {f"relationship_{name}": value for name, value in found.items()}
+    child = children.filter(pk=child_id).annotate(**columns).first()
+    if child is not None and actor.memo is not None:
+        row = {name: getattr(child, column) for name, column in zip(found, columns, strict=True)}
+        taken_part = row.pop("takes_part", True) is not False
+        actor.memo[("relationships", kind.name, child.pk)] = row if taken_part else None
+    return child
+
+
+def _find_relationships(
+    actor: Actor, kind: RecordKind, child_id: int, record_pk: int
+) -> dict | None:
+    found = _relationship_columns(actor, kind, record_pk)
+    row = Child.objects.filter(pk=child_id).annotate(**found).values(*found).first()
+    if row is None or row.pop("takes_part", True) is False:
+        return None
+    return row
+
+
+def _relationship_columns(actor: Actor, kind: RecordKind, record_pk: int) -> dict:
+    """The subqueries of `_find_relationships`, on a row of the record's child."""
     child = OuterRef("pk")
     found: dict = {
         "involvement_id": Subquery(
@@ -440,7 +628,7 @@ def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None
         ),
     }
     if kind.organisation_takes_part is not None:
-        records = kind.model._default_manager.filter(pk=record.pk)
+        records = kind.model._default_manager.filter(pk=record_pk)
         found["takes_part"] = Exists(
             records.filter(kind.organisation_takes_part(actor.organisation.pk))
         )
@@ -451,12 +639,9 @@ def _relationships(actor: Actor, kind: RecordKind, record: Model) -> dict | None
         records = records.filter(**{other.child: child})
         if other is kind:
             # This record first: taking part in it is the closest relationship after involvement.
-            records = records.order_by(Case(When(pk=record.pk, then=Value(0)), default=Value(1)))
+            records = records.order_by(Case(When(pk=record_pk, then=Value(0)), default=Value(1)))
         found[f"record_{other.name}"] = Subquery(records.values("pk")[:1])
-    row = Child.objects.filter(pk=child_id).annotate(**found).values(*found).first()
-    if row is None or row.pop("takes_part", True) is False:
-        return None
-    return row
+    return found
 
 
 def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
@@ -477,20 +662,13 @@ def _relationship_of(kind: RecordKind, record: Model, row: dict) -> dict | None:
 
 
 def _ground(actor: Actor, child_id: int, *, purpose: str, category: str) -> Decision:
-    consents = _covering_for(actor, child_id, purpose).get(category)
-    if consents:
+    grounds = _grounds_for(actor, child_id, purpose)
+    if consents := grounds.consents.get(category):
         return Decision(True, "consent", {"consent_id": consents[0]})
-    ground = (
-        _valid_legal_grounds(actor, category, purpose)
-        .filter(child_id=child_id)
-        .select_related("basis")
-        .first()
-    )
-    if ground is not None:
+    if found := grounds.legal.get(category):
+        legal_ground_id, reference = found
         return Decision(
-            True,
-            "legal_ground",
-            {"legal_ground_id": ground.pk, "reference": ground.basis.reference},
+            True, "legal_ground", {"legal_ground_id": legal_ground_id, "reference": reference}
         )
     return DENIED
 
@@ -513,11 +691,9 @@ def _decide(
     organisation = actor.organisation.pk
     if getattr(record, kind.child) is None:
         return _decide_unlinked(actor, kind, record)
-    # The same for every purpose and category: once per record and request (the child's page
-    # decides its basic data, then its contact details, then whether the actor may change it).
-    row = _memoised(
-        actor, ("relationships", kind.name, record.pk), lambda: _relationships(actor, kind, record)
-    )
+    # The child's page decides its basic data, then its contact details, then whether the
+    # actor may change it: one row of relationships for all three.
+    row = _relationships(actor, kind, record)
     relationship = _relationship_of(kind, record, row) if row is not None else None
     if relationship is None:
         return DENIED
@@ -609,15 +785,11 @@ def visible_involvements(
     """Which units are involved with the child, as far as the actor may know: its own
     organisation's, and others' only where a ground covers that organisation's category. With
     `ended`, those that have ended too (the child's timeline)."""
-    consented = _covering_for(actor, child.pk, purpose)
-    allowed = Q(unit__organisation_id=actor.organisation.pk)
-    for category in set(CATEGORY_OF_KIND.values()):
-        kinds = [kind for kind, of in CATEGORY_OF_KIND.items() if of == category]
-        if category in consented:
-            allowed |= Q(unit__organisation__kind__in=kinds)
-        else:
-            grounds = _valid_legal_grounds(actor, category, purpose).filter(child=child)
-            allowed |= Q(unit__organisation__kind__in=kinds) & Q(Exists(grounds))
+    grounds = _grounds_for(actor, child.pk, purpose)
+    covered = [kind for kind, category in CATEGORY_OF_KIND.items() if grounds.cover(category)]
+    allowed = Q(unit__organisation_id=actor.organisation.pk) | Q(
+        unit__organisation__kind__in=covered
+    )
     involvements = Involvement.objects.filter(child=child)
     if not ended:
         involvements = involvements.filter(ended_on__isnull=True)
@@ -684,10 +856,7 @@ def can_edit_child(actor: Actor, child: Child) -> bool:
     if actor.role not in CHILD_ROLES:
         return False
     # The relationships the page's decisions found already: the actor's own involvement.
-    kind = kinds.kind_of(Child)
-    row = _memoised(
-        actor, ("relationships", kind.name, child.pk), lambda: _relationships(actor, kind, child)
-    )
+    row = _child_relationships(actor, child.pk)
     if row is None or row["involvement_id"] is None:
         return False
     if not child.protected_identity:

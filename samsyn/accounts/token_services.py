@@ -102,4 +102,5 @@ def actor_for_token(secret: str) -> Actor | None:
         ApiToken.objects.filter(pk=token.pk).filter(
             Q(last_used_at__isnull=True) | Q(last_used_at__lt=now - LAST_USED_RESOLUTION)
         ).update(last_used_at=now)
-    return Actor(token.membership)
+    # Resolved anew for each request, like a session's actor: it keeps the request's memo.
+    return Actor(token.membership, memo={})

@@ -4,6 +4,7 @@ child writes an audit row in the same transaction."""
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
@@ -63,6 +64,10 @@ class ChildView:
     former_guardianships: list[Guardianship] = field(default_factory=list)
     # The reader's emergency access that opens the child, while it lasts (DOMAIN LOG-2).
     emergency: EmergencyAccess | None = None
+    # One page of the child's timeline, when the reader asked for it with the child.
+    timeline: Page | None = None
+    # What other apps show of the child on its page, read with it (`child_for`'s `sections`).
+    sections: dict[str, object] = field(default_factory=dict)
 
     @property
     def shows_address(self) -> bool:
@@ -163,7 +168,9 @@ def opened_child(
 ) -> tuple[Child, rules.Decision]:
     """The child and the ground to read it for `purpose`; otherwise the attempt is audited and
     ChildNotFound raised. Call it outside a transaction: the denial's row must outlive the 404."""
-    child = Child.objects.select_related("municipality").filter(pk=child_id).first()
+    child = rules.child_with_relationships(
+        actor, Child.objects.select_related("municipality"), child_id
+    )
     decision = (
         rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
         if child
@@ -178,32 +185,63 @@ def opened_child(
     return child, decision
 
 
-def child_for(actor: Actor, *, child_id: int, purpose: str) -> ChildView:
+def child_for(
+    actor: Actor,
+    *,
+    child_id: int,
+    purpose: str,
+    timeline_page: object = None,
+    sections: Mapping[str, Callable[[Child], object]] | None = None,
+) -> ChildView:
+    """The child as the actor may read it for `purpose`, audited. The child's page asks for
+    more in the same transaction: with `timeline_page`, that page of its timeline, named in
+    the child's own audit row (the page is one read of the child, docs/adr/0016); and
+    `sections`, other apps' reads of the child (its SIPs, its assessments; `children` imports
+    no app), each as `access` allows for this one child (`rules.about_one_child`)."""
     child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="child")
     with transaction.atomic():
-        return _read_child(actor, child, purpose, decision)
+        view = _read_child(actor, child, purpose, decision, timeline_page)
+        with rules.about_one_child(actor, child.pk):
+            found = {name: read(child) for name, read in (sections or {}).items()}
+        return dataclasses.replace(view, sections=found)
 
 
-def _read_child(actor: Actor, child: Child, purpose: str, decision: rules.Decision) -> ChildView:
+def _read_child(
+    actor: Actor, child: Child, purpose: str, decision: rules.Decision, timeline_page: object
+) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    guardians = list(guardians_of(child))
+    # In force and ended in one read: the guardians by name, the history latest first.
+    guardianships = list(Guardianship.objects.filter(child=child).select_related("guardian"))
+    guardians = sorted(
+        (g.guardian for g in guardianships if g.ended_on is None),
+        key=lambda g: (g.last_name, g.first_name, g.pk),
+    )
+    former = sorted(
+        (g for g in guardianships if g.ended_on is not None),
+        key=lambda g: (g.ended_on, g.pk),
+        reverse=True,
+    )
     involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
     contact_ids = rules.guardian_contacts_shown(address, guardians)
-    former = list(
-        Guardianship.objects.filter(child=child, ended_on__isnull=False)
-        .select_related("guardian")
-        .order_by("-ended_on", "-pk")
-    )
     opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
     emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None
+    detail: dict = {
+        "address_shown": address.allowed,
+        "guardian_contacts_shown": sorted(contact_ids),
+    }
+    page = None
+    if timeline_page is not None:
+        page, shown = _timeline_page_for(actor, child, purpose=purpose, page=timeline_page)
+        if shown:
+            detail["timeline"] = {"page": page.number, "entries": shown}
     audit.record_read(
         actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
-        decision=decision,
-        detail={"address_shown": address.allowed, "guardian_contacts_shown": sorted(contact_ids)},
+        decision=decision, detail=detail,
     )  # fmt: skip
     return ChildView(
-        child, purpose, decision, address, guardians, involvements, contact_ids, former, emergency
-    )
+        child, purpose, decision, address, guardians, involvements, contact_ids, former,
+        emergency, page,
+    )  # fmt: skip
 
 
 def editable_child_for(actor: Actor, *, child_id: int, action: str) -> ChildView:
@@ -348,25 +386,34 @@ def _timeline_page(combined: QuerySet, page: object) -> Page:
     return Page([row[:3] for row in rows], number, paginator)
 
 
+def _timeline_page_for(
+    actor: Actor, child: Child, *, purpose: str, page: object
+) -> tuple[Page, dict[str, list[int]]]:
+    """One page of the child's timeline, its entries described, and their ids by source (what
+    the audit row names). Every source's rule is `access`'s for this one child."""
+    with rules.about_one_child(actor, child.pk):
+        first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
+    result = _timeline_page(first.union(*others, all=True), page)
+    listed = list(result.object_list)
+    by_source: dict[str, list[int]] = {}
+    for name, pk, _at in listed:
+        by_source.setdefault(name, []).append(pk)
+    described = {
+        name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
+    }
+    result.object_list = [
+        dataclasses.replace(described[name][pk], source=name) for name, pk, _at in listed
+    ]
+    return result, by_source
+
+
 def timeline_for(actor: Actor, child: Child, *, purpose: str, page: object = 1) -> Page:
-    """One page of the child's timeline (`children.timeline`) for an actor who has opened the
-    child's page: only what `access` lets the actor read for `purpose`, newest first. The
-    page's `object_list` holds its entries; one audit row names them."""
-    first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
-    combined = first.union(*others, all=True)
+    """One page of the child's timeline (`children.timeline`) read on its own (the API's), for
+    an actor who has opened the child: only what `access` lets the actor read for `purpose`,
+    newest first. The page's `object_list` holds its entries; one audit row names them."""
     with transaction.atomic():
-        result = _timeline_page(combined, page)
-        listed = list(result.object_list)
-        by_source: dict[str, list[int]] = {}
-        for name, pk, _at in listed:
-            by_source.setdefault(name, []).append(pk)
-        described = {
-            name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
-        }
-        result.object_list = [
-            dataclasses.replace(described[name][pk], source=name) for name, pk, _at in listed
-        ]
-        if listed:
+        result, by_source = _timeline_page_for(actor, child, purpose=purpose, page=page)
+        if by_source:
             audit.record_read(
                 actor=actor, child_id=child.pk, obj="timeline", obj_id=child.pk,
                 purpose=purpose, decision=rules.Decision(True, "list"),

@@ -62,7 +62,17 @@ def child_list(request):
 @refusals
 def child_detail(request, child_id: int):
     purpose = _purpose(request)
-    view = selectors.child_for(request.actor, child_id=child_id, purpose=purpose)
+    actor = request.actor
+    view = selectors.child_for(
+        actor, child_id=child_id, purpose=purpose, timeline_page=request.GET.get("page", 1),
+        sections={
+            "sips": functools.partial(plan_selectors.parties_of_child, actor),
+            "assessments": functools.partial(
+                assessment_selectors.assessments_of_child, actor, purpose=purpose
+            ),
+            "holds": lambda child: retention_selectors.holds_on_child(actor, child.pk),
+        },
+    )  # fmt: skip
     return render(
         request,
         "children/child_detail.html",
@@ -72,14 +82,10 @@ def child_detail(request, child_id: int):
             "purpose": purpose,
             "purposes": Purpose.choices,
             "actions": selectors.child_actions_for(request.actor, view),
-            "sips": plan_selectors.parties_of_child(request.actor, view.child),
-            "assessments": assessment_selectors.assessments_of_child(
-                request.actor, view.child, purpose=purpose
-            ),
-            "holds": retention_selectors.holds_on_child(request.actor, view.child.pk),
-            "timeline": selectors.timeline_for(
-                request.actor, view.child, purpose=purpose, page=request.GET.get("page")
-            ),
+            "sips": view.sections["sips"],
+            "assessments": view.sections["assessments"],
+            "holds": view.sections["holds"],
+            "timeline": view.timeline,
         },
     )
 

@@ -14,10 +14,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from samsyn.access import rules
 from samsyn.access.models import Category, Purpose
 from samsyn.accounts import token_services
 from samsyn.audit.models import Entry
-from samsyn.children.models import Involvement
+from samsyn.children import timeline
+from samsyn.children.models import Child, Involvement
 from samsyn.children.selectors import timeline_for
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.concerns.models import Report
@@ -172,6 +174,36 @@ def test_the_other_organisation_sees_its_own_and_not_social_services(county):
     assert "consultation" not in entries
 
 
+def test_sek_4_restrict_for_one_child_reads_exactly_what_the_general_rule_reads(county):
+    """The timeline's sources are restricted for one child (`rules.about_one_child`, issue 12):
+    for each viewer, purpose and kind, the same records as `restrict` without the scope, the
+    records of other organisations and of no ground included."""
+    for membership in (county.social, county.bup_ward):
+        actor = actor_of(membership)
+        for purpose in Purpose.values:
+            for source in timeline.sources():
+                general = set(source.rows(actor, county.child, purpose))
+                with rules.about_one_child(actor, county.child.pk):
+                    one = set(source.rows(actor, county.child, purpose))
+                assert one == general, (membership.role, purpose, source.name)
+
+
+def test_restrict_for_one_child_reads_no_other_child(county):
+    other = ChildFactory()
+    InvolvementFactory(child=other, unit=county.social.unit)
+    actor = actor_of(county.social)
+    with rules.about_one_child(actor, county.child.pk):
+        children = rules.restrict(actor, Child.objects.all(), purpose=Purpose.PLANNING)
+        reports = rules.restrict(
+            actor, Report.objects.filter(child=other), purpose=Purpose.PLANNING
+        )
+        assert list(children.values_list("pk", flat=True)) == [county.child.pk]
+        assert not reports.exists()
+    assert other.pk in rules.restrict(
+        actor, Child.objects.all(), purpose=Purpose.PLANNING
+    ).values_list("pk", flat=True)
+
+
 def test_a_withdrawn_consent_takes_the_sip_off_the_timeline_at_once(county):
     Consent.objects.filter(child=county.child).update(withdrawn_at=timezone.now())
     entries = shown(actor_of(county.social), county.child, Purpose.PLANNING)
@@ -181,7 +213,8 @@ def test_a_withdrawn_consent_takes_the_sip_off_the_timeline_at_once(county):
 def test_the_page_lists_newest_first_with_the_organisation_and_audits_the_page(
     county, actor_client
 ):
-    client = actor_client(actor_of(county.social))
+    viewer = actor_of(county.social)
+    client = actor_client(viewer)
     url = reverse("children:detail", args=[county.child.pk])
     page = client.get(url, {"purpose": Purpose.PLANNING})
     assert page.status_code == 200
@@ -192,9 +225,14 @@ def test_the_page_lists_newest_first_with_the_organisation_and_audits_the_page(
     assert "BUP heldygnsvård" in html
     assert reverse("concerns:intake_report", args=county.seen["report"]) in html
     assert reverse("concerns:intake_report", args=county.hidden["report"]) not in html
-    row = Entry.objects.filter(object_type="timeline").latest("id")
-    assert row.child_id == county.child.pk
+    # The page is one read of the child: its own row names the timeline's entries, and no
+    # row of the timeline's own is written (docs/adr/0016).
+    rows = Entry.objects.filter(staff_id=viewer.staff.pk, child_id=county.child.pk)
+    row = rows.get(object_type="child")
     assert row.purpose == Purpose.PLANNING
+    shown = {kind: sorted(ids) for kind, ids in row.detail["timeline"]["entries"].items()}
+    assert shown == county.seen
+    assert not rows.filter(object_type="timeline").exists()
 
 
 def _moment(at) -> datetime.datetime:

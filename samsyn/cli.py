@@ -7,6 +7,7 @@ documented names onto them:
     samsyn audit verify                                 walk the audit chains
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
     samsyn bench radar                                  the radar's scan, demo county and 10× larger
+    samsyn load [--users 50] [--minutes 10] [--json F]  staff at work at once, p95 per request kind
     samsyn retention plan|run [--dry-run]|schedule      what is due; a retention run; on the worker
     samsyn sessions clear|schedule                      expired sessions cleared; or on the worker
     samsyn check [--deploy]                             Django's system checks
@@ -21,7 +22,7 @@ documented names onto them:
 import os
 import sys
 
-ALIASES = {"worker": ["db_worker"]}
+ALIASES = {"worker": ["db_worker"], "load": ["bench", "load"]}
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -84,9 +84,10 @@ class ChildOut(Schema):
         ..., description="Units involved with the child, as far as your grounds reach."
     )
     purpose: Purpose
-    ground: Literal["involvement", "consent", "legal_ground"] = Field(
-        ..., description="What allowed this read: your unit's involvement, a consent, or a "
-        "recorded legal ground."
+    ground: Literal["involvement", "oversight", "emergency", "consent", "legal_ground"] = Field(
+        ..., description="What allowed this read: your unit's involvement, a unit manager's "
+        "oversight of the unit's involvements, your emergency access, a consent, or a recorded "
+        "legal ground."
     )  # fmt: skip
 
 

@@ -19,7 +19,6 @@ import subprocess
 import sys
 import time
 from dataclasses import dataclass
-from html.parser import HTMLParser
 from pathlib import Path
 from urllib.parse import quote, urlencode
 
@@ -36,6 +35,7 @@ from samsyn.access.actor import Actor
 from samsyn.accounts import session_services
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.accounts.services import totp_device
+from samsyn.bench.page_forms import form_of
 from samsyn.children.models import Child
 from samsyn.demo.services import DEFAULT_SEED, build_county
 from samsyn.directory.models import Membership
@@ -59,62 +59,6 @@ class Page:
     name: str
     url: str
     post: bool = False  # a save: the form as the page offers it, posted back unchanged
-
-
-class _Form(HTMLParser):
-    """The fields of the page's POST forms, each as a browser would submit it unchanged."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.forms: list[dict[str, list[str]]] = []
-        self._textarea: str | None = None
-        self._select: str | None = None
-        self._first_option: str | None = None
-
-    def handle_starttag(self, tag: str, attrs: list) -> None:
-        a = {key: value or "" for key, value in attrs}
-        if tag == "form":
-            self.forms.append({} if a.get("method", "").lower() == "post" else {"": []})
-        elif not self.forms or "" in self.forms[-1] or "name" not in a and tag != "option":
-            return
-        elif tag == "input" and a.get("type") not in {"submit", "button", "image", "file"}:
-            if a.get("type") in {"checkbox", "radio"} and "checked" not in a:
-                return
-            self.forms[-1].setdefault(a["name"], []).append(a.get("value", "on"))
-        elif tag == "textarea":
-            self._textarea = a["name"]
-            self.forms[-1].setdefault(a["name"], []).append("")
-        elif tag == "select":
-            self._select, self._first_option = a["name"], None
-        elif tag == "option" and self._select:
-            value = a.get("value", "")
-            if self._first_option is None:
-                self._first_option = value
-            if "selected" in a:
-                self.forms[-1].setdefault(self._select, []).append(value)
-
-    def handle_endtag(self, tag: str) -> None:
-        if tag == "textarea":
-            self._textarea = None
-        elif tag == "select" and self._select:
-            if self._select not in self.forms[-1] and self._first_option is not None:
-                self.forms[-1][self._select] = [self._first_option]
-            self._select = None
-
-    def handle_data(self, data: str) -> None:
-        if self._textarea:
-            self.forms[-1][self._textarea][-1] += data
-
-    def fields(self) -> dict[str, list[str]]:
-        """The POST form with the most fields: the page's own, not the sign-out button's."""
-        posts = [form for form in self.forms if "" not in form]
-        return max(posts, key=len) if posts else {}
-
-
-def form_of(html: str) -> dict[str, list[str]]:
-    parser = _Form()
-    parser.feed(html)
-    return parser.fields()
 
 
 def sign_in(username: str) -> tuple[Client, Actor]:
@@ -166,9 +110,10 @@ def paths_for(actor: Actor) -> list[Page]:
 
 
 class Server:
-    """gunicorn serving this database on loopback, one sync worker, as in production."""
+    """gunicorn serving this database on loopback with sync workers (one here; `samsyn serve`
+    starts two)."""
 
-    def __init__(self) -> None:
+    def __init__(self, workers: int = 1) -> None:
         with socket.socket() as probe:
             probe.bind((HOST, 0))
             self.port = probe.getsockname()[1]
@@ -185,7 +130,8 @@ class Server:
         self.process = subprocess.Popen(  # noqa: S603 - our own interpreter and arguments
             [
                 sys.executable, "-m", "gunicorn", "samsyn.wsgi:application",
-                "--bind", f"{HOST}:{self.port}", "--workers", "1", "--log-level", "warning",
+                "--bind", f"{HOST}:{self.port}", "--workers", str(workers),
+                "--log-level", "warning",
             ],
             env=env, cwd=Path(settings.BASE_DIR).parent,
         )  # fmt: skip

@@ -372,3 +372,15 @@ def test_every_operation_declares_its_errors():
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert {"200", "401", "404", "422"} <= set(operation["responses"]), (path, method)
+
+
+def test_unit_manager_reads_a_child_assigned_to_a_caseworker_on_oversight(social, kommun):
+    # The manager's ground is oversight of the caseworker's case: the answer names it (the
+    # response schema refused it, a 500, found by `samsyn load`).
+    child = ChildFactory(municipality=kommun)
+    InvolvementFactory(child=child, unit=social.unit, staff=social.staff)
+    manager = MembershipFactory(unit=social.unit, role=Role.UNIT_MANAGER)
+    client, _ = token_client(manager)
+    response = client.get(f"{CHILDREN}/{child.pk}")
+    assert response.status_code == 200
+    assert response.json()["ground"] == "oversight"

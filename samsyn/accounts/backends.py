@@ -18,16 +18,22 @@ DEVICE_MODELS: tuple[type[Device], ...] = (TOTPDevice, ProviderDevice)
 
 
 def signed_in_user(user_id) -> User | None:
-    """The session's user with its family-member row (or its absence) and the persistent ids of
-    its confirmed devices, in one statement; `accounts.middleware.SecondFactorMiddleware` reads
-    the ids instead of loading the session's device."""
+    """The session's user with its family-member row and guardian (or their absence) and the
+    persistent ids of its confirmed devices, in one statement;
+    `accounts.middleware.SecondFactorMiddleware` reads the ids instead of loading the session's
+    device."""
     annotations = {
         f"_confirmed_{model._meta.model_name}": ArraySubquery(
             model.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk")
         )
         for model in DEVICE_MODELS
     }
-    user = User.objects.select_related("citizen").annotate(**annotations).filter(pk=user_id).first()
+    user = (
+        User.objects.select_related("citizen__guardian")
+        .annotate(**annotations)
+        .filter(pk=user_id)
+        .first()
+    )
     if user is None:
         return None
     setattr(

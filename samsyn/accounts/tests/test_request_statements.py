@@ -100,3 +100,13 @@ def test_a_deactivated_user_is_signed_out_on_the_next_request(staff):
 def test_a_family_session_never_reaches_a_staff_page(citizen):  # noqa: F811
     family = sign_in_citizen(citizen)
     assert family.get(reverse(PAGE)).status_code == 404
+
+
+def test_a_family_page_reads_the_family_member_with_the_user(citizen):  # noqa: F811
+    family = sign_in_citizen(citizen)
+    family.get("/family/")
+    with CaptureQueriesContext(connection) as queries:
+        assert family.get("/family/").status_code == 200
+    statements = [q["sql"] for q in queries.captured_queries]
+    assert not [s for s in statements if s.startswith('SELECT "portal_citizen".')], statements
+    assert not [s for s in statements if s.startswith('SELECT "otp_totp_totpdevice".')]

@@ -168,16 +168,16 @@ PAGES = [
 # decisions were computed once per request and its timeline was one statement). A page that
 # needs fewer lowers its pin.
 PINNED = {
-    "start_caseworker": 20,
-    "start_unit_manager": 26,
-    "start_administrator": 8,
-    "start_analyst": 9,
-    "children_list": 11,
-    "child_page": 17,
-    "directory_list": 8,
-    "directory_organisation": 9,
-    "audit_child": 11,
-    "audit_unit": 12,
+    "start_caseworker": 18,
+    "start_unit_manager": 24,
+    "start_administrator": 6,
+    "start_analyst": 7,
+    "children_list": 9,
+    "child_page": 16,
+    "directory_list": 6,
+    "directory_organisation": 7,
+    "audit_child": 9,
+    "audit_unit": 10,
 }
 
 COUNTS: dict[str, tuple[int, int]] = {}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import auth
@@ -9,11 +10,16 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
 from samsyn.access import http as rules
 from samsyn.access.actor import Actor
 from samsyn.access.rules import can
 from samsyn.accounts import session_services
+from samsyn.accounts.backends import CONFIRMED_DEVICES
 from samsyn.audit import services as audit
 
 SESSION_MEMBERSHIP = "samsyn_membership_id"
@@ -36,6 +42,23 @@ class SessionLimitsMiddleware:
         else:
             session_services.touch(request.session, now)
         return self.get_response(request)
+
+
+class SecondFactorMiddleware(OTPMiddleware):
+    """django-otp's middleware without its statement per request: the session's device counts
+    when it is among the confirmed devices read with the user (`accounts.backends`). The device
+    row itself loads only where a view uses it (the step-up page); anything else, a device
+    deleted or unconfirmed since, takes django-otp's own way and is refused there."""
+
+    def _verify_user_sync(self, request, user):
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        if persistent_id and persistent_id in getattr(user, CONFIRMED_DEVICES, ()):
+            self._init_user_fields(user)
+            user.otp_device = SimpleLazyObject(
+                functools.partial(Device.from_persistent_id, persistent_id)
+            )
+            return user
+        return super()._verify_user_sync(request, user)
 
 
 class ActorMiddleware:

@@ -8,6 +8,7 @@ from __future__ import annotations
 from mozilla_django_oidc.auth import OIDCAuthenticationBackend
 
 from samsyn.accounts import oidc_services
+from samsyn.accounts.backends import signed_in_user
 
 # Set by the start view, in the session, when the sign-in is a step-up: the time Samsyn asked
 # the provider to authenticate the person again.
@@ -27,6 +28,9 @@ class StaffProviderBackend(OIDCAuthenticationBackend):
             claims, authenticated_since=self.request.session.get(STEP_UP_SINCE)
         )
         return claims
+
+    def get_user(self, user_id):
+        return signed_in_user(user_id)
 
     def get_userinfo(self, access_token, id_token, payload):
         # The signed ID token is the only source of claims: no second, unsigned answer.

@@ -11,6 +11,7 @@ from django_otp import login as otp_login
 
 from samsyn.access.http import password_verified, public, signed_in
 from samsyn.accounts import oidc_services, services, session_services
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.forms import ActingForForm, PasswordForm, TokenForm
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP, SESSION_PASSWORD_USER
 from samsyn.accounts.models import User
@@ -63,7 +64,7 @@ def code(request):
             form.add_error("token", _("The code is wrong or has expired. Try the next code."))
         else:
             del request.session[SESSION_PASSWORD_USER]
-            auth.login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            auth.login(request, user, backend=PASSWORD_BACKEND)
             otp_login(request, device)
             memberships = list(services.memberships_of(user))
             if len(memberships) == 1:

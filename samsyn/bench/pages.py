@@ -33,6 +33,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.accounts import session_services
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.accounts.services import totp_device
 from samsyn.bench.page_forms import form_of
@@ -70,7 +71,7 @@ def sign_in(username: str) -> tuple[Client, Actor]:
     if membership is None or device is None:
         raise SystemExit(f"{username} has no unit or no second factor: is this the demo?")
     client = Client(HTTP_HOST=HOST)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=PASSWORD_BACKEND)
     session = client.session
     session_services.begin(session, user_id=user.pk, user_agent="samsyn bench pages")
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id

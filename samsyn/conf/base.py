@@ -62,7 +62,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "samsyn.accounts.middleware.SessionLimitsMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    "samsyn.accounts.middleware.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -107,7 +107,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "samsyn.accounts.backends.PasswordBackend",
     "samsyn.accounts.oidc.StaffProviderBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [

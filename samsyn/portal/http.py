@@ -20,7 +20,8 @@ def citizen_of(request) -> Citizen | None:
         return None
     if getattr(request, "actor", None) is not None:
         return None  # a staff session is never a citizen's
-    return Citizen.objects.filter(user=user).select_related("guardian").first()
+    # Read with the user and its guardian (accounts.backends.signed_in_user): no statement here.
+    return getattr(user, "citizen", None)
 
 
 def citizen_required(view):

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from samsyn.access.http import public
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.step_up import step_up_required
 from samsyn.audit.selectors import Cursor
 from samsyn.portal import selectors, services
@@ -42,7 +43,7 @@ def login(request):
         else:
             citizen, device = found
             request.session.cycle_key()
-            auth.login(request, citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+            auth.login(request, citizen.user, backend=PASSWORD_BACKEND)
             otp_login(request, device)
             return redirect(_next(request))
     return render(request, "portal/login.html", {"form": form, "next": _next(request)})

@@ -7,6 +7,7 @@ from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from samsyn.access.actor import Actor
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.accounts.services import totp_device
 
@@ -19,7 +20,7 @@ def sign_in(client: Client, actor: Actor) -> Client:
     device = totp_device(user)
     if device is None:
         device = TOTPDevice.objects.create(user=user, name="default", confirmed=True)
-    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(user, backend=PASSWORD_BACKEND)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = device.persistent_id
     session[SESSION_MEMBERSHIP] = actor.membership.pk

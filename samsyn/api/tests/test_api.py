@@ -19,6 +19,7 @@ from ninja.errors import HttpError
 from samsyn.access import http as access_http
 from samsyn.access.models import Category, Purpose
 from samsyn.accounts import token_services
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.models import ApiToken
 from samsyn.api.auth import SessionActor
 from samsyn.api.spec import COMMITTED, openapi_document
@@ -64,7 +65,7 @@ def test_session_auth_works(session_client, social, child):
 
 def test_session_without_second_factor_is_401(social, child):
     client = Client()
-    client.force_login(social.staff.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(social.staff.user, backend=PASSWORD_BACKEND)
     session = client.session
     session["samsyn_membership_id"] = social.pk
     session.save()

@@ -12,6 +12,7 @@ from django.utils.html import escape
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 
+from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.children.tests.factories import ChildFactory, GuardianFactory, GuardianshipFactory
 from samsyn.plans.models import Invitation, PlanVersion
 from samsyn.plans.tests.factories import (
@@ -56,7 +57,7 @@ def citizen(guardian, child):
 
 def sign_in_citizen(citizen) -> Client:
     client = Client()
-    client.force_login(citizen.user, backend="django.contrib.auth.backends.ModelBackend")
+    client.force_login(citizen.user, backend=PASSWORD_BACKEND)
     session = client.session
     session[DEVICE_ID_SESSION_KEY] = citizen.user.totpdevice_set.get().persistent_id
     session.save()

@@ -427,7 +427,7 @@ def _item_out(item: PlanItem) -> dict:
 def _plan_out(version: PlanVersion, items: list[PlanItem], *, case: Case | None) -> dict:
     missing = []
     if case is not None and version.status == PlanVersion.Status.DRAFT:
-        missing = plan_selectors.missing_for_finalising(case, version, items)
+        missing = plan_selectors.missing_for_finalising(case, version)
     return {
         "number": version.number, "status": version.status,
         "lock_version": version.lock_version, "child_view": version.child_view,

@@ -27,6 +27,8 @@ from samsyn.plans.state import TRANSITIONS
 PURPOSE = Purpose.PLANNING
 # Every role that works with children reaches the SIP pages; what each sees is the selectors'.
 PERMISSION = "plans.work"
+# The latest steps of the coordinator relay on the SIP's page.
+RELAY_SHOWN = 20
 
 
 def _case(request: HttpRequest, case_id: int) -> tuple[Case, rules.Decision]:
@@ -70,9 +72,11 @@ def case_detail(request, case_id: int):
     case, decision = _case(request, case_id)
     status = consent.sip_consent_status(case)
     parties = selectors.invited_parties(case)
-    relay = selectors.relay_of(case)
+    # What grows with the years shows a page or its latest part: the page costs the same.
+    relay = selectors.relay_of(case, latest=RELAY_SHOWN + 1)
     holds = selectors.holds_case(actor, case)
-    pending = [h for h in relay if h.accepted_at is None and h.declined_at is None]
+    pending = selectors.pending_handovers(case)
+    grounds = consent.legal_grounds_of_case(case, limit=consent.GROUNDS_SHOWN + 1)
     return render(
         request,
         "plans/cases/detail.html",
@@ -85,10 +89,12 @@ def case_detail(request, case_id: int):
             ),
             "consent_status": status,
             "parties": parties,
-            "relay": relay,
+            "relay": relay[-RELAY_SHOWN:],
+            "relay_more": len(relay) > RELAY_SHOWN,
             "pending": pending,
-            "consents": consent.consents_of_case(case),
-            "grounds": consent.legal_grounds_of_case(case),
+            "consents": consent.consent_page_of_case(case, request.GET.get("page")),
+            "grounds": grounds[: consent.GROUNDS_SHOWN],
+            "grounds_more": len(grounds) > consent.GROUNDS_SHOWN,
             "maturity": consent.latest_maturity(case),
             "holds": holds and case.status != Case.Status.CLOSED,
             "is_coordinator": case.coordinator_id == actor.staff.pk

@@ -241,6 +241,10 @@ def record_list_read(actor: Actor, obj: str, cases: list[Case]) -> None:
         )  # fmt: skip
 
 
+# The latest steps of the coordinator relay a SIP's page and the API show.
+RELAY_SHOWN = 20
+
+
 def relay_of(case: Case, *, latest: int | None = None) -> list[Handover]:
     """The coordinator relay, oldest first, or its `latest` steps (read after `case_for`
     audited the SIP)."""

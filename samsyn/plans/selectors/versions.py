@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db.models import Case as SqlCase
-from django.db.models import Count, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from samsyn.access.actor import Actor
@@ -205,30 +206,34 @@ def missing_for_finalising(case: Case, version: PlanVersion) -> list[str]:
     database, not in Python, so a long plan costs the same; reads the region's settings and,
     for a first version with no reason recorded, whether a meeting has been held."""
     missing = []
-    effort = Q(kind=PlanItem.Kind.EFFORT)
-    counts = PlanItem.objects.filter(version=version).aggregate(
-        efforts=Count("pk", filter=effort),
-        measures=Count("pk", filter=Q(kind=PlanItem.Kind.MEASURE_BY_OTHERS)),
-        unowned=Count("pk", filter=effort & Q(responsible_principal__isnull=True)),
+    items = PlanItem.objects.filter(version=version)
+    efforts = items.filter(kind=PlanItem.Kind.EFFORT)
+    found = (
+        PlanVersion.objects.filter(pk=version.pk)
+        .annotate(
+            efforts=Exists(efforts),
+            measures=Exists(items.filter(kind=PlanItem.Kind.MEASURE_BY_OTHERS)),
+            unowned=ArraySubquery(
+                # The first few by name; one more tells that there are others.
+                efforts.filter(responsible_principal__isnull=True)
+                .order_by("position", "pk")
+                .values("text")[: UNOWNED_NAMED + 1]
+            ),
+        )
+        .values("efforts", "measures", "unowned")
+        .get()
     )
-    if not counts["efforts"]:
+    if not found["efforts"]:
         missing.append(_("The plan records no effort (SIP-6, point 1)."))
-    if counts["unowned"]:
-        named = [
-            text[:60]
-            for text in PlanItem.objects.filter(
-                effort, version=version, responsible_principal__isnull=True
-            )
-            .order_by("position", "pk")
-            .values_list("text", flat=True)[:UNOWNED_NAMED]
-        ]
-        if counts["unowned"] > len(named):
+    if found["unowned"]:
+        named = [text[:60] for text in found["unowned"][:UNOWNED_NAMED]]
+        if len(found["unowned"]) > UNOWNED_NAMED:
             named.append("…")
         missing.append(
             _("These efforts have no responsible principal: %(efforts)s (SIP-6, point 2).")
             % {"efforts": "; ".join(named)}
         )
-    if not counts["measures"] and not version.no_measures_by_others:
+    if not found["measures"] and not version.no_measures_by_others:
         missing.append(
             _(
                 "Record the measures by others than the municipality and the region (school, "

@@ -119,6 +119,7 @@ def _more(case: Case, social, bup, count: int, offset: int) -> None:
             PlanVersion(
                 case=case, number=n, status=PlanVersion.Status.FINAL, created_by_id=staff_id,
                 finalised_at=now, finalised_by_id=staff_id,
+                follow_up_on=now.date() + datetime.timedelta(days=n),
             )
             for n in range(offset + 2, offset + count + 2)
         ),
@@ -156,6 +157,8 @@ def _pages(case: Case) -> dict[str, list[str]]:
             reverse("plans:plan_versions", args=[pk]),
             reverse("plans:plan_version", args=[pk, 1]),
             reverse("plans:plan_version", args=[pk, 1]) + "?page=2",
+            f"/api/sip/{pk}",
+            f"/api/sip/{pk}?consents_page=2",
             reverse("plans:plan_version", args=[pk, DRAFT_NUMBER]),
             reverse("plans:plan_print", args=[pk, 1]),
         ],

@@ -27,8 +27,6 @@ from samsyn.plans.state import TRANSITIONS
 PURPOSE = Purpose.PLANNING
 # Every role that works with children reaches the SIP pages; what each sees is the selectors'.
 PERMISSION = "plans.work"
-# The latest steps of the coordinator relay on the SIP's page.
-RELAY_SHOWN = 20
 
 
 def _case(request: HttpRequest, case_id: int) -> tuple[Case, rules.Decision]:
@@ -73,7 +71,7 @@ def case_detail(request, case_id: int):
     status = consent.sip_consent_status(case)
     parties = selectors.invited_parties(case)
     # What grows with the years shows a page or its latest part: the page costs the same.
-    relay = selectors.relay_of(case, latest=RELAY_SHOWN + 1)
+    relay = selectors.relay_of(case, latest=selectors.RELAY_SHOWN + 1)
     holds = selectors.holds_case(actor, case)
     pending = selectors.pending_handovers(case)
     grounds = consent.legal_grounds_of_case(case, limit=consent.GROUNDS_SHOWN + 1)
@@ -89,8 +87,8 @@ def case_detail(request, case_id: int):
             ),
             "consent_status": status,
             "parties": parties,
-            "relay": relay[-RELAY_SHOWN:],
-            "relay_more": len(relay) > RELAY_SHOWN,
+            "relay": relay[-selectors.RELAY_SHOWN :],
+            "relay_more": len(relay) > selectors.RELAY_SHOWN,
             "pending": pending,
             "consents": consent.consent_page_of_case(case, request.GET.get("page")),
             "grounds": grounds[: consent.GROUNDS_SHOWN],

@@ -272,11 +272,24 @@ class SipOut(Schema):
     coordinator_organisation: RefOut | None
     parties: list[PartyOut]
     consent: ConsentStatusOut
-    consents: list[ConsentOut]
-    relay: list[HandoverOut]
-    steps: list[StepOut]
-    meetings: list[MeetingOut]
-    versions: list[VersionRefOut]
+    consents: list[ConsentOut] = Field(
+        ..., description="One page of the consents, newest first: `consents_page` of 25."
+    )
+    consents_count: int = Field(..., description="All the consents the pages hold.")
+    consents_pages: int
+    relay: list[HandoverOut] = Field(
+        ..., description="The latest 20 steps of the coordinator relay, oldest first."
+    )
+    steps: list[StepOut] = Field(
+        ..., description="First contact, first meeting, the latest 10 plan versions' follow-ups."
+    )
+    meetings: list[MeetingOut] = Field(..., description="The latest 20 meetings.")
+    versions: list[VersionRefOut] = Field(
+        ...,
+        description="The latest 25 versions, oldest first; every one is read by its number "
+        "at /plan/versions/{number}.",
+    )
+    versions_count: int
 
 
 class PlanItemOut(Schema):
@@ -377,8 +390,11 @@ def _meeting_out(meeting) -> dict:
     }  # fmt: skip
 
 
-def _sip_out(actor: Actor, case: Case) -> dict:
-    """The SIP as its page shows it (read after `case_for` audited it)."""
+def _sip_out(actor: Actor, case: Case, *, consents_page: int = 1) -> dict:
+    """The SIP as its page shows it, what grows a page of it (read after `case_for` audited
+    it)."""
+    consents = sip_consents.consent_page_of_case(case, consents_page)
+    versions = plan_selectors.version_page(case)
     parties = list(
         case.parties.select_related("organisation", "unit").order_by("organisation__name")
     )
@@ -400,11 +416,14 @@ def _sip_out(actor: Actor, case: Case) -> dict:
         ],
         "consent": {"complete": not (missing := sip_consents.sip_consent_status(case).missing),
                     "missing": missing},
-        "consents": [_consent_out(c) for c in sip_consents.consents_of_case(case)],
-        "relay": [_handover_out(h) for h in selectors.relay_of(case)],
+        "consents": [_consent_out(c) for c in consents],
+        "consents_count": consents.paginator.count,
+        "consents_pages": consents.paginator.num_pages,
+        "relay": [_handover_out(h) for h in selectors.relay_of(case, latest=selectors.RELAY_SHOWN)],
         "steps": [step.__dict__ for step in deadlines.case_steps(case)],
         "meetings": [_meeting_out(m) for m in meeting_selectors.meetings_of_case(actor, case)],
-        "versions": plan_selectors.versions_of(case),
+        "versions": list(reversed(versions.object_list)),
+        "versions_count": versions.paginator.count,
     }  # fmt: skip
 
 
@@ -422,7 +441,7 @@ def _item_out(item: PlanItem) -> dict:
 def _plan_out(version: PlanVersion, items: list[PlanItem], *, case: Case | None) -> dict:
     missing = []
     if case is not None and version.status == PlanVersion.Status.DRAFT:
-        missing = plan_selectors.missing_for_finalising(case, version, items)
+        missing = plan_selectors.missing_for_finalising(case, version)
     return {
         "number": version.number, "status": version.status,
         "lock_version": version.lock_version, "child_view": version.child_view,
@@ -530,8 +549,14 @@ def sip_overdue(request: HttpRequest, page: PageQuery = 1) -> dict:
 
 @router.get("/{case_id}", response={200: SipOut, **SIP_ERRORS}, summary="One SIP")
 @_refusals
-def sip_detail(request: HttpRequest, case_id: CaseId) -> dict:
-    return _sip_out(request.auth, _open(request, case_id))
+def sip_detail(
+    request: HttpRequest,
+    case_id: CaseId,
+    consents_page: Annotated[
+        int, Query(ge=1, le=100_000, description="Pages of 25 consents, newest first.")
+    ] = 1,
+) -> dict:
+    return _sip_out(request.auth, _open(request, case_id), consents_page=consents_page)
 
 
 class SipIn(Schema):

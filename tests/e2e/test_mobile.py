@@ -118,6 +118,22 @@ def county(django_db_serialized_rollback, transactional_db, settings):
     )  # fmt: skip
     PlanItem.objects.create(version=version, kind=PlanItem.Kind.NEED, text="Sover dåligt.")
     PlanItem.objects.create(version=version, kind=PlanItem.Kind.EFFORT, text="Samtal hos BUP")
+    # More than a page of goals and of consents: their pages and links are checked too (issue 12).
+    PlanItem.objects.bulk_create(
+        PlanItem(version=version, kind=PlanItem.Kind.GOAL, text=f"Mål {n}", position=n)
+        for n in range(30)
+    )
+    Consent.objects.bulk_create(
+        Consent(
+            child=child, given_by=Consent.GivenBy.CHILD,
+            receiving_organisation=bup_unit.organisation,
+            categories=[Category.BASIC], purposes=[Purpose.TREATMENT], form=Consent.Form.WRITTEN,
+            valid_until=timezone.now() - datetime.timedelta(days=n + 1),
+            given_at=timezone.now() - datetime.timedelta(days=n + 400),
+            recorded_by=staff, recorded_for=social_unit.organisation,
+        )
+        for n in range(30)
+    )  # fmt: skip
     PlanVersionFactory(case=case, complete=True)  # the draft of version 2, for the editor
     meeting = MeetingFactory(case=case, booked_by=staff, place=LONG_PLACE)
     InvitationFactory(meeting=meeting, email=LONG_EMAIL)
@@ -209,6 +225,8 @@ def test_mobile_staff_pages_fit_a_phone(
         f"/sip/{case.pk}/meetings/new/",
         f"/sip/{case.pk}/plan/edit/",
         f"/sip/{case.pk}/plan/v1/",
+        f"/sip/{case.pk}/plan/v1/?page=2",
+        f"/sip/{case.pk}/?page=2",
         f"/sip/{case.pk}/plan/v1/print/",
         f"/audit/children/{child.pk}/",
         "/sip/overdue/",

@@ -241,12 +241,25 @@ def record_list_read(actor: Actor, obj: str, cases: list[Case]) -> None:
         )  # fmt: skip
 
 
-def relay_of(case: Case) -> list[Handover]:
-    """The coordinator relay, oldest first (read after `case_for` audited the SIP)."""
+# The latest steps of the coordinator relay a SIP's page and the API show.
+RELAY_SHOWN = 20
+
+
+def relay_of(case: Case, *, latest: int | None = None) -> list[Handover]:
+    """The coordinator relay, oldest first, or its `latest` steps (read after `case_for`
+    audited the SIP)."""
+    steps = case.handovers.select_related("from_staff", "to_staff", "to_organisation")
+    if latest is None:
+        return list(steps.order_by("offered_at", "pk"))
+    return list(reversed(steps.order_by("-offered_at", "-pk")[:latest]))
+
+
+def pending_handovers(case: Case) -> list[Handover]:
+    """Offers of the coordinator role not answered yet, however far back the relay goes."""
     return list(
-        case.handovers.select_related("from_staff", "to_staff", "to_organisation").order_by(
-            "offered_at", "pk"
-        )
+        case.handovers.filter(accepted_at__isnull=True, declined_at__isnull=True)
+        .select_related("from_staff", "to_staff", "to_organisation")
+        .order_by("offered_at", "pk")
     )
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import F, Q
+from django.core.paginator import Page, Paginator
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,10 @@ from samsyn.plans.selectors.cases import (
 
 # How far ahead a coordinator is told of a consent running out, and how long a withdrawal shows.
 ALERT_DAYS = 30
+# Consents on a page of the SIP's, and the legal grounds it names: a child's consents are renewed
+# for years, and the page costs the same however many.
+PAGE_SIZE = 25
+GROUNDS_SHOWN = 20
 
 
 def sip_consent_status(case: Case) -> consent.ConsentStatus:
@@ -42,20 +47,36 @@ def _taking_part_ids(case: Case) -> set[int]:
     return {case.initiating_organisation_id, *(p.organisation_id for p in case.parties.all())}
 
 
-def _taking_part(case: Case) -> list[int]:
-    return list(organisations_taking_part(case).values_list("pk", flat=True))
-
-
-def consents_of_case(case: Case) -> list[Consent]:
+def consents_of_case(case: Case) -> QuerySet[Consent]:
     """The child's consents to the SIP's organisations, newest first."""
-    return consent.consents_of_child(case.child_id, receivers=_taking_part(case))
-
-
-def legal_grounds_of_case(case: Case) -> list[LegalGround]:
-    """Legal grounds covering the plan for the SIP's organisations."""
-    return consent.legal_grounds_of_child(
-        case.child_id, receivers=_taking_part(case), category=Category.PLAN
+    return (
+        Consent.objects.filter(
+            child_id=case.child_id,
+            receiving_organisation_id__in=organisations_taking_part(case).values("pk"),
+        )
+        .select_related(
+            "guardian", "receiving_organisation", "recorded_by", "withdrawn_recorded_by"
+        )
+        .order_by("-given_at", "-pk")
     )
+
+
+def consent_page_of_case(case: Case, page: object = 1) -> Page:
+    return Paginator(consents_of_case(case), PAGE_SIZE).get_page(page)
+
+
+def legal_grounds_of_case(case: Case, *, limit: int | None = None) -> list[LegalGround]:
+    """Legal grounds covering the plan for the SIP's organisations, newest first; the newest
+    `limit` of them, if given."""
+    grounds = (
+        LegalGround.objects.filter(
+            child_id=case.child_id, categories__contains=[Category.PLAN],
+            receiving_organisation_id__in=organisations_taking_part(case).values("pk"),
+        )
+        .select_related("basis", "receiving_organisation", "recorded_by")
+        .order_by("-recorded_at", "-pk")
+    )  # fmt: skip
+    return list(grounds[:limit] if limit is not None else grounds)
 
 
 def latest_maturity(case: Case) -> MaturityAssessment | None:

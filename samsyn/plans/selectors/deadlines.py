@@ -105,11 +105,16 @@ def _step(code, name, due, rule, reference, done_at, today, *, planned_at=None, 
     return Step(code, name, due, rule, reference, None, planned_at, overdue, late)
 
 
+# A SIP followed up for years keeps its page short: the latest follow-ups are what is due.
+FOLLOW_UPS_SHOWN = 10
+
+
 def case_steps(
     case: Case, *, today: date | None = None, rules: dict[str, DeadlineRule] | None = None
 ) -> list[Step]:
     """The SIP's steps in order: first contact, first meeting, and one follow-up per finalised
-    plan version that names a date. A few queries per SIP, for the SIP's own page."""
+    plan version that names a date, of the latest FOLLOW_UPS_SHOWN versions (each one's later
+    versions are among them). A few queries per SIP, for the SIP's own page."""
     today = today or timezone.localdate()
     rules = deadline_rules() if rules is None else rules
     now = timezone.now()
@@ -140,9 +145,11 @@ def case_steps(
         )  # fmt: skip
 
     finals = list(
-        PlanVersion.objects.filter(case=case, status=PlanVersion.Status.FINAL)
-        .order_by("number")
-        .values_list("number", "follow_up_on", "finalised_at")
+        reversed(
+            PlanVersion.objects.filter(case=case, status=PlanVersion.Status.FINAL)
+            .order_by("-number")
+            .values_list("number", "follow_up_on", "finalised_at")[:FOLLOW_UPS_SHOWN]
+        )
     )
     if any(follow_up_on for _n, follow_up_on, _f in finals):
         reference = _agreement_reference(case)

@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from django.db.models import QuerySet
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.paginator import Page, Paginator
+from django.db.models import Case as SqlCase
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Value, When
 from django.utils.translation import gettext as _
 
 from samsyn.access.actor import Actor
@@ -40,12 +43,46 @@ def plan_case_for(actor: Actor, *, case_id: int, obj: str = "sip_plan") -> tuple
     return selectors.case_for(actor, case_id=case_id, purpose=PURPOSE, obj=obj)
 
 
+# Plan items and versions on one page: a plan that grows past it is read a page at a time.
+PAGE_SIZE = 25
+# The plan's order of kinds, as its page and document show them.
+KIND_ORDER = SqlCase(
+    *(When(kind=kind, then=Value(rank)) for rank, kind in enumerate(
+        (PlanItem.Kind.NEED, PlanItem.Kind.GOAL, PlanItem.Kind.EFFORT,
+         PlanItem.Kind.MEASURE_BY_OTHERS)
+    )),
+    default=Value(4),
+)  # fmt: skip
+# Unowned efforts named in what a draft lacks; the rest are counted.
+UNOWNED_NAMED = 10
+
+
 def versions_of(case: Case) -> list[PlanVersion]:
-    # A SIP has a handful of versions (one per follow-up): listing them all stays small.
+    """Every version, oldest first: for the diff's choice and the API's list."""
     return list(
         PlanVersion.objects.filter(case=case)
         .select_related("created_by", "finalised_by")
         .order_by("number")
+    )
+
+
+def version_page(case: Case, page: object = 1) -> Page:
+    """One page of the versions, newest first: a SIP followed up for years has many."""
+    versions = (
+        PlanVersion.objects.filter(case=case)
+        .select_related("created_by", "finalised_by")
+        .order_by("-number")
+    )
+    return Paginator(versions, PAGE_SIZE).get_page(page)
+
+
+def in_force_number(case: Case) -> int | None:
+    """The number of the plan in force: the latest finalised version."""
+    return (
+        PlanVersion.objects.filter(case=case, status=PlanVersion.Status.FINAL)
+        .order_by("-number")
+        .values_list("number", flat=True)
+        .first()
     )
 
 
@@ -96,25 +133,63 @@ class PlanView:
     efforts: list[PlanItem] = field(default_factory=list)
     measures: list[PlanItem] = field(default_factory=list)
 
+    # How many items of each kind the whole version holds, when the view is one page of it.
+    counts: dict[str, int] | None = None
+    page: Page | None = None
+
     @property
     def items(self) -> list[PlanItem]:
         return [*self.needs, *self.goals, *self.efforts, *self.measures]
 
 
-def plan_view(version: PlanVersion, *, for_guardians: bool = False) -> PlanView:
-    view = PlanView(version)
+def _grouped(view: PlanView, items) -> dict:
     groups = {
         PlanItem.Kind.NEED: view.needs, PlanItem.Kind.GOAL: view.goals,
         PlanItem.Kind.EFFORT: view.efforts, PlanItem.Kind.MEASURE_BY_OTHERS: view.measures,
     }  # fmt: skip
     needs = {}
-    for item in items_of(version, for_guardians=for_guardians):
+    for item in items:
         groups[item.kind].append(item)
         if item.kind == PlanItem.Kind.NEED:
             needs[item.key] = item
+    return needs
+
+
+def plan_view(version: PlanVersion, *, for_guardians: bool = False) -> PlanView:
+    """The whole version: the document (print, PDF) and the diff hold every item."""
+    view = PlanView(version)
+    needs = _grouped(view, items_of(version, for_guardians=for_guardians))
     # Which need each goal or effort serves, named on the page without one query per item.
     for item in view.goals + view.efforts:
         item.need = needs.get(item.need_key)
+    return view
+
+
+def plan_page(version: PlanVersion, page: object = 1) -> PlanView:
+    """One page of the version's items in the plan's order (needs, goals, efforts, measures),
+    each goal and effort with the text of the need it serves, and how many items of each kind
+    the version holds: the same statements however long the plan is."""
+    view = PlanView(version)
+    need = PlanItem.objects.filter(
+        version=OuterRef("version"), kind=PlanItem.Kind.NEED, key=OuterRef("need_key")
+    ).values("text")[:1]
+    items = (
+        PlanItem.objects.filter(version=version)
+        .select_related("responsible_principal", "responsible_organisation")
+        .annotate(need_text=Subquery(need), rank=KIND_ORDER)
+        .order_by("rank", "position", "pk")
+    )
+    view.page = Paginator(items, PAGE_SIZE).get_page(page)
+    _grouped(view, view.page.object_list)
+    for item in view.goals + view.efforts:
+        item.need = PlanItem(key=item.need_key, text=item.need_text) if item.need_text else None
+    view.counts = dict.fromkeys(PlanItem.Kind.values, 0) | dict(
+        PlanItem.objects.filter(version=version)
+        .values_list("kind")
+        .annotate(n=Count("pk"))
+        .values_list("kind", "n")
+        .order_by()
+    )
     return view
 
 
@@ -125,22 +200,40 @@ def waits_for_meeting(case: Case, version: PlanVersion) -> bool:
     return version.number == 1 and not meeting_held(case)
 
 
-def missing_for_finalising(case: Case, version: PlanVersion, items: list[PlanItem]) -> list[str]:
+def missing_for_finalising(case: Case, version: PlanVersion) -> list[str]:
     """What the draft lacks before it may be finalised, each point in words with its rule
-    (SIP-6 points 1–5, SIP-7, SIP-10). Empty when everything holds. Reads the region's settings
-    and, for a first version with no reason recorded, whether a meeting has been held."""
+    (SIP-6 points 1–5, SIP-7, SIP-10). Empty when everything holds. Counts the items in the
+    database, not in Python, so a long plan costs the same; reads the region's settings and,
+    for a first version with no reason recorded, whether a meeting has been held."""
     missing = []
-    efforts = [i for i in items if i.kind == PlanItem.Kind.EFFORT]
-    measures = [i for i in items if i.kind == PlanItem.Kind.MEASURE_BY_OTHERS]
-    if not efforts:
+    items = PlanItem.objects.filter(version=version)
+    efforts = items.filter(kind=PlanItem.Kind.EFFORT)
+    found = (
+        PlanVersion.objects.filter(pk=version.pk)
+        .annotate(
+            efforts=Exists(efforts),
+            measures=Exists(items.filter(kind=PlanItem.Kind.MEASURE_BY_OTHERS)),
+            unowned=ArraySubquery(
+                # The first few by name; one more tells that there are others.
+                efforts.filter(responsible_principal__isnull=True)
+                .order_by("position", "pk")
+                .values("text")[: UNOWNED_NAMED + 1]
+            ),
+        )
+        .values("efforts", "measures", "unowned")
+        .get()
+    )
+    if not found["efforts"]:
         missing.append(_("The plan records no effort (SIP-6, point 1)."))
-    unowned = [i.text[:60] for i in efforts if i.responsible_principal_id is None]
-    if unowned:
+    if found["unowned"]:
+        named = [text[:60] for text in found["unowned"][:UNOWNED_NAMED]]
+        if len(found["unowned"]) > UNOWNED_NAMED:
+            named.append("…")
         missing.append(
             _("These efforts have no responsible principal: %(efforts)s (SIP-6, point 2).")
-            % {"efforts": "; ".join(unowned)}
+            % {"efforts": "; ".join(named)}
         )
-    if not measures and not version.no_measures_by_others:
+    if not found["measures"] and not version.no_measures_by_others:
         missing.append(
             _(
                 "Record the measures by others than the municipality and the region (school, "

@@ -288,7 +288,7 @@ def finalise_plan(
             }
         )
     draft.no_meeting_reason = reason
-    missing = plan_selectors.missing_for_finalising(case, draft, list(draft.items.all()))
+    missing = plan_selectors.missing_for_finalising(case, draft)
     if missing:
         raise PlanIncomplete(missing)
     target = check_transition(case, "finalise_plan")

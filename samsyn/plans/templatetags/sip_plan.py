@@ -1,6 +1,6 @@
 """`{% sip_plan_section case %}`: the case page's section on the plan — the current version, its
 status, what is still missing before it may be finalised, and the links. A fixed number of
-queries whatever the plan's size: the latest version, its items, the region's settings and
+queries whatever the plan's size: the latest version, its items counted, the region's settings and
 whether a meeting has been held."""
 
 from django import template
@@ -17,7 +17,5 @@ def sip_plan_section(case):
     current = plan_selectors.current_version(case)
     missing = []
     if current is not None and current.status == PlanVersion.Status.DRAFT:
-        missing = plan_selectors.missing_for_finalising(
-            case, current, list(plan_selectors.items_of(current))
-        )
+        missing = plan_selectors.missing_for_finalising(case, current)
     return {"case": case, "current": current, "missing": missing}

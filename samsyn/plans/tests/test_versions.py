@@ -693,9 +693,7 @@ def test_sip_10_first_version_refused_until_a_meeting_is_held(
     with pytest.raises(plan_services.PlanIncomplete) as refused:
         _finalise(social, case)
     assert refused.value.messages == [_(SIP_10)]
-    assert plan_selectors.missing_for_finalising(
-        case, complete_draft, list(complete_draft.items.all())
-    ) == [_(SIP_10)]
+    assert plan_selectors.missing_for_finalising(case, complete_draft) == [_(SIP_10)]
     MeetingFactory(case=case, booked_by=social.staff, held=True)
     assert _finalise(social, case).no_meeting_reason == ""
 

@@ -70,9 +70,11 @@ def case_detail(request, case_id: int):
     case, decision = _case(request, case_id)
     status = consent.sip_consent_status(case)
     parties = selectors.invited_parties(case)
-    relay = selectors.relay_of(case)
+    # What grows with the years shows a page or its latest part: the page costs the same.
+    relay = selectors.relay_of(case, latest=selectors.RELAY_SHOWN + 1)
     holds = selectors.holds_case(actor, case)
-    pending = [h for h in relay if h.accepted_at is None and h.declined_at is None]
+    pending = selectors.pending_handovers(case)
+    grounds = consent.legal_grounds_of_case(case, limit=consent.GROUNDS_SHOWN + 1)
     return render(
         request,
         "plans/cases/detail.html",
@@ -85,10 +87,12 @@ def case_detail(request, case_id: int):
             ),
             "consent_status": status,
             "parties": parties,
-            "relay": relay,
+            "relay": relay[-selectors.RELAY_SHOWN :],
+            "relay_more": len(relay) > selectors.RELAY_SHOWN,
             "pending": pending,
-            "consents": consent.consents_of_case(case),
-            "grounds": consent.legal_grounds_of_case(case),
+            "consents": consent.consent_page_of_case(case, request.GET.get("page")),
+            "grounds": grounds[: consent.GROUNDS_SHOWN],
+            "grounds_more": len(grounds) > consent.GROUNDS_SHOWN,
             "maturity": consent.latest_maturity(case),
             "holds": holds and case.status != Case.Status.CLOSED,
             "is_coordinator": case.coordinator_id == actor.staff.pk

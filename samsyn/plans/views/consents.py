@@ -73,7 +73,7 @@ def record_consent(request, case_id: int):
 @refusals
 def withdraw_consent(request, case_id: int, consent_id: int):
     case = _case(request, case_id)
-    consent = next((c for c in selectors.consents_of_case(case) if c.pk == consent_id), None)
+    consent = selectors.consents_of_case(case).filter(pk=consent_id).first()
     if consent is None:
         raise Http404
 

@@ -34,11 +34,10 @@ def _open(request: HttpRequest, case_id: int, obj: str = "sip_plan"):
     return case
 
 
-def _missing(case, version: PlanVersion | None, view=None) -> list[str]:
+def _missing(case, version: PlanVersion | None) -> list[str]:
     if version is None or version.status != PlanVersion.Status.DRAFT:
         return []
-    items = view.items if view else list(plan_selectors.items_of(version))
-    return plan_selectors.missing_for_finalising(case, version, items)
+    return plan_selectors.missing_for_finalising(case, version)
 
 
 def _lock(lock_form) -> int:
@@ -51,14 +50,13 @@ def _lock(lock_form) -> int:
 @refusals
 def plan_versions(request, case_id: int):
     case = _open(request, case_id)
-    versions = plan_selectors.versions_of(case)
-    current = versions[-1] if versions else None
+    page = plan_selectors.version_page(case, request.GET.get("page"))
+    current = plan_selectors.current_version(case)
     return render(
         request,
         "plans/plan/versions.html",
-        {"case": case, "versions": versions, "current": current,
-         "missing": _missing(case, current)},
-    )  # fmt: skip
+        {"case": case, "page": page, "current": current, "missing": _missing(case, current)},
+    )
 
 
 @actor_required(PERMISSION)
@@ -182,7 +180,7 @@ def plan_finalise(request, case_id: int):
         success=_("Version %(number)d of the plan is finalised.") % {"number": draft.number},
         template="plans/plan/finalise.html",
         context={
-            "case": case, "draft": draft, "view": view, "missing": _missing(case, draft, view),
+            "case": case, "draft": draft, "view": view, "missing": _missing(case, draft),
             "lock_form": plan_forms.LockForm(initial={"lock_version": draft.lock_version}),
             "asks_reason": plan_selectors.waits_for_meeting(case, draft),
             "reason_form": WithoutSummary(form),
@@ -197,15 +195,18 @@ def plan_finalise(request, case_id: int):
 def plan_version(request, case_id: int, number: int):
     case = _open(request, case_id)
     version = plan_selectors.version_of(case, number)
-    view = plan_selectors.plan_view(version)
-    versions = plan_selectors.versions_of(case)
+    # One page of the items: the page costs the same however long the plan (issue 12); the
+    # print page and the PDF are the whole plan.
+    view = plan_selectors.plan_page(version, request.GET.get("page"))
     # RAD-2: the efforts of the plan in force are recorded as started on its page.
-    in_force = next((v for v in reversed(versions) if v.status == PlanVersion.Status.FINAL), None)
+    in_force = version.status == PlanVersion.Status.FINAL and (
+        version.number == plan_selectors.in_force_number(case)
+    )
     return render(
         request,
         "plans/plan/version.html",
-        {"case": case, "version": version, "view": view, "missing": _missing(case, version, view),
-         "versions": versions, "in_force": version == in_force},
+        {"case": case, "version": version, "view": view, "missing": _missing(case, version),
+         "page": view.page, "in_force": in_force},
     )  # fmt: skip
 
 

@@ -25,7 +25,7 @@ HSA_UNIT = "SE2321000016-E001"
 HSA_OTHER = "SE2321000016-E002"
 LIST = reverse("accounts:provider_units")
 # With the session and the actor: pinned, so a list that starts to cost more per request fails.
-PINNED_LIST_QUERIES = 6
+PINNED_LIST_QUERIES = 4
 
 
 @pytest.fixture

@@ -23,9 +23,10 @@ from samsyn.access.tests.factories import EmergencyAccessFactory, LegalGroundFac
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children import selectors
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Guardianship
 from samsyn.children.tests.factories import (
     ChildFactory,
+    GuardianshipFactory,
     InvolvementFactory,
     ProtectedIdentityNeedFactory,
 )
@@ -103,9 +104,13 @@ class World:
 
 @pytest.fixture
 def world() -> World:
+    return make_world()
+
+
+def make_world(bup_name: str = "BUP") -> World:
     social_unit = UnitFactory(organisation__kind=Organisation.Kind.SOCIAL_SERVICES)
     social = social_unit.organisation
-    bup_unit = UnitFactory(organisation__kind=Organisation.Kind.BUP, organisation__name="BUP")
+    bup_unit = UnitFactory(organisation__kind=Organisation.Kind.BUP, organisation__name=bup_name)
     child = ChildFactory()
     # The whole unit treats the child (no named staff), from a date in the past, still open.
     InvolvementFactory(child=child, unit=social_unit, started_on=datetime.date(2024, 1, 1))
@@ -380,6 +385,36 @@ def test_access_matrix(world, case):
     assert (entry.action, entry.purpose, entry.object_type) == ("read", purpose, "child")
     assert entry.outcome == ("allowed" if sees else "denied")
     assert entry.basis["basis"] == (case.basis or "none")
+
+
+@pytest.mark.django_db
+def test_sek_4_the_list_of_children_is_exactly_the_children_decide_opens():
+    """Every case of the matrix in one county, side by side: for each actor, the list
+    (`restrict` over all children, as the children list and the start page read it) holds
+    exactly the children that `decide` opens one by one, whatever the others' grounds."""
+    actors = [case.actor(make_world(f"BUP {n}")) for n, case in enumerate(MATRIX)]
+    # And the guardians' consents (SIP-4, both needed by default): one of them, then all.
+    for everyone in (False, True):
+        w = make_world(f"BUP, guardians' consent {everyone}")
+        GuardianshipFactory.create_batch(2, child=w.child)
+        guardianships = list(Guardianship.objects.current().filter(child=w.child))
+        for guardianship in guardianships if everyone else guardianships[:1]:
+            w.consent(by_child=False, guardian=guardianship.guardian)
+        actors.append(w.clinician_taking_part())
+    children = list(Child.objects.all())
+    for actor in actors:
+        purpose = _purpose(actor)
+        listed = set(rules.restrict(actor, Child.objects.all(), purpose=purpose, category=BASIC))
+        opened = {
+            child
+            for child in children
+            if rules.decide(actor, child, purpose=purpose, category=BASIC).allowed
+        }
+        assert listed == opened, (actor.role, actor.unit.name)
+    assert any(
+        rules.restrict(actor, Child.objects.all(), purpose=_purpose(actor)).exists()
+        for actor in actors
+    )
 
 
 def test_sek_1_legal_ground_decision_carries_the_reference(world):

@@ -181,6 +181,14 @@ def _overseen_involvements(actor: Actor):
     return _unit_involvements(actor)
 
 
+def _opening_involvements(actor: Actor):
+    """The involvements that open the child to the actor: a manager's oversight, which covers
+    the manager's own involvements (one condition, not two), or the actor's own."""
+    if actor.role == Role.UNIT_MANAGER:
+        return _overseen_involvements(actor)
+    return _active_involvements(actor)
+
+
 def _emergency_accesses(actor: Actor):
     """The actor's emergency accesses in force (DOMAIN LOG-2): the person's, acting for this unit,
     never the unit's."""
@@ -193,12 +201,7 @@ def _emergency_accesses(actor: Actor):
 def _involved(actor: Actor, child_ref: OuterRef) -> Q:
     """The relationships that open the child itself inside the actor's organisation without a
     ground: the actor's involvement, a manager's oversight, the actor's emergency access."""
-    # A manager's oversight covers the manager's own involvements: one condition, not two.
-    involvements = (
-        _overseen_involvements(actor)
-        if actor.role == Role.UNIT_MANAGER
-        else _active_involvements(actor)
-    )
+    involvements = _opening_involvements(actor)
     return Q(Exists(involvements.filter(child=child_ref))) | Q(
         Exists(_emergency_accesses(actor).filter(child=child_ref))
     )
@@ -322,11 +325,7 @@ def _related_children(actor: Actor) -> QuerySet:
     """The ids of every child the actor has a relationship with (`_relationship`), as one
     union read from the unit's own rows by their indexes: where a list of children starts, so
     its cost follows the unit's caseload, never the county's children."""
-    involvements = (
-        _overseen_involvements(actor)
-        if actor.role == Role.UNIT_MANAGER
-        else _active_involvements(actor)
-    )
+    involvements = _opening_involvements(actor)
     sources = [involvements.values("child_id"), _emergency_accesses(actor).values("child_id")]
     for kind in kinds.registered():
         if kind.unit_takes_part is not None:
@@ -458,11 +457,7 @@ def _restrict_children(
     child = OuterRef("pk")
     queryset, consent = _with_consent(actor, queryset, child, category, purpose)
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
-    involvements = (
-        _overseen_involvements(actor)
-        if actor.role == Role.UNIT_MANAGER
-        else _active_involvements(actor)
-    )
+    involvements = _opening_involvements(actor)
     involved = Q(pk__in=involvements.values("child_id")) | Q(
         pk__in=_emergency_accesses(actor).values("child_id")
     )

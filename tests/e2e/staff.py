@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 
+from django.conf import settings
 from django.utils.translation import gettext, override
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -14,11 +15,15 @@ PASSWORD = "correct horse battery"  # the factories' password
 CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 
 
-def sv(msgid: str) -> str:
-    # Controls are found by the Swedish translation of their English msgid, so a test holds
-    # before and after the catalogue has the string.
-    with override("sv"):
+def tr(msgid: str, language: str) -> str:
+    # Controls are found by the translation of their English msgid, so a test holds before and
+    # after the catalogue has the string.
+    with override(language):
         return gettext(msgid)
+
+
+def sv(msgid: str) -> str:
+    return tr(msgid, "sv")
 
 
 def code_for(user) -> str:
@@ -30,17 +35,28 @@ def heading(page: Page):
     return page.get_by_role("heading", level=1)
 
 
-def sign_in_staff(page: Page, user, check) -> None:
+def sign_in_staff(page: Page, user, check, language: str = "sv") -> None:
     """Password, then the code, axe-checked on each page; ends on the start page."""
     page.goto("/")
     expect(page).to_have_url(re.compile(r"/accounts/login/"))
+    expect(page.locator("html")).to_have_attribute("lang", language)
     check(page)
-    page.get_by_label(sv("Username"), exact=True).fill(user.username)
-    page.get_by_label(sv("Password"), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=sv("Continue"), exact=True).click()
+    page.get_by_label(tr("Username", language), exact=True).fill(user.username)
+    page.get_by_label(tr("Password", language), exact=True).fill(PASSWORD)
+    page.get_by_role("button", name=tr("Continue", language), exact=True).click()
     expect(page).to_have_url(re.compile(r"/accounts/code/"))
     check(page)
-    page.get_by_label(sv("Code from your authenticator app")).fill(code_for(user))
-    page.get_by_role("button", name=sv("Sign in"), exact=True).click()
+    page.get_by_label(tr("Code from your authenticator app", language)).fill(code_for(user))
+    page.get_by_role("button", name=tr("Sign in", language), exact=True).click()
     expect(page).not_to_have_url(re.compile(r"/accounts/"))
     check(page)
+
+
+def open_as(new_page, live_server, membership, language: str, check) -> Page:
+    """A new browser speaking `language`, signed in as the member of staff."""
+    page = new_page()
+    page.context.add_cookies(
+        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
+    )
+    sign_in_staff(page, membership.staff.user, check, language=language)
+    return page

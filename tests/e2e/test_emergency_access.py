@@ -7,13 +7,10 @@ axe-core checks every page; the two new pages are walked at 360 px as well."""
 from __future__ import annotations
 
 import datetime
-import re
 
 import pytest
-from django.conf import settings
-from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
-from staff import PASSWORD, code_for
+from staff import open_as, tr
 
 from samsyn.access.models import EmergencyAccess
 from samsyn.audit.models import Entry, LogReview
@@ -25,11 +22,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 PHONE = {"width": 360, "height": 780}
 REASON = "Barnet är på akuten i natt och ansvarig handläggare nås inte."
-
-
-def tr(msgid: str, language: str) -> str:
-    with override(language):
-        return gettext(msgid)
 
 
 @pytest.fixture
@@ -48,24 +40,6 @@ def county(django_db_serialized_rollback, transactional_db):
         "caseworker": MembershipFactory(unit=unit, role=Role.CASEWORKER),
         "manager": MembershipFactory(unit=unit, role=Role.UNIT_MANAGER),
     }
-
-
-def open_as(new_page, live_server, membership, language: str, check) -> Page:
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
-    user = membership.staff.user
-    page.goto("/")
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    page.get_by_label(tr("Username", language), exact=True).fill(user.username)
-    page.get_by_label(tr("Password", language), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=tr("Continue", language), exact=True).click()
-    page.get_by_label(tr("Code from your authenticator app", language)).fill(code_for(user))
-    page.get_by_role("button", name=tr("Sign in", language), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    check(page)
-    return page
 
 
 def fits_a_phone(page: Page, check) -> None:

@@ -8,10 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.conf import settings
-from django.utils.translation import gettext, override
 from playwright.sync_api import Page, expect
-from staff import PASSWORD, code_for, heading
+from staff import heading, open_as, tr
 
 from samsyn.accounts.models import ProviderUnit
 from samsyn.audit.models import Entry
@@ -26,11 +24,6 @@ pytestmark = [
 PHONE = {"width": 360, "height": 740}
 HSA_UNIT = "SE2321000016-E001"
 HSA_CORRECTED = "SE2321000016-E0A1"
-
-
-def tr(msgid: str, language: str) -> str:
-    with override(language):
-        return gettext(msgid)
 
 
 @pytest.fixture
@@ -51,24 +44,6 @@ def region(django_db_serialized_rollback, transactional_db, settings):
         "unit": UnitFactory(organisation=bup, name="BUP Lindesberg"),
         "other": UnitFactory(organisation=bup, name="BUP Karlskoga"),
     }
-
-
-def open_as(new_page, live_server, membership, language: str, check) -> Page:
-    page = new_page()
-    page.context.add_cookies(
-        [{"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": live_server.url}]
-    )
-    user = membership.staff.user
-    page.goto("/")
-    expect(page.locator("html")).to_have_attribute("lang", language)
-    page.get_by_label(tr("Username", language), exact=True).fill(user.username)
-    page.get_by_label(tr("Password", language), exact=True).fill(PASSWORD)
-    page.get_by_role("button", name=tr("Continue", language), exact=True).click()
-    page.get_by_label(tr("Code from your authenticator app", language)).fill(code_for(user))
-    page.get_by_role("button", name=tr("Sign in", language), exact=True).click()
-    expect(page).not_to_have_url(re.compile(r"/accounts/"))
-    check(page)
-    return page
 
 
 def fits_a_phone(page: Page, check) -> None:

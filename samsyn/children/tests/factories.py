@@ -34,6 +34,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     city = factory.Faker("city")
 
 
+def name_no_staff_member_shares(child) -> None:
+    """For a test that proves the child is named nowhere on a page or in a mail that names
+    staff: a random staff name may hold the child's (Sjöberg in Svensson-Sjöberg, Bo in Borg),
+    so the child gets names the fake data never makes."""
+    child.first_name, child.last_name = "Provbarnet", "Namnlösdotter"
+    child.save(update_fields=["first_name", "last_name"])
+
+
 class ChildFactory(PersonFactory):
     class Meta:
         model = Child

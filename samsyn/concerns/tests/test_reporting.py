@@ -17,7 +17,11 @@ from django.utils import translation
 from samsyn.accounts.tests.helpers import sign_in
 from samsyn.audit.models import Entry
 from samsyn.children.identity import luhn_check_digit
-from samsyn.children.tests.factories import ChildFactory, identity_number
+from samsyn.children.tests.factories import (
+    ChildFactory,
+    identity_number,
+    name_no_staff_member_shares,
+)
 from samsyn.concerns.models import InitialAssessment, PublicSubmission, Report
 from samsyn.concerns.services import reporting as services
 from samsyn.concerns.tests.factories import (
@@ -361,6 +365,7 @@ def test_anm_6_the_author_asks_for_feedback_later_once_audited(counsellor, child
 def test_anm_6_the_author_sees_the_feedbacks_one_answer_and_nothing_of_intakes_work(
     counsellor, child
 ):
+    name_no_staff_member_shares(child)
     report = file(counsellor, identity_number=child.identity_number, feedback_requested=True)
     ProtectionAssessmentFactory(report=report, assessment="Hemligt: mamma samarbetar inte.")
     FeedbackFactory(report=report, answer=InitialAssessment.Decision.OPENED)

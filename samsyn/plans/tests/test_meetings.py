@@ -15,7 +15,11 @@ from django.utils.translation import gettext
 from samsyn.access.models import Purpose
 from samsyn.audit.models import Entry
 from samsyn.children.selectors import guardians_of
-from samsyn.children.tests.factories import GuardianshipFactory, InvolvementFactory
+from samsyn.children.tests.factories import (
+    GuardianshipFactory,
+    InvolvementFactory,
+    name_no_staff_member_shares,
+)
 from samsyn.consent.models import Consent
 from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
@@ -188,17 +192,10 @@ def test_booking_through_the_page(social, bup, case, actor_client):
 # --- invitations by mail ------------------------------------------------------------------
 
 
-def _name_no_staff_member_shares(child) -> None:
-    """The mail names the staff; a random staff surname may be the child's own (Sjöberg, twice),
-    so the child gets names the fake data never makes."""
-    child.first_name, child.last_name = "Provbarnet", "Namnlösdotter"
-    child.save(update_fields=["first_name", "last_name"])
-
-
 def test_invitations_mailed_after_commit_with_ics(
     social, bup, case, django_capture_on_commit_callbacks
 ):
-    _name_no_staff_member_shares(case.child)
+    name_no_staff_member_shares(case.child)
     guardian = guardians_of(case.child).get()
     with django_capture_on_commit_callbacks(execute=True):
         meeting = _book(
@@ -414,7 +411,7 @@ def test_ics_in_the_mail_parses_back_to_the_meeting(
 
 
 def test_reply_page_shows_the_meeting_and_nothing_about_the_child(case, client):
-    _name_no_staff_member_shares(case.child)
+    name_no_staff_member_shares(case.child)
     meeting = MeetingFactory(case=case, place="Familjecentralen")
     guardian = guardians_of(case.child).get()
     invitation = InvitationFactory(

@@ -51,8 +51,10 @@ class Child(Person):
     class Meta:
         verbose_name = _("child")
         verbose_name_plural = _("children")
+        # No index in name order: every list of children starts from the actor's relationships
+        # (access.rules), a bounded set sorted in memory. With one, PostgreSQL walked the whole
+        # county in name order to fill a list's first page (2.2 M children: 440 ms against 10).
         ordering = ["last_name", "first_name"]
-        indexes = [models.Index(fields=["last_name", "first_name"])]
 
     @property
     def age(self) -> int:

@@ -28,6 +28,7 @@ from hypothesis import strategies as st
 from schemathesis import GenerationMode
 from schemathesis import checks as all_checks
 
+from samsyn.api.identities import caseworker, client_child, clinician
 from samsyn.api.spec import COMMITTED
 
 CHECK_NAMES = (
@@ -168,23 +169,11 @@ def county() -> County:
     assessment and an admission with its notice and task — one row of each kind a path names."""
     from samsyn.accounts import token_services
     from samsyn.assessment.tests.factories import AssessmentFactory, VersionFactory
-    from samsyn.children.tests.factories import (
-        ChildFactory,
-        GuardianFactory,
-        GuardianshipFactory,
-        InvolvementFactory,
-    )
     from samsyn.concerns.tests.factories import InvestigationFactory, ReportFactory
     from samsyn.consent.models import Consent
     from samsyn.consultations.tests.factories import ConsultationFactory
-    from samsyn.directory.models import Organisation, Principal, Role
-    from samsyn.directory.tests.factories import (
-        MembershipFactory,
-        OrganisationFactory,
-        PrincipalFactory,
-        UnitFactory,
-        actor_of,
-    )
+    from samsyn.directory.models import Principal
+    from samsyn.directory.tests.factories import PrincipalFactory, actor_of
     from samsyn.discharge.tests.factories import (
         AdmissionFactory,
         NoticeFactory,
@@ -194,21 +183,11 @@ def county() -> County:
     from samsyn.referrals.tests.factories import ReferralFactory
 
     kommun = PrincipalFactory(kind=Principal.Kind.MUNICIPALITY)
-    social_organisation = OrganisationFactory(
-        principal=kommun, kind=Organisation.Kind.SOCIAL_SERVICES
-    )
-    social = MembershipFactory(
-        unit=UnitFactory(organisation=social_organisation, municipality=kommun),
-        role=Role.CASEWORKER,
-    )
-    bup_organisation = OrganisationFactory(
-        kind=Organisation.Kind.BUP, principal=PrincipalFactory(kind=Principal.Kind.REGION)
-    )
-    bup = MembershipFactory(unit=UnitFactory(organisation=bup_organisation), role=Role.CLINICIAN)
-    child = ChildFactory(municipality=kommun)
-    InvolvementFactory(child=child, unit=social.unit)
-    for _ in range(2):
-        GuardianshipFactory(child=child, guardian=GuardianFactory())
+    social = caseworker(kommun)
+    social_organisation = social.unit.organisation
+    bup = clinician()
+    bup_organisation = bup.unit.organisation
+    child = client_child(social, kommun)
     case = CaseFactory(
         drafted=True,
         child=child,

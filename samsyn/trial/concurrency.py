@@ -4,15 +4,12 @@ what it read; count the saves acknowledged and then lost without their editor be
 from __future__ import annotations
 
 import threading
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samsyn.trial import plan
-from samsyn.trial.client import Api, Browser, TrialError
-from samsyn.trial.server import TrialServer
-
-STAFF = "handlaggare"
+from samsyn.trial.client import Api, TrialError
+from samsyn.trial.session import Editing, edit_draft, trial_server
 
 
 @dataclass
@@ -59,32 +56,18 @@ def run(
     progress: Callable[[str], None] = lambda line: None, keep: bool = False,
 ) -> ConcurrencyReport:  # fmt: skip
     report = ConcurrencyReport(editors=editors, rounds=rounds)
-    started = time.monotonic()
     # Enough workers that saves really meet in the database, not in gunicorn's queue.
-    server = TrialServer(children=children, workers=min(editors, 8), keep=keep)
-    try:
-        progress(f"Building the trial's demo county in {server.root}…")
-        server.build()
+    with trial_server(
+        report, children=children, workers=min(editors, 8), keep=keep, progress=progress
+    ) as server:
         if not server.start():
             raise TrialError("the server did not start")
-        browser = Browser(server.base)
-        browser.sign_in(STAFF)
-        apis = [Api(server.base, browser.make_token(f"editor {n}")) for n in range(editors)]
-        draft = plan.find_draft(apis[0])
-        version_id = plan.version_id(server, draft)
-        lock_before, audited_before = plan.committed_saves(server, version_id)
+        editing = edit_draft(server, [f"editor {n}" for n in range(editors)])
         saves: list[Save] = []
         for round_ in range(1, rounds + 1):
-            saves += _round(apis, draft, round_, report)
+            saves += _round(editing.apis, editing.draft, round_, report)
             progress(f"round {round_}/{rounds}: {len(saves)} saves")
-        _check(server, apis[0], draft, version_id, saves, lock_before, audited_before, report)
-    except TrialError as error:
-        report.problems.append(str(error))
-    finally:
-        report.seconds = time.monotonic() - started
-        server.close(keep=not report.ok)
-        if not report.ok:
-            progress(f"The trial's data and server log are kept in {server.root}.")
+        _check(server, editing, saves, report)
     return report
 
 
@@ -129,20 +112,20 @@ def _round(apis: list[Api], draft: plan.Draft, round_: int, report: ConcurrencyR
     return saves
 
 
-def _check(server, api, draft, version_id, saves, lock_before, audited_before, report) -> None:
+def _check(server, editing: Editing, saves: list[Save], report: ConcurrencyReport) -> None:
     """An acknowledged save is silently overwritten when a later save was acknowledged without
     its editor having read it: then two acknowledged saves started from the same lock_version,
     or one's answer skips a version. The draft must be the last acknowledged save, whole, and
     every committed save has its audit row."""
     acknowledged = sorted((s for s in saves if s.status == 200), key=lambda s: s.answered or 0)
-    read = api.call("GET", f"/sip/{draft.case_id}/plan")
+    read = editing.apis[0].call("GET", f"/sip/{editing.draft.case_id}/plan")
     if read.status != 200 or not isinstance(read.body, dict):
         raise TrialError("the plan could not be read at the end")
     tag, whole = plan.read_tag(read.body)
     if not whole:
         report.problems.append(f"the plan is not whole ({tag})")
-    lock_after, audited_after = plan.committed_saves(server, version_id)
-    committed = lock_after - lock_before
+    lock_after, audited_after = plan.committed_saves(server, editing.version_id)
+    committed = lock_after - editing.lock_before
     # Each way of seeing the same loss counts it once: the largest is the number lost.
     lost = [overwritten(acknowledged), len(acknowledged) - committed]
     if acknowledged and tag != acknowledged[-1].tag:
@@ -153,10 +136,9 @@ def _check(server, api, draft, version_id, saves, lock_before, audited_before, r
     report.silent_overwrites = max(lost)
     if committed != len(acknowledged):
         report.problems.append(f"{committed} saves committed, {len(acknowledged)} acknowledged")
-    if audited_after - audited_before != lock_after - lock_before:
-        report.problems.append(
-            f"{lock_after - lock_before} saves committed, {audited_after - audited_before} audited"
-        )
+    audited = audited_after - editing.audited_before
+    if audited != committed:
+        report.problems.append(f"{committed} saves committed, {audited} audited")
 
 
 def overwritten(acknowledged: list[Save]) -> int:

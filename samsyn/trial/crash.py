@@ -10,10 +10,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from samsyn.trial import plan
-from samsyn.trial.client import Api, Browser, TrialError
+from samsyn.trial.client import Api, TrialError
 from samsyn.trial.server import TrialServer
+from samsyn.trial.session import edit_draft, trial_server
 
-STAFF = "handlaggare"
 KILLS = ("web", "database")
 START_ATTEMPTS = 3
 
@@ -87,18 +87,11 @@ def run(
 ) -> CrashReport:  # fmt: skip
     rng = random.Random(seed)  # noqa: S311 - a repeatable schedule, not a secret
     report = CrashReport()
-    started = time.monotonic()
-    server = TrialServer(children=children, workers=1, keep=keep)
-    try:
-        progress(f"Building the trial's demo county in {server.root}…")
-        server.build()
+    with trial_server(report, children=children, workers=1, keep=keep, progress=progress) as server:
         _start(server, report)
-        browser = Browser(server.base)
-        browser.sign_in(STAFF)
-        api = Api(server.base, browser.make_token("crash trial"))
-        draft = plan.find_draft(api)
-        version_id = plan.version_id(server, draft)
-        lock_before, audited_before = plan.committed_saves(server, version_id)
+        editing = edit_draft(server, ["crash trial"])
+        api, draft, version_id = editing.apis[0], editing.draft, editing.version_id
+        lock_before, audited_before = editing.lock_before, editing.audited_before
         for trial in range(1, trials + 1):
             _one_trial(server, api, draft, version_id, trial, rng, report)
             lock_after, audited_after = plan.committed_saves(server, version_id)
@@ -116,13 +109,6 @@ def run(
                 f"trial {trial}/{trials}: {report.acknowledged} acknowledged, "
                 f"{report.lost} lost, {report.half_written} half-written"
             )
-    except TrialError as error:
-        report.problems.append(str(error))
-    finally:
-        report.seconds = time.monotonic() - started
-        server.close(keep=not report.ok)
-        if not report.ok:
-            progress(f"The trial's data and server log are kept in {server.root}.")
     return report
 
 

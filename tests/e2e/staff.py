@@ -1,5 +1,6 @@
 """What the browser tests share: the factories' password, a staff member's current code, the
-Swedish name of a control, and signing in through the real pages (password, then code)."""
+Swedish name of a control, signing in through the real pages (password, then code), and a page
+walked again at a phone's width."""
 
 from __future__ import annotations
 
@@ -11,6 +12,8 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import Page, expect
 
+PHONE = {"width": 360, "height": 740}
+DESKTOP = {"width": 1280, "height": 900}
 PASSWORD = "correct horse battery"  # the factories' password
 CITIZEN_KEY = "73616d73796e2d64656d6f2d323032362d6f7470"
 
@@ -33,6 +36,17 @@ def code_for(user) -> str:
 
 def heading(page: Page):
     return page.get_by_role("heading", level=1)
+
+
+def fits_a_phone(page: Page, check) -> None:
+    """The page again at 360 px wide: nothing scrolls sideways and `check` holds; then back to
+    a desktop's width."""
+    page.set_viewport_size(PHONE)
+    page.reload()
+    width = page.evaluate("() => document.documentElement.scrollWidth")
+    assert width <= PHONE["width"], f"{page.url}: {width} px wide"
+    check(page)
+    page.set_viewport_size(DESKTOP)
 
 
 def sign_in_staff(page: Page, user, check, language: str = "sv") -> None:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from playwright.sync_api import Page, expect
-from staff import open_as, tr
+from playwright.sync_api import expect
+from staff import fits_a_phone, open_as, tr
 
 from samsyn.access.models import EmergencyAccess
 from samsyn.audit.models import Entry, LogReview
@@ -20,7 +20,6 @@ from samsyn.directory.tests.factories import MembershipFactory, OrganisationFact
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
-PHONE = {"width": 360, "height": 780}
 REASON = "Barnet är på akuten i natt och ansvarig handläggare nås inte."
 
 
@@ -40,15 +39,6 @@ def county(django_db_serialized_rollback, transactional_db):
         "caseworker": MembershipFactory(unit=unit, role=Role.CASEWORKER),
         "manager": MembershipFactory(unit=unit, role=Role.UNIT_MANAGER),
     }
-
-
-def fits_a_phone(page: Page, check) -> None:
-    page.set_viewport_size(PHONE)
-    page.reload()
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url}: {width} px wide"
-    check(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -8,8 +8,8 @@ from __future__ import annotations
 import re
 
 import pytest
-from playwright.sync_api import Page, expect
-from staff import heading, open_as, tr
+from playwright.sync_api import expect
+from staff import fits_a_phone, heading, open_as, tr
 
 from samsyn.accounts.models import ProviderUnit
 from samsyn.audit.models import Entry
@@ -21,7 +21,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
-PHONE = {"width": 360, "height": 740}
 HSA_UNIT = "SE2321000016-E001"
 HSA_CORRECTED = "SE2321000016-E0A1"
 
@@ -44,15 +43,6 @@ def region(django_db_serialized_rollback, transactional_db, settings):
         "unit": UnitFactory(organisation=bup, name="BUP Lindesberg"),
         "other": UnitFactory(organisation=bup, name="BUP Karlskoga"),
     }
-
-
-def fits_a_phone(page: Page, check) -> None:
-    page.set_viewport_size(PHONE)
-    page.reload()
-    width = page.evaluate("() => document.documentElement.scrollWidth")
-    assert width <= PHONE["width"], f"{page.url}: {width} px wide"
-    check(page)
-    page.set_viewport_size({"width": 1280, "height": 900})
 
 
 @pytest.mark.parametrize("language", ["sv", "en"])

@@ -17,7 +17,6 @@ from urllib.parse import parse_qs, urlparse
 import pytest
 import requests
 from django.core.management import CommandError, call_command
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -35,6 +34,7 @@ from samsyn.accounts.tests.helpers import sign_in
 from samsyn.accounts.tests.oidc_provider import CLIENT_ID, Provider, oidc_provider_fixture  # noqa: F401
 from samsyn.accounts.tests.test_sign_in import sv
 from samsyn.audit.models import Entry
+from samsyn.common.tests.threads import at_once
 from samsyn.directory.models import Membership
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, make_actor
 
@@ -120,28 +120,6 @@ def test_a_caseworker_signs_in_through_the_provider(client, oidc_provider, unit)
     assert client.get("/children/").status_code == 200
 
 
-def _at_once(*calls):
-    """Run the calls in threads that start together, each on its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test looks at what each got
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 # Serialized rollback: the flush after a transactional test would take the rows the migrations
 # seeded with it, for every test after it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
@@ -167,7 +145,7 @@ def test_a_first_sign_in_finished_in_two_tabs_at_once_signs_both_in_as_one_perso
         return save(self, *args, **kwargs)
 
     monkeypatch.setattr(User, "save", save_once_both_looked)
-    answers = _at_once(lambda: first_tab.get(callbacks[0]), lambda: second_tab.get(callbacks[1]))
+    answers = at_once(lambda: first_tab.get(callbacks[0]), lambda: second_tab.get(callbacks[1]))
 
     assert [getattr(a, "status_code", a) for a in answers] == [302, 302]
     assert [a["Location"] for a in answers] == ["/children/", "/children/"]

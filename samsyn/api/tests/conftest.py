@@ -1,5 +1,6 @@
 """Fixtures for the API tests: a social-services caseworker with a child, and an unrelated BUP
-clinician; clients signed in by session or by token."""
+clinician, made as the fuzz command makes its identities; clients signed in by session or by
+token."""
 
 from __future__ import annotations
 
@@ -8,20 +9,10 @@ from django.test import Client
 
 from samsyn.accounts import token_services
 from samsyn.accounts.tests.helpers import sign_in
-from samsyn.children.tests.factories import (
-    ChildFactory,
-    GuardianFactory,
-    GuardianshipFactory,
-    InvolvementFactory,
-)
-from samsyn.directory.models import Membership, Organisation, Principal, Role
-from samsyn.directory.tests.factories import (
-    MembershipFactory,
-    OrganisationFactory,
-    PrincipalFactory,
-    UnitFactory,
-    actor_of,
-)
+from samsyn.api import identities
+from samsyn.children.models import Child
+from samsyn.directory.models import Membership, Principal
+from samsyn.directory.tests.factories import PrincipalFactory, actor_of
 
 
 def token_client(membership: Membership, *, days: int = 30) -> tuple[Client, str]:
@@ -36,28 +27,18 @@ def kommun() -> Principal:
 
 @pytest.fixture
 def social(kommun) -> Membership:
-    """A caseworker of a social-services unit."""
-    unit = UnitFactory(organisation=OrganisationFactory(principal=kommun), municipality=kommun)
-    return MembershipFactory(unit=unit, role=Role.CASEWORKER)
+    return identities.caseworker(kommun)
 
 
 @pytest.fixture
 def bup() -> Membership:
-    """A clinician of another organisation (BUP), with no relationship to the child."""
-    organisation = OrganisationFactory(
-        kind=Organisation.Kind.BUP, principal=PrincipalFactory(kind=Principal.Kind.REGION)
-    )
-    return MembershipFactory(unit=UnitFactory(organisation=organisation), role=Role.CLINICIAN)
+    """With no relationship to the child."""
+    return identities.clinician()
 
 
 @pytest.fixture
-def child(social, kommun):
-    """A child the social-services unit has as client, with two guardians."""
-    child = ChildFactory(municipality=kommun)
-    InvolvementFactory(child=child, unit=social.unit)
-    for _ in range(2):
-        GuardianshipFactory(child=child, guardian=GuardianFactory())
-    return child
+def child(social, kommun) -> Child:
+    return identities.client_child(social, kommun)
 
 
 @pytest.fixture

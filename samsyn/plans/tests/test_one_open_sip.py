@@ -7,7 +7,6 @@ party where it does not), on the page and over the API, and under two proposals 
 from __future__ import annotations
 
 import html
-import threading
 
 import pytest
 from django.db import IntegrityError, connection, transaction
@@ -20,6 +19,7 @@ from django.utils.translation import gettext
 from samsyn.api.tests.conftest import token_client
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import ChildFactory, GuardianshipFactory, InvolvementFactory
+from samsyn.common.tests.threads import at_once
 from samsyn.directory.models import Organisation, Principal, Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case, Party
@@ -282,33 +282,11 @@ def test_sip_9_api_opens_when_none_is_open(social, child):
 # --- two at once -----------------------------------------------------------------------------
 
 
-def _at_once(*calls):
-    """Run the calls in threads that start together, each on its own connection."""
-    barrier = threading.Barrier(len(calls))
-    results: list = [None] * len(calls)
-
-    def run(i, call):
-        try:
-            barrier.wait(timeout=10)
-            results[i] = call()
-        except Exception as error:  # noqa: BLE001 - the test looks at what each got
-            results[i] = error
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(i, c)) for i, c in enumerate(calls)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
-    return results
-
-
 # Serialized rollback: the flush after a transactional test would take the rows the migrations
 # seeded (legal bases, rules, content types) with it, for every test after it.
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sip_9_two_proposals_at_once_make_one_sip_and_one_join(social, bup, child):
-    results = _at_once(
+    results = at_once(
         lambda: cases.open_or_join_case(actor=social, child_id=child.pk, reason=OLD_NEED),
         lambda: cases.open_or_join_case(actor=bup, child_id=child.pk, reason=NEW_NEED),
     )
@@ -321,7 +299,7 @@ def test_sip_9_two_proposals_at_once_make_one_sip_and_one_join(social, bup, chil
 @pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sip_9_two_proposals_at_once_by_one_organisation_make_one_sip(social, child):
     colleague = make_actor(unit=social.unit, role=Role.CASEWORKER)
-    results = _at_once(
+    results = at_once(
         lambda: cases.open_or_join_case(actor=social, child_id=child.pk, reason=OLD_NEED),
         lambda: cases.open_or_join_case(actor=colleague, child_id=child.pk, reason=NEW_NEED),
     )

@@ -801,11 +801,12 @@ class AuditJob:
     they stand, and the heads moved to each batch's last links in the batch's transaction.
 
     The database's linking trigger (`audit_entry_link`, docs/adr/0010) is not fired for these
-    COPYs (`session_replication_role = replica`, for the transaction only): it would link every
-    row again with an UPDATE of its head and a hash in plpgsql, the per-row work that held one
-    writer to ~7,000 rows/s. Setting it takes a superuser (the embedded server's) or, from
-    PostgreSQL 15, `GRANT SET ON PARAMETER session_replication_role`. The loader must be its
-    chains' only writer: it runs in the database built aside, which nobody else uses."""
+    COPYs (`session_replication_role = replica`, for the COPY only): it would link every row
+    again with an UPDATE of its head and a hash in plpgsql, the per-row work that held one writer
+    to 1/3–1/2 of the rows/s it does now (README.md, "Size and time"). Setting it takes a
+    superuser (the embedded server's) or, from PostgreSQL 15, `GRANT SET ON PARAMETER
+    session_replication_role`. The loader must be its chains' only writer: it runs in the
+    database built aside, which nobody else uses."""
 
     def __init__(self, rng, actors, children, start, bar) -> None:
         self.rng, self.actors, self.children, self.start = rng, actors, children, start
@@ -825,6 +826,8 @@ class AuditJob:
             batch = min(AUDIT_BATCH, rows - done)
             moved: set[str] = set()
             with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SHOW session_replication_role")
+                role_before = cursor.fetchone()[0]
                 cursor.execute("SET LOCAL session_replication_role = replica")
                 with cursor.cursor.copy(f"COPY audit_entry ({columns}) FROM STDIN") as copy:
                     for n in range(done, done + batch):
@@ -841,6 +844,11 @@ class AuditJob:
                         heads[chain] = (seq, link)
                         moved.add(chain)
                         copy.write_row([at, chain, seq, prev, link, *fields, basis_text, "{}"])
+                # Back at once: inside a caller's transaction, a SET LOCAL in this savepoint
+                # would outlive it and leave the caller's own audit rows unlinked.
+                cursor.execute(
+                    "SELECT set_config('session_replication_role', %s, true)", [role_before]
+                )
                 cursor.execute(
                     "INSERT INTO audit_chainhead (chain, seq, hash)"
                     " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[])"

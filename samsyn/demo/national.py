@@ -30,6 +30,7 @@ from django.contrib.auth.hashers import make_password
 from django.db import connection, transaction
 from django.utils import timezone
 
+from samsyn.audit.links import GENESIS, link_hash
 from samsyn.children.identity import luhn_check_digit
 from samsyn.concerns.models import Intake
 from samsyn.demo import data
@@ -765,15 +766,16 @@ AUDIT_COLUMNS = (
     "child_id", "object_type", "object_id", "purpose", "basis", "detail",
 )  # fmt: skip
 AUDIT_BATCH = 20_000
+# The stripe a single writer takes (docs/adr/0010): each organisation's rows in one chain.
+AUDIT_STRIPE = 0
+_AUDIT_BASIS = {"basis": "involvement", "relationship": "own_unit"}
 _PURPOSE = {Role.CASEWORKER: "investigation", Role.POLICE_OFFICER: "investigation",
             Role.SCHOOL_COUNSELLOR: "support", Role.SCHOOL_NURSE: "support"}  # fmt: skip
 
 
 def write_audit(rows: int, *, seed: int, today: date, stream=None) -> int:
     """`rows` reads of children by staff over the last REPORT_YEARS years, oldest first, by
-    COPY in committed batches (a chain head updated a million times in one transaction slows
-    every update down). One writer: two, each for its own organisations, were half as fast
-    with the linking trigger (measured 5,955 against 12,865 rows/s)."""
+    COPY in committed batches, each row linked into its organisation's chain here."""
     if rows <= 0:
         return 0
     staffing = Staffing()
@@ -794,8 +796,17 @@ def write_audit(rows: int, *, seed: int, today: date, stream=None) -> int:
 
 
 class AuditJob:
-    """Audit rows by COPY; the database's trigger links each into a chain (docs/adr/0010), so
-    chain, seq and hashes are left for it to fill in."""
+    """Audit rows by COPY, linked here: chain, seq, prev_hash and hash computed by
+    `audit.links.link_hash` (equal to the database's `audit_link_hash`) from the chain heads as
+    they stand, and the heads moved to each batch's last links in the batch's transaction.
+
+    The database's linking trigger (`audit_entry_link`, docs/adr/0010) is not fired for these
+    COPYs (`session_replication_role = replica`, for the COPY only): it would link every row
+    again with an UPDATE of its head and a hash in plpgsql, the per-row work that held one writer
+    to 1/3–1/2 of the rows/s it does now (README.md, "Size and time"). Setting it takes a
+    superuser (the embedded server's) or, from PostgreSQL 15, `GRANT SET ON PARAMETER
+    session_replication_role`. The loader must be its chains' only writer: it runs in the
+    database built aside, which nobody else uses."""
 
     def __init__(self, rng, actors, children, start, bar) -> None:
         self.rng, self.actors, self.children, self.start = rng, actors, children, start
@@ -804,21 +815,45 @@ class AuditJob:
     def write(self, rows: int) -> None:
         rng, actors, (low, high) = self.rng, self.actors, self.children
         step = (timezone.now() - self.start) / rows
-        basis_text = json.dumps({"basis": "involvement", "relationship": "own_unit"})
+        basis_text = json.dumps(_AUDIT_BASIS)
         columns = ", ".join(AUDIT_COLUMNS)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT chain, seq, hash FROM audit_chainhead")
+            heads = {chain: (seq, link) for chain, seq, link in cursor.fetchall()}
+        chains = {actor[3]: f"org:{actor[3]}/{AUDIT_STRIPE}" for actor in actors}
         done = 0
         while done < rows:
             batch = min(AUDIT_BATCH, rows - done)
+            moved: set[str] = set()
             with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SHOW session_replication_role")
+                role_before = cursor.fetchone()[0]
+                cursor.execute("SET LOCAL session_replication_role = replica")
                 with cursor.cursor.copy(f"COPY audit_entry ({columns}) FROM STDIN") as copy:
                     for n in range(done, done + batch):
                         user, staff, name, org, org_name, unit, unit_name, role = rng.choice(actors)
                         child = rng.randint(low, high)
                         at = self.start + step * n
-                        purpose = _PURPOSE.get(role, "treatment")
-                        row = [at, "", 0, "", "", user, staff, name, org, org_name, unit,
-                               unit_name, role, "read", "allowed", child, "child", str(child),
-                               purpose, basis_text, "{}"]  # fmt: skip
-                        copy.write_row(row)
+                        fields = (user, staff, name, org, org_name, unit, unit_name, role, "read",
+                                  "allowed", child, "child", str(child),
+                                  _PURPOSE.get(role, "treatment"))  # fmt: skip
+                        chain = chains[org]
+                        seq, prev = heads.get(chain, (0, GENESIS))
+                        seq += 1
+                        link = link_hash(prev, at, chain, seq, *fields, _AUDIT_BASIS, {})
+                        heads[chain] = (seq, link)
+                        moved.add(chain)
+                        copy.write_row([at, chain, seq, prev, link, *fields, basis_text, "{}"])
+                # Back at once: inside a caller's transaction, a SET LOCAL in this savepoint
+                # would outlive it and leave the caller's own audit rows unlinked.
+                cursor.execute(
+                    "SELECT set_config('session_replication_role', %s, true)", [role_before]
+                )
+                cursor.execute(
+                    "INSERT INTO audit_chainhead (chain, seq, hash)"
+                    " SELECT * FROM unnest(%s::text[], %s::bigint[], %s::text[])"
+                    " ON CONFLICT (chain) DO UPDATE SET seq = excluded.seq, hash = excluded.hash",
+                    [list(moved), [heads[c][0] for c in moved], [heads[c][1] for c in moved]],
+                )
             done += batch
             self.bar.advance(batch)

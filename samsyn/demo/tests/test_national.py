@@ -68,6 +68,12 @@ def test_national_set_keeps_the_constraints_and_the_audit_chain():
     )  # fmt: skip
 
     national.write_audit(3_000, seed=7, today=TODAY)
+    with connection.cursor() as cursor:
+        # The linking trigger was off for the load's own transactions only.
+        cursor.execute("SHOW session_replication_role")
+        assert cursor.fetchone()[0] == "origin"
+        cursor.execute("SELECT count(DISTINCT chain) FROM audit_entry")
+        assert cursor.fetchone()[0] > 1
     report = verify()
     assert report.ok, report.breaks[:3]
     assert report.entries >= 3_000

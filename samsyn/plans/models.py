@@ -118,6 +118,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["child", "status"]),
             models.Index(fields=["status", "proposed_at"]),
+            # The children of the SIPs a unit accepted a part in (`access.rules`' relationships)
+            # read case by case from the unit's parties, the table itself untouched: without it
+            # the planner hashes every SIP of the county.
+            models.Index(fields=["id"], include=["child"], name="case_child_by_id"),
         ]
         constraints = [
             # SIP-9: a child has at most one open SIP; a new need joins it (ADR 0009).

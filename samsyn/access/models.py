@@ -81,7 +81,17 @@ class LegalGround(models.Model):
     class Meta:
         verbose_name = _("legal ground")
         verbose_name_plural = _("legal grounds")
-        indexes = [models.Index(fields=["receiving_organisation", "child"])]
+        indexes = [
+            models.Index(fields=["receiving_organisation", "child"]),
+            # A SIP's page of the child's legal grounds, newest first, read in index order.
+            models.Index(fields=["child", "recorded_at", "id"], name="legal_ground_child_recorded"),
+            # The grounds a receiver holds read only the legal grounds not ended nor run out.
+            models.Index(
+                fields=["receiving_organisation", "child", "valid_until"],
+                condition=models.Q(ended_at__isnull=True),
+                name="legal_ground_in_force",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.basis.reference} → {self.receiving_organisation}"

@@ -518,7 +518,9 @@ def _grounds_for(actor: Actor, child_id: int, purpose: str) -> Grounds:
 # The rule of `_with_consent` over one child's rows, in one statement, for each purpose (and
 # for any purpose, under ""): the child's own consent, else one per guardian in force — every
 # guardian's where the county's setting (read in the same statement, all by default) says so,
-# at least one's otherwise — and the first legal ground in force.
+# at least one's otherwise — and the first legal ground in force. Consents and legal grounds
+# alike in giver, categories and purposes are one row (the first) before they are unnested: a
+# child's renewals repeat the same scope, and the read stays small however many there are.
 _GROUNDS_SQL = """
 WITH guardians AS (
     SELECT guardian_id FROM {guardianship} WHERE child_id = %(child)s AND ended_on IS NULL
@@ -529,11 +531,14 @@ WITH guardians AS (
     ), TRUE) THEN count(*) ELSE LEAST(1, count(*)) END AS n FROM guardians
 ), valid AS (
     SELECT c.id, c.given_by, c.guardian_id, category, purpose
-    FROM {consent} c
+    FROM (
+        SELECT min(id) AS id, given_by, guardian_id, categories, purposes FROM {consent}
+        WHERE child_id = %(child)s AND receiving_organisation_id = %(organisation)s
+          AND given_at <= %(now)s AND valid_until > %(now)s AND withdrawn_at IS NULL
+        GROUP BY given_by, guardian_id, categories, purposes
+    ) c
     CROSS JOIN LATERAL unnest(c.categories) AS category
     CROSS JOIN LATERAL unnest(array_append(c.purposes, %(any)s::varchar)) AS purpose
-    WHERE c.child_id = %(child)s AND c.receiving_organisation_id = %(organisation)s
-      AND c.given_at <= %(now)s AND c.valid_until > %(now)s AND c.withdrawn_at IS NULL
 ), by_guardian AS (
     SELECT purpose, category, min(id) AS id FROM valid
     WHERE given_by = %(guardian)s AND guardian_id IN (SELECT guardian_id FROM guardians)
@@ -546,11 +551,14 @@ SELECT 'guardians', purpose, category, array_agg(id ORDER BY id), NULL FROM by_g
 GROUP BY purpose, category HAVING count(*) >= (SELECT n FROM needed)
 UNION ALL
 (SELECT DISTINCT ON (purpose, category) 'legal', purpose, category, ARRAY[g.id], b.reference
-FROM {legal_ground} g JOIN {legal_basis} b ON b.id = g.basis_id
+FROM (
+    SELECT min(id) AS id, basis_id, categories, purposes FROM {legal_ground}
+    WHERE child_id = %(child)s AND receiving_organisation_id = %(organisation)s
+      AND valid_from <= %(now)s AND valid_until > %(now)s AND ended_at IS NULL
+    GROUP BY basis_id, categories, purposes
+) g JOIN {legal_basis} b ON b.id = g.basis_id
 CROSS JOIN LATERAL unnest(g.categories) AS category
 CROSS JOIN LATERAL unnest(array_append(g.purposes, %(any)s::varchar)) AS purpose
-WHERE g.child_id = %(child)s AND g.receiving_organisation_id = %(organisation)s
-  AND g.valid_from <= %(now)s AND g.valid_until > %(now)s AND g.ended_at IS NULL
 ORDER BY purpose, category, g.id)
 """
 

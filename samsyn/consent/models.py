@@ -70,7 +70,18 @@ class Consent(models.Model):
     class Meta:
         verbose_name = _("consent")
         verbose_name_plural = _("consents")
-        indexes = [models.Index(fields=["receiving_organisation", "child"])]
+        indexes = [
+            models.Index(fields=["receiving_organisation", "child"]),
+            # A SIP's page of the child's consents, newest first, read in index order.
+            models.Index(fields=["child", "given_at", "id"], name="consent_child_given_at"),
+            # The grounds a receiver holds read only the consents not withdrawn and not run
+            # out: a child's withdrawn and expired consents pile up over years of renewals.
+            models.Index(
+                fields=["receiving_organisation", "child", "valid_until"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="consent_in_force_by_receiver",
+            ),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(given_by="child", guardian__isnull=True)

@@ -118,6 +118,10 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["child", "status"]),
             models.Index(fields=["status", "proposed_at"]),
+            # The children of the SIPs a unit accepted a part in (`access.rules`' relationships)
+            # read case by case from the unit's parties, the table itself untouched: without it
+            # the planner hashes every SIP of the county.
+            models.Index(fields=["id"], include=["child"], name="case_child_by_id"),
         ]
         constraints = [
             # SIP-9: a child has at most one open SIP; a new need joins it (ADR 0009).
@@ -187,6 +191,16 @@ class Handover(models.Model):
     class Meta:
         verbose_name = _("coordinator handover")
         verbose_name_plural = _("coordinator handovers")
+        indexes = [
+            # The latest steps of the relay, read in index order however long it grows.
+            models.Index(fields=["case", "offered_at", "id"], name="handover_case_offered_at"),
+            # The offers waiting for an answer, without reading the answered ones.
+            models.Index(
+                fields=["case", "offered_at", "id"],
+                condition=Q(accepted_at__isnull=True, declined_at__isnull=True),
+                name="handover_pending",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.from_staff} → {self.to_staff}"
@@ -209,6 +223,8 @@ class Meeting(models.Model):
         verbose_name = _("SIP meeting")
         verbose_name_plural = _("SIP meetings")
         ordering = ["starts_at"]
+        # A SIP's page of meetings, latest first, read in index order.
+        indexes = [models.Index(fields=["case", "starts_at", "id"], name="meeting_case_starts_at")]
 
     def __str__(self) -> str:
         return f"{self.case} · {self.starts_at:%Y-%m-%d %H:%M}"

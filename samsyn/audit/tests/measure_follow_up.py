@@ -1,6 +1,7 @@
-"""Wall time of the log follow-up page at 10 and at 10,000 reads (issue 12): a measurement to
-run by hand, not a test (pytest collects it only when named). Prints the median of 5 loads and
-the page's slowest statements at 10,000:
+"""Wall time of the log follow-up page at 10, 10,000 and 100,000 reads of the unit's month
+(issue 12): a measurement to run by hand, not a test (pytest collects it only when named).
+Prints the median of 5 loads at each size, and the page's slowest statements at the largest
+size with their plans (EXPLAIN ANALYZE, BUFFERS):
 
     SAMSYN_DATA_DIR=… .venv/bin/pytest samsyn/audit/tests/measure_follow_up.py -q -s --reuse-db
 """
@@ -21,6 +22,8 @@ from samsyn.directory.tests.factories import OrganisationFactory, UnitFactory, m
 
 pytestmark = pytest.mark.django_db
 
+SIZES = (shapes.SMALL, shapes.LARGE, 100_000)
+
 
 def _median(client, url) -> float:
     client.get(url)
@@ -38,12 +41,18 @@ def test_measure_follow_up(actor_client):
     client = actor_client(make_actor(unit=unit, role=Role.UNIT_MANAGER))
     clients_child, stranger = ChildFactory(), ChildFactory()
     InvolvementFactory(child=clients_child, unit=unit)
-    shapes._more_reads(caseworker, clients_child, stranger, shapes.SMALL)
-    small = _median(client, shapes.URL)
-    shapes._more_reads(caseworker, clients_child, stranger, shapes.LARGE - shapes.SMALL)
-    large = _median(client, shapes.URL)
-    print(f"\nfollow-up: {small:.1f} ms at {shapes.SMALL} reads, {large:.1f} ms at {shapes.LARGE}")
+    written = 0
+    for size in SIZES:
+        shapes._more_reads(caseworker, clients_child, stranger, size - written)
+        written = size
+        print(f"\nfollow-up: {_median(client, shapes.URL):.1f} ms at {size} reads")
     with CaptureQueriesContext(connection) as queries:
         client.get(shapes.URL)
-    for query in sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:4]:
-        print(query["time"], query["sql"][:300])
+    print(f"{len(queries)} statements")
+    slowest = sorted(queries.captured_queries, key=lambda q: -float(q["time"]))[:3]
+    with connection.cursor() as cursor:
+        for query in slowest:
+            print("\n", query["time"], query["sql"][:400])
+            if query["sql"].lstrip().upper().startswith("SELECT"):
+                cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + query["sql"])
+                print("\n".join(row[0] for row in cursor.fetchall()))

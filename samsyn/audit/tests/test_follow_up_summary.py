@@ -183,3 +183,23 @@ def test_log_1_the_page_reads_a_page_of_the_log_not_the_month(actor_client):
     # The sample's first page: its 50 rows are the share's picks, one in 20 of the rows read.
     share = settings.SAMSYN_LOG_SAMPLE_PERCENT / 100
     assert rows_read < 2 * selectors.FOLLOW_UP_PAGE_SIZE / share
+
+
+def test_counts_follow_the_logs_retention_and_are_made_again():
+    """ReadDay is derived data: the days before the log's oldest month go with the log (ADR
+    0014), and a day emptied or never counted is counted again from the log."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_ensure_partition(now())")
+    old, kept = dt.date(2001, 1, 5), timezone.localdate() - dt.timedelta(days=1)
+    for day in (old, kept):
+        SummarisedDay.objects.create(day=day, sample_key="another share")
+        ReadDay.objects.create(
+            day=day, organisation_id=1, unit_id=1, staff_id=1, staff_name="x", child_id=1,
+            reads=1, allowed=1, emergency=0, refused=0, row_sampled=0,
+        )  # fmt: skip
+    tasks.summarise_reads.call()
+    assert not ReadDay.objects.filter(day=old).exists()
+    assert not SummarisedDay.objects.filter(day=old).exists()
+    # Counted with another key: counted again, from a log with no reads that day.
+    assert not ReadDay.objects.filter(day=kept).exists()
+    assert SummarisedDay.objects.get(day=kept).sample_key == selectors.sample_key()

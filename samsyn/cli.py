@@ -4,7 +4,7 @@ documented names onto them:
     samsyn demo [--children N] [--seed S] [--port P]   start the demo county, worker and web
     samsyn serve [--port P] [--demo]                    the web server only (production settings)
     samsyn worker                                       the background task worker
-    samsyn audit verify                                 walk the audit chains
+    samsyn audit verify|summarise|schedule              walk the audit chains; follow-up counts
     samsyn radar scan|schedule                          the radar's scan now, or on the worker
     samsyn bench radar                                  the radar's scan, demo county and 10× larger
     samsyn load [--users 50] [--minutes 10] [--json F]  staff at work at once, p95 per request kind

@@ -97,3 +97,45 @@ class LogReview(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.month:%Y-%m} {self.outcome}"
+
+
+class ReadDay(models.Model):
+    """Derived data for the log follow-up (DOMAIN LOG-1, ADR 0013): one unit's reads of one
+    child by one person on one Swedish calendar day that is over, counted from the log so that
+    the page need not read a month of rows. The log stays the record: a day's rows are rebuilt
+    from it whenever they are missing or were counted with another sample key
+    (`selectors.summarise_days`), and deleted with the log's months (ADR 0014). Flags that
+    hang on what may change later (a protected identity, a case in the unit that day) are not
+    stored: the page works them out from the child and the involvements when it is shown."""
+
+    day = models.DateField()
+    organisation_id = models.BigIntegerField()
+    unit_id = models.BigIntegerField()
+    staff_id = models.BigIntegerField(null=True)
+    staff_name = models.TextField()
+    child_id = models.BigIntegerField()
+    reads = models.IntegerField()
+    allowed = models.IntegerField()
+    emergency = models.IntegerField()  # reads on emergency access
+    refused = models.IntegerField()
+    # Reads in the sample whatever the child and the case: picked by the share, on emergency
+    # access, or refused.
+    row_sampled = models.IntegerField()
+
+    class Meta:
+        indexes = [models.Index(fields=["unit_id", "day"], name="audit_readday_unit_day")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.day} {self.staff_id} {self.child_id}: {self.reads}"
+
+
+class SummarisedDay(models.Model):
+    """A day whose reads are in ReadDay, counted with this sample key (the share and the seed:
+    another key picks other rows, so the day is counted again)."""
+
+    day = models.DateField(primary_key=True)
+    sample_key = models.TextField()
+    made_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.sample_key}"

@@ -16,9 +16,10 @@ from dataclasses import dataclass, replace
 
 from django.conf import settings
 from django.core.paginator import Page, Paginator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
+    Case,
     Count,
     Exists,
     ExpressionWrapper,
@@ -29,7 +30,9 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Sum,
     Value,
+    When,
 )
 from django.db.models.functions import TruncDate
 from django.utils import timezone
@@ -39,7 +42,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, EmergencyAccess, Purpose
 from samsyn.audit import services as audit
-from samsyn.audit.models import Entry, LogReview
+from samsyn.audit.models import Entry, LogReview, ReadDay, SummarisedDay
 from samsyn.children.models import Child, Involvement
 from samsyn.children.selectors import ChildNotFound
 from samsyn.directory.models import Role, Staff
@@ -572,22 +575,37 @@ def _unit_reads(actor: Actor, start: dt.datetime, end: dt.datetime) -> QuerySet[
     )  # fmt: skip
 
 
-def _flagged(entries: QuerySet[Entry]) -> QuerySet[Entry]:
-    """Each read with its flags and whether the share picked it."""
-    case_that_day = Involvement.objects.filter(
+def _threshold() -> int:
+    # Rounded up: a share above nothing picks some rows.
+    return -(-_BUCKETS * settings.SAMSYN_LOG_SAMPLE_PERCENT // 100)
+
+
+def _picked() -> ExpressionWrapper:
+    return _flag(Q(bucket__lt=_threshold()))
+
+
+def _emergency() -> ExpressionWrapper:
+    on_emergency = Q(basis__relationship__has_key="emergency_access_id")
+    return _flag(Q(basis__basis="emergency") | on_emergency)
+
+
+def _case_that_day() -> QuerySet[Involvement]:
+    return Involvement.objects.filter(
         unit_id=OuterRef("unit_id"), child_id=OuterRef("child_id"), started_on__lte=OuterRef("day")
     ).filter(Q(ended_on__isnull=True) | Q(ended_on__gte=OuterRef("day")))
-    # Rounded up: a share above nothing picks some rows.
-    threshold = -(-_BUCKETS * settings.SAMSYN_LOG_SAMPLE_PERCENT // 100)
+
+
+def _protected() -> Exists:
+    return Exists(Child.objects.filter(pk=OuterRef("child_id"), protected_identity=True))
+
+
+def _flagged(entries: QuerySet[Entry]) -> QuerySet[Entry]:
+    """Each read with its flags and whether the share picked it."""
     return entries.alias(day=TruncDate("at"), bucket=_Bucket(F("id"), Value(_seed()))).annotate(
-        picked=_flag(Q(bucket__lt=threshold)),
-        f_emergency=_flag(
-            Q(basis__basis="emergency") | Q(basis__relationship__has_key="emergency_access_id")
-        ),
-        f_protected_identity=Exists(
-            Child.objects.filter(pk=OuterRef("child_id"), protected_identity=True)
-        ),
-        f_no_open_case=_flag(Q(outcome="allowed") & ~Q(Exists(case_that_day))),
+        picked=_picked(),
+        f_emergency=_emergency(),
+        f_protected_identity=_protected(),
+        f_no_open_case=_flag(Q(outcome="allowed") & ~Q(Exists(_case_that_day()))),
         f_refused=_flag(Q(outcome="denied")),
     )
 
@@ -599,6 +617,104 @@ def _any_flag() -> Q:
         | Q(f_no_open_case=True)
         | Q(f_refused=True)
     )
+
+
+# ------------------------------------------- the follow-up's counts of days that are over
+
+# A day is counted from the log this long after it ends: a read is stamped when its request
+# starts and may commit a little later, so a day counted at midnight could miss its last rows.
+SUMMARY_GRACE = dt.timedelta(hours=1)
+
+
+def sample_key() -> str:
+    """What the share picks by: another share or secret key picks other rows."""
+    return hashlib.sha256(f"{_seed()}:{_threshold()}".encode()).hexdigest()[:16]
+
+
+def summarised_until(now: dt.datetime | None = None) -> dt.date:
+    """The first day not over: the days before it may be counted in ReadDay."""
+    return timezone.localdate((now or timezone.now()) - SUMMARY_GRACE)
+
+
+def summarise_days(days: Iterable[dt.date]) -> None:
+    """Count the reads of these days (over) into ReadDay, from the log, replacing what was
+    there: the summary is derived data and can always be made again this way. One statement
+    reads the days' rows, grouped by day, unit, person and child."""
+    days = sorted(set(days))
+    if not days:
+        return
+    key = sample_key()
+    reads = (
+        Entry.objects.filter(
+            at__gte=_start_of(days[0]),
+            at__lt=_start_of(days[-1] + dt.timedelta(days=1)),
+            action="read",
+            child_id__isnull=False,
+            unit_id__isnull=False,
+            organisation_id__isnull=False,
+        )  # fmt: skip
+        .annotate(day=TruncDate("at"))
+        .alias(
+            bucket=_Bucket(F("id"), Value(_seed())),
+            picked=_picked(),
+            emergency=_emergency(),
+        )
+        .filter(day__in=days)
+        .values("day", "organisation_id", "unit_id", "staff_id", "child_id")
+        .annotate(
+            staff_name_=Max("staff_name"),
+            reads=Count("id"),
+            allowed=Count("id", filter=Q(outcome="allowed")),
+            emergency_=Count("id", filter=Q(emergency=True)),
+            refused=Count("id", filter=Q(outcome="denied")),
+            row_sampled=Count(
+                "id", filter=Q(picked=True) | Q(emergency=True) | Q(outcome="denied")
+            ),
+        )
+        .order_by()
+    )
+    sql, params = reads.query.sql_with_params()
+    columns = (
+        "day, organisation_id, unit_id, staff_id, child_id, staff_name, reads, allowed,"
+        " emergency, refused, row_sampled"
+    )
+    with transaction.atomic(), connection.cursor() as cursor:
+        # One counter at a time: two pages catching up the same day would count it twice.
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('audit_readday'))")
+        ReadDay.objects.filter(day__in=days).delete()
+        SummarisedDay.objects.filter(day__in=days).delete()
+        # The SELECT is the ORM's own, its values passed as parameters.
+        insert = f"INSERT INTO audit_readday ({columns}) SELECT * FROM ({sql}) r"  # noqa: S608
+        cursor.execute(insert, params)
+        SummarisedDay.objects.bulk_create(SummarisedDay(day=day, sample_key=key) for day in days)
+
+
+def catch_up(first: dt.date, until: dt.date) -> None:
+    """Count the days over in [first, until) that are not counted with today's sample key."""
+    counted = set(
+        SummarisedDay.objects.filter(day__gte=first, day__lt=until, sample_key=sample_key())
+        .values_list("day", flat=True)
+    )  # fmt: skip
+    days = (first + dt.timedelta(days=n) for n in range((until - first).days))
+    summarise_days(day for day in days if day not in counted)
+
+
+def forget_retired_days() -> int:
+    """ReadDay follows the log's retention (ADR 0014): the days whose rows the log no longer
+    holds, whole or in part, go with them. The oldest partition left is the first month kept."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT min(c.relname) FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid"
+            " WHERE i.inhparent = 'audit_entry'::regclass"
+        )
+        (oldest,) = cursor.fetchone()
+    if oldest is None:
+        return 0
+    year, month = oldest.removeprefix("audit_entry_y").split("m")
+    # The partitions are UTC months: the local first day began in the month before.
+    kept_from = dt.date(int(year), int(month), 1) + dt.timedelta(days=1)
+    SummarisedDay.objects.filter(day__lt=kept_from).delete()
+    return ReadDay.objects.filter(day__lt=kept_from).delete()[0]
 
 
 @dataclass(frozen=True)
@@ -647,24 +763,80 @@ def spikes(daily: Iterable[Mapping], usual: Mapping[int | None, float]) -> list[
     return sorted(found, key=lambda spike: (spike.day, spike.staff_name))
 
 
-def _spikes(actor: Actor, month: dt.date) -> list[Spike]:
-    start, end = month_start(month), month_start(next_month(month))
-    daily = list(
-        _unit_reads(actor, start, end)
-        .annotate(day=TruncDate("at"))
+@dataclass(frozen=True)
+class _Span:
+    """Where the follow-up of a month reads from: ReadDay for the days over, from `first` (the
+    weeks before the month, for the usual reads) to `until`, and the log itself after that."""
+
+    first: dt.date
+    month: dt.date
+    until: dt.date  # ReadDay's days end here; the log is read from its start
+    end: dt.date  # the next month
+
+    @classmethod
+    def of(cls, month: dt.date) -> _Span:
+        first = month - dt.timedelta(weeks=USUAL_WEEKS)
+        end = next_month(month)
+        return cls(first, month, max(first, min(summarised_until(), end)), end)
+
+    def days(self, actor: Actor, first: dt.date) -> QuerySet[ReadDay]:
+        return ReadDay.objects.filter(
+            organisation_id=actor.organisation.pk, unit_id=actor.unit.pk, day__gte=first,
+            day__lt=min(self.until, self.end),
+        )  # fmt: skip
+
+    def live(self, actor: Actor, first: dt.date) -> QuerySet[Entry]:
+        return _unit_reads(actor, _start_of(max(first, self.until)), _start_of(self.end))
+
+
+def _spikes(actor: Actor, span: _Span) -> list[Spike]:
+    """Reads per person and day from the weeks before the month to its end, in one statement:
+    the counted days and the rest from the log. Its rows are people times days, not reads."""
+    counted = (
+        span.days(actor, span.first)
         .values("staff_id", "day")
-        .annotate(reads=Count("id"), staff_name=Max("staff_name"))
+        .annotate(n=Sum("reads"), name=Max("staff_name"))
         .order_by()
     )
-    before = _unit_reads(actor, start - dt.timedelta(weeks=USUAL_WEEKS), start)
-    usual = {
-        row["staff_id"]: row["reads"] / row["days"]
-        for row in before.annotate(day=TruncDate("at"))
-        .values("staff_id")
-        .annotate(reads=Count("id"), days=Count("day", distinct=True))
+    live = (
+        span.live(actor, span.first)
+        .annotate(day_=TruncDate("at"))
+        .values("staff_id", "day_")
+        .annotate(n=Count("id"), name=Max("staff_name"))
         .order_by()
-    }
-    return spikes(daily, usual)
+    )
+    daily: dict[tuple[int | None, dt.date], dict] = {}
+    before: dict[int | None, list[int]] = {}
+    for staff_id, day, reads, name in counted.values_list("staff_id", "day", "n", "name").union(
+        live.values_list("staff_id", "day_", "n", "name"), all=True
+    ):
+        if day < span.month:
+            before.setdefault(staff_id, []).append(reads)
+            continue
+        row = daily.setdefault((staff_id, day), {"staff_id": staff_id, "day": day, "reads": 0})
+        row["reads"] += reads
+        row["staff_name"] = name
+    usual = {staff_id: sum(reads) / len(reads) for staff_id, reads in before.items()}
+    return spikes(daily.values(), usual)
+
+
+def _counted_totals(actor: Actor, span: _Span) -> dict[str, int]:
+    """The month's totals over the counted days, each flag that hangs on the child or the case
+    worked out now for each day's child: every read of a protected child is flagged, and every
+    read with no case in the unit that day (allowed: no open case; refused: refused)."""
+    days = span.days(actor, span.month).alias(
+        protected=_protected(), no_case=~Exists(_case_that_day())
+    )
+    whole = Q(protected=True) | Q(no_case=True)
+    totals = days.aggregate(
+        n_reads=Sum("reads"),
+        n_sampled=Sum(Case(When(whole, then=F("reads")), default=F("row_sampled"))),
+        n_emergency=Sum("emergency"),
+        n_protected_identity=Sum("reads", filter=Q(protected=True)),
+        n_no_open_case=Sum("allowed", filter=Q(no_case=True)),
+        n_refused=Sum("refused"),
+    )
+    return {name.removeprefix("n_"): value or 0 for name, value in totals.items()}
 
 
 def _sample(actor: Actor, month: dt.date) -> QuerySet[Entry]:
@@ -679,13 +851,17 @@ def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> F
     more than they usually do, and the reviews recorded so far. Reading it is logged."""
     rules.require(actor, "audit.review_unit")
     month = month.replace(day=1)
-    start, end = month_start(month), month_start(next_month(month))
-    flagged = _flagged(_unit_reads(actor, start, end))
-    counts = flagged.aggregate(
+    span = _Span.of(month)
+    catch_up(span.first, span.until)
+    counts = _flagged(span.live(actor, month)).aggregate(
         reads=Count("id"),
         sampled=Count("id", filter=Q(picked=True) | _any_flag()),
         **{flag: Count("id", filter=Q(**{f"f_{flag}": True})) for flag in FLAGS},
     )
+    for name, value in _counted_totals(actor, span).items():
+        counts[name] += value
+    start, end = month_start(month), month_start(next_month(month))
+    flagged = _flagged(_unit_reads(actor, start, end))
     sample = flagged.filter(Q(picked=True) | _any_flag()).order_by("at", "id")
     with transaction.atomic():
         paginator = Paginator(sample, FOLLOW_UP_PAGE_SIZE)
@@ -709,7 +885,7 @@ def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> F
     )
     return FollowUp(
         month=month, reads=counts["reads"], sampled=counts["sampled"],
-        flag_counts={flag: counts[flag] for flag in FLAGS}, spikes=_spikes(actor, month),
+        flag_counts={flag: counts[flag] for flag in FLAGS}, spikes=_spikes(actor, span),
         page=result, rows=rows, reviews=reviews,
     )  # fmt: skip
 

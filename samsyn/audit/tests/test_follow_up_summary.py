@@ -1,0 +1,205 @@
+"""The log follow-up's counts of days that are over (ReadDay, ADR 0013 amendment, issue 12): the
+page shows exactly what a count over the log shows, for a month of counted days and today, and
+when a child's protection or a unit's case changes after its days were counted; and the page
+reads at most a page of the log's rows for the days that are counted, however many reads the
+month has."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.db.models import Count, Max, Q
+from django.db.models.functions import TruncDate
+from django.test import override_settings
+from django.urls import reverse
+from django.utils import timezone
+
+from samsyn.access.models import Purpose
+from samsyn.access.rules import Decision
+from samsyn.audit import selectors, services, tasks
+from samsyn.audit.models import ReadDay, SummarisedDay
+from samsyn.audit.tests.test_follow_up import _read
+from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.directory.models import Organisation, Role
+from samsyn.directory.tests.factories import OrganisationFactory, UnitFactory, make_actor
+
+pytestmark = pytest.mark.django_db
+
+URL = reverse("audit:follow_up")
+
+
+def _copies(entry_id: int, at: dt.datetime, count: int, **columns) -> None:
+    """`count` copies of a read, at `at` and the seconds after, with some columns changed."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_ensure_partition(%s)", [at])
+        names = ["child_id", "outcome", "basis", "staff_id", "staff_name"]
+        values = [columns.get(name) for name in names]
+        cursor.execute(
+            """
+            INSERT INTO audit_entry (at, user_id, staff_id, staff_name, organisation_id,
+                organisation_name, unit_id, unit_name, role, action, outcome, child_id,
+                object_type, object_id, purpose, basis, detail)
+            SELECT %s + make_interval(secs => n), e.user_id, coalesce(%s, e.staff_id),
+                coalesce(%s, e.staff_name), e.organisation_id, e.organisation_name, e.unit_id,
+                e.unit_name, e.role, e.action, coalesce(%s, e.outcome),
+                coalesce(%s, e.child_id), e.object_type, e.object_id, e.purpose,
+                coalesce(%s::jsonb, e.basis), e.detail
+            FROM audit_entry e, generate_series(1, %s) n
+            WHERE e.id = %s
+            """,
+            [at, values[3], values[4], values[1], values[0], values[2], count, entry_id],
+        )
+
+
+def _noon(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
+
+
+def _direct(actor, month: dt.date):
+    """The month's totals and spikes counted from the log row by row, as the page once did."""
+    start = selectors.month_start(month)
+    end = selectors.month_start(selectors.next_month(month))
+    reads = selectors._flagged(selectors._unit_reads(actor, start, end))
+    totals = reads.aggregate(
+        reads=Count("id"),
+        sampled=Count("id", filter=Q(picked=True) | selectors._any_flag()),
+        **{flag: Count("id", filter=Q(**{f"f_{flag}": True})) for flag in selectors.FLAGS},
+    )
+    daily = (
+        selectors._unit_reads(actor, start, end)
+        .annotate(day=TruncDate("at"))
+        .values("staff_id", "day")
+        .annotate(reads=Count("id"), staff_name=Max("staff_name"))
+        .order_by()
+    )
+    weeks_before = selectors._start_of(month - dt.timedelta(weeks=selectors.USUAL_WEEKS))
+    usual = {
+        row["staff_id"]: row["reads"] / row["days"]
+        for row in selectors._unit_reads(actor, weeks_before, start)
+        .annotate(day=TruncDate("at"))
+        .values("staff_id")
+        .annotate(reads=Count("id"), days=Count("day", distinct=True))
+        .order_by()
+    }
+    return totals, selectors.spikes(daily, usual)
+
+
+def _shown(actor, month: dt.date):
+    follow = selectors.follow_up_for(actor, month=month)
+    totals = {"reads": follow.reads, "sampled": follow.sampled} | follow.flag_counts
+    return totals, follow.spikes
+
+
+@override_settings(SAMSYN_LOG_SPIKE_MIN_READS=20)
+def test_log_1_counted_days_and_today_show_what_the_log_shows():
+    unit = UnitFactory(organisation=OrganisationFactory(kind=Organisation.Kind.SOCIAL_SERVICES))
+    caseworker, colleague = make_actor(unit=unit), make_actor(unit=unit)
+    manager = make_actor(unit=unit, role=Role.UNIT_MANAGER)
+    clients_child, stranger, later_protected = ChildFactory(), ChildFactory(), ChildFactory()
+    InvolvementFactory(child=clients_child, unit=unit)
+    InvolvementFactory(child=later_protected, unit=unit)
+    protected = ChildFactory(protected_identity=True)
+    read = _read(caseworker, clients_child)
+    refused = services.record_read(
+        actor=caseworker, child_id=stranger.pk, obj="child", obj_id=stranger.pk,
+        purpose=Purpose.INVESTIGATION, decision=Decision(False, "none", {}),
+    )  # fmt: skip
+    today = timezone.localdate()
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    # Every day from 8 weeks before last month to today: a few ordinary reads a day by each,
+    # and each kind of flagged read; a spike on some days.
+    day = last_month - dt.timedelta(weeks=selectors.USUAL_WEEKS)
+    while day <= today:
+        at = _noon(day) if day < today else timezone.now() - dt.timedelta(minutes=5)
+        _copies(read, at, 40 if day.day == 10 or day == today else 3)
+        _copies(read, at, 2, staff_id=colleague.staff.pk, staff_name=colleague.staff.name)
+        _copies(read, at, 1, child_id=stranger.pk)
+        _copies(read, at, 1, child_id=protected.pk)
+        _copies(read, at, 1, child_id=later_protected.pk)
+        _copies(refused, at, 1)
+        _copies(read, at, 1, basis='{"basis": "emergency", "relationship": {}}')
+        day += dt.timedelta(days=1)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_entry")
+
+    for month in (last_month, this_month):
+        assert _shown(manager, month) == _direct(manager, month)
+    assert SummarisedDay.objects.filter(day__gte=last_month).exists()
+    assert ReadDay.objects.filter(unit_id=unit.pk, day=last_month).exists()
+
+    # What the flags hang on changes after the days were counted: the page follows.
+    later_protected.protected_identity = True
+    later_protected.save()
+    InvolvementFactory(child=stranger, unit=unit, started_on=last_month)
+    for month in (last_month, this_month):
+        shown, direct = _shown(manager, month), _direct(manager, month)
+        assert shown == direct
+        assert direct[1], "the month has spikes"
+
+    # Another share picks other rows: the days are counted again with it.
+    with override_settings(SAMSYN_LOG_SAMPLE_PERCENT=50):
+        assert _shown(manager, last_month) == _direct(manager, last_month)
+
+
+def _log_rows_read() -> int:
+    """Rows of the log's partitions read so far in this transaction, by scans of any kind."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            SELECT coalesce(sum(coalesce(s.seq_tup_read, 0) + coalesce(s.idx_tup_fetch, 0)), 0)
+            FROM pg_stat_xact_user_tables s JOIN pg_inherits i ON i.inhrelid = s.relid
+            WHERE i.inhparent = 'audit_entry'::regclass
+            """
+        )
+        return int(cursor.fetchone()[0])
+
+
+def test_log_1_the_page_reads_a_page_of_the_log_not_the_month(actor_client):
+    """10,000 reads on a day that is over: the page reads their counts, not the rows, besides
+    the rows it scans for the page of the sample it shows. The old page read every row of the
+    month, twice over (its totals, its spikes)."""
+    unit = UnitFactory(organisation=OrganisationFactory(kind=Organisation.Kind.SOCIAL_SERVICES))
+    caseworker = make_actor(unit=unit)
+    client = actor_client(make_actor(unit=unit, role=Role.UNIT_MANAGER))
+    clients_child = ChildFactory()
+    InvolvementFactory(child=clients_child, unit=unit)
+    read = _read(caseworker, clients_child)
+    month = selectors.follow_up_months()[1]  # last month: every day of it is over
+    _copies(read, _noon(month + dt.timedelta(days=3)), 10_000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_entry")
+    url = f"{URL}?month={month:%Y-%m}"
+    tasks.summarise_reads.call()
+    before = _log_rows_read()
+    response = client.get(url)
+    rows_read = _log_rows_read() - before
+    assert response.status_code == 200
+    assert selectors.follow_up_for(client.actor, month=month).reads == 10_000
+    print(f"\nfollow-up page read {rows_read} rows of the log at 10,000 reads")
+    # The sample's first page: its 50 rows are the share's picks, one in 20 of the rows read.
+    share = settings.SAMSYN_LOG_SAMPLE_PERCENT / 100
+    assert rows_read < 2 * selectors.FOLLOW_UP_PAGE_SIZE / share
+
+
+def test_counts_follow_the_logs_retention_and_are_made_again():
+    """ReadDay is derived data: the days before the log's oldest month go with the log (ADR
+    0014), and a day emptied or never counted is counted again from the log."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT audit_ensure_partition(now())")
+    old, kept = dt.date(2001, 1, 5), timezone.localdate() - dt.timedelta(days=1)
+    for day in (old, kept):
+        SummarisedDay.objects.create(day=day, sample_key="another share")
+        ReadDay.objects.create(
+            day=day, organisation_id=1, unit_id=1, staff_id=1, staff_name="x", child_id=1,
+            reads=1, allowed=1, emergency=0, refused=0, row_sampled=0,
+        )  # fmt: skip
+    tasks.summarise_reads.call()
+    assert not ReadDay.objects.filter(day=old).exists()
+    assert not SummarisedDay.objects.filter(day=old).exists()
+    # Counted with another key: counted again, from a log with no reads that day.
+    assert not ReadDay.objects.filter(day=kept).exists()
+    assert SummarisedDay.objects.get(day=kept).sample_key == selectors.sample_key()

@@ -18,6 +18,7 @@ from django.utils import formats
 from django.utils.translation import gettext as _
 
 from samsyn.accounts import tasks as session_tasks
+from samsyn.audit import tasks as log_tasks
 from samsyn.demo import services
 from samsyn.demo.aside import build_aside
 from samsyn.demo.logins import DEMO_LOGINS, DEMO_PASSWORD, DEMO_TOTP_BASE32
@@ -129,8 +130,9 @@ class Command(BaseCommand):
         notification_tasks.schedule_digest()
         # So does retention's run: dry for every rule until an administrator enforces it.
         retention_tasks.schedule()
-        # And the clearing of expired sessions.
+        # And the clearing of expired sessions, and the log follow-up's counts of past days.
         session_tasks.schedule()
+        log_tasks.schedule()
         worker = self._start_worker()
         # SIGTERM (e.g. from a service manager) goes the same way as Ctrl-C, through `finally`.
         signal.signal(signal.SIGINT, _interrupt)

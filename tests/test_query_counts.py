@@ -173,7 +173,7 @@ PINNED = {
     "start_administrator": 6,
     "start_analyst": 7,
     "children_list": 9,
-    "child_page": 16,
+    "child_page": 14,
     "directory_list": 6,
     "directory_organisation": 7,
     "audit_child": 9,

@@ -221,7 +221,9 @@ def _read_child(
         key=lambda g: (g.ended_on, g.pk),
         reverse=True,
     )
-    involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
+    # Ended ones too, in one read: the timeline's contacts are described from the same rows.
+    known = list(rules.visible_involvements(actor, child, purpose=purpose, ended=True))
+    involvements = [involvement for involvement in known if involvement.ended_on is None]
     contact_ids = rules.guardian_contacts_shown(address, guardians)
     opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
     emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None
@@ -231,7 +233,10 @@ def _read_child(
     }
     page = None
     if timeline_page is not None:
-        page, shown = _timeline_page_for(actor, child, purpose=purpose, page=timeline_page)
+        contacts = {involvement.pk: _contact_entry(involvement) for involvement in known}
+        page, shown = _timeline_page_for(
+            actor, child, purpose=purpose, page=timeline_page, described={"contact": contacts}
+        )
         if shown:
             detail["timeline"] = {"page": page.number, "entries": shown}
     audit.record_read(
@@ -339,27 +344,28 @@ def describe_contacts(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]
     involvements = Involvement.objects.filter(pk__in=ids).select_related(
         "unit__organisation", "staff"
     )
-    return {
-        involvement.pk: timeline.Entry(
-            at=involvement.started_on,
-            kind=_("Contact"),
-            title=_("%(unit)s has the child as client, patient or pupil")
-            % {"unit": involvement.unit.name},
-            organisation=involvement.unit.organisation.name,
-            detail=" · ".join(
-                part
-                for part in (
-                    involvement.staff.name if involvement.staff else "",
-                    _("ended %(date)s")
-                    % {"date": date_format(involvement.ended_on, "SHORT_DATE_FORMAT")}
-                    if involvement.ended_on
-                    else "",
-                )
-                if part
-            ),
-        )
-        for involvement in involvements
-    }
+    return {involvement.pk: _contact_entry(involvement) for involvement in involvements}
+
+
+def _contact_entry(involvement: Involvement) -> timeline.Entry:
+    return timeline.Entry(
+        at=involvement.started_on,
+        kind=_("Contact"),
+        title=_("%(unit)s has the child as client, patient or pupil")
+        % {"unit": involvement.unit.name},
+        organisation=involvement.unit.organisation.name,
+        detail=" · ".join(
+            part
+            for part in (
+                involvement.staff.name if involvement.staff else "",
+                _("ended %(date)s")
+                % {"date": date_format(involvement.ended_on, "SHORT_DATE_FORMAT")}
+                if involvement.ended_on
+                else "",
+            )
+            if part
+        ),
+    )
 
 
 def _timeline_page(combined: QuerySet, page: object) -> Page:
@@ -387,10 +393,17 @@ def _timeline_page(combined: QuerySet, page: object) -> Page:
 
 
 def _timeline_page_for(
-    actor: Actor, child: Child, *, purpose: str, page: object
+    actor: Actor,
+    child: Child,
+    *,
+    purpose: str,
+    page: object,
+    described: Mapping[str, Mapping[int, timeline.Entry]] | None = None,
 ) -> tuple[Page, dict[str, list[int]]]:
     """One page of the child's timeline, its entries described, and their ids by source (what
-    the audit row names). Every source's rule is `access`'s for this one child."""
+    the audit row names). Every source's rule is `access`'s for this one child. `described`:
+    entries of a source the caller has read already (the child's page, its contacts), by id;
+    a source whose entries on the page are all there is not read again."""
     with rules.about_one_child(actor, child.pk):
         first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
     result = _timeline_page(first.union(*others, all=True), page)
@@ -398,11 +411,15 @@ def _timeline_page_for(
     by_source: dict[str, list[int]] = {}
     for name, pk, _at in listed:
         by_source.setdefault(name, []).append(pk)
-    described = {
-        name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
+    known = described or {}
+    entries = {
+        name: known[name]
+        if name in known and all(pk in known[name] for pk in ids)
+        else timeline.source(name).describe(actor, ids)
+        for name, ids in by_source.items()
     }
     result.object_list = [
-        dataclasses.replace(described[name][pk], source=name) for name, pk, _at in listed
+        dataclasses.replace(entries[name][pk], source=name) for name, pk, _at in listed
     ]
     return result, by_source
 

@@ -10,7 +10,7 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.access.tests.factories import LegalGroundFactory
-from samsyn.children.models import Child
+from samsyn.children.models import Child, Guardianship
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianshipFactory,
@@ -115,3 +115,28 @@ def test_sek_4_child_page_involvements_and_contacts_only_of_covered_categories(
     page = response.content.decode()
     assert "Mottagning" not in page
     assert "BUP Syd" not in page
+
+
+def test_guardians_read_as_json_are_the_rows_the_orm_reads(social, child, client_for):
+    """The guardianships come in the same statement as the involvements: each guardian, in
+    force or ended, with every field as the ORM loads it."""
+    current = GuardianshipFactory(child=child, guardian__phone="070-123 45 67")
+    GuardianshipFactory(child=child, guardian__protected_identity=True)
+    ended = GuardianshipFactory(
+        child=child, ended_on=datetime.date(2025, 3, 1), end_reason="Vårdnaden överflyttad"
+    )
+
+    view = client_for(social).get(reverse("children:detail", args=[child.pk])).context["view"]
+
+    def fields(instance) -> dict:
+        return {f.attname: getattr(instance, f.attname) for f in type(instance)._meta.fields}
+
+    expected = sorted(
+        (g.guardian for g in child.guardianships.filter(ended_on=None)),
+        key=lambda g: (g.last_name, g.first_name, g.pk),
+    )
+    assert [fields(g) for g in view.guardians] == [fields(g) for g in expected]
+    assert current.guardian in view.guardians
+    [former] = view.former_guardianships
+    assert fields(former) == fields(Guardianship.objects.get(pk=ended.pk))
+    assert fields(former.guardian) == fields(ended.guardian)

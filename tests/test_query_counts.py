@@ -18,11 +18,13 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from samsyn.access.actor import Actor
 from samsyn.access.models import Category, Purpose
 from samsyn.access.rules import Decision
 from samsyn.accounts.tests.helpers import sign_in
+from samsyn.assessment.tests.factories import AssessmentFactory, VersionFactory
 from samsyn.audit import services as audit
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import (
@@ -32,6 +34,7 @@ from samsyn.children.tests.factories import (
     identity_number,
 )
 from samsyn.consent.tests.factories import ConsentFactory
+from samsyn.consultations.tests.factories import ConsultationFactory
 from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
@@ -40,7 +43,9 @@ from samsyn.directory.tests.factories import (
     UnitFactory,
     make_actor,
 )
-from samsyn.plans.tests.factories import CaseFactory
+from samsyn.plans.tests.factories import CaseFactory, MeetingFactory
+from samsyn.referrals.tests.factories import ReferralFactory
+from samsyn.retention.models import LegalHold
 
 SMALL, LARGE = 10, 200
 
@@ -173,7 +178,7 @@ PINNED = {
     "start_administrator": 6,
     "start_analyst": 7,
     "children_list": 9,
-    "child_page": 16,
+    "child_page": 12,
     "directory_list": 6,
     "directory_organisation": 7,
     "audit_child": 9,
@@ -267,3 +272,82 @@ def test_the_child_page_commits_once(client, monkeypatch):
     rows = Entry.objects.filter(staff_id=viewer.staff.pk, child_id=setting.child.pk)
     assert rows.filter(object_type="child").count() == 1
     assert not rows.filter(object_type="timeline").exists()
+
+
+# The demo county's busiest child has every section of its page filled: a SIP, an assessment,
+# referrals, consultations, a legal hold, other organisations' involvements. Counted there, not
+# only where the sections are empty.
+BUSY_CHILD_PAGE = 25
+
+
+def _busy_child(s: Setting) -> dict:
+    """A child with a row of each kind its page shows, and one the viewer may not see (BUP's
+    involvement, health, without consent): the templates `more_for_the_busy_child` copies."""
+    child, unit = s.child, s.unit
+    staff = s.colleague.staff
+    case = CaseFactory(child=child, initiating_organisation=unit.organisation)
+    assessment = AssessmentFactory(child=child, unit=unit, created_by=staff)
+    VersionFactory(assessment=assessment, created_by=staff)
+    LegalHold.objects.create(
+        record_type="child", record_id=child.pk, reason="Tvist om vårdnad", set_by=staff,
+        unit=unit,
+    )  # fmt: skip
+    bup = UnitFactory(organisation=OrganisationFactory(kind=Organisation.Kind.BUP))
+    return {
+        "referral": ReferralFactory(child=child, from_unit=unit, sent_by=staff),
+        "consultation": ConsultationFactory(
+            child=child, asking_unit=unit, asked_by=staff, category=Category.SOCIAL,
+            linked_at=timezone.now(), linked_by=staff,
+        ),
+        "meeting": MeetingFactory(case=case),
+        "hidden": InvolvementFactory(child=child, unit=bup),
+        "contact": InvolvementFactory(
+            child=child, unit=UnitFactory(organisation=unit.organisation),
+            started_on=datetime.date(2024, 1, 1), ended_on=datetime.date(2024, 6, 30),
+        ),
+    }  # fmt: skip
+
+
+def more_for_the_busy_child(s: Setting, n: int) -> None:
+    """`n` rows more across the kinds on the page, copies of the busy child's own."""
+    templates = s.extra["busy"]
+    for index, template in enumerate(templates.values()):
+        copies = []
+        for _ in range(n // len(templates) + (index < n % len(templates))):
+            copy = type(template).objects.get(pk=template.pk)
+            copy.pk = None
+            copies.append(copy)
+        type(template).objects.bulk_create(copies)
+
+
+@pytest.mark.django_db
+def test_the_busy_child_page_queries_do_not_grow_with_its_rows(client):
+    """Issue 12, point 2: the child's page with every section filled makes no more statements
+    at 10,000 related rows than at 10, at most `BUSY_CHILD_PAGE`."""
+    municipality = PrincipalFactory()
+    unit = UnitFactory(
+        organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
+    )
+    setting = Setting(municipality, unit, None, colleague=make_actor(unit=unit))
+    setting.child = new_child(setting)
+    InvolvementFactory(child=setting.child, unit=unit)
+    setting.extra["busy"] = _busy_child(setting)
+    sign_in(client, make_actor(unit=unit, role=Role.CASEWORKER))
+    url = reverse("children:detail", args=[setting.child.pk])
+
+    more_for_the_busy_child(setting, SMALL)
+    small = _count(client, url)
+    more_for_the_busy_child(setting, 10_000 - SMALL)
+    response = client.get(url)
+    large = _count(client, url)
+
+    assert response.context["sips"]
+    assert response.context["assessments"].assessments
+    assert response.context["holds"].holds
+    # Four kinds of five on the timeline: BUP's involvements stay hidden, however many.
+    assert response.context["timeline"].paginator.count == 8_000 + 6
+    hidden = setting.extra["busy"]["hidden"].unit.name
+    assert all(i.unit.name != hidden for i in response.context["view"].involvements)
+    # Fewer at 10,000 only because the page then holds fewer kinds, each described by one.
+    assert large <= small, f"{small} statements at 10 rows, {large} at 10,000"
+    assert small <= BUSY_CHILD_PAGE, f"{small} statements, pinned at most {BUSY_CHILD_PAGE}"

@@ -17,6 +17,7 @@ queryset of any registered kind, `decide` answers for one record, `open_for_chan
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,6 +30,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    JSONField,
     Model,
     OuterRef,
     Q,
@@ -37,6 +39,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -563,23 +566,45 @@ ORDER BY purpose, category, g.id)
 """
 
 
-def _grounds(child_id: int, organisation: Organisation) -> dict[str, Grounds]:
-    """The organisation's grounds for the child by purpose (`ANY_PURPOSE`: of any purpose)."""
+def _grounds_query(child_id: int, organisation: Organisation) -> tuple[str, list]:
+    """`_GROUNDS_SQL` with its parameters in order, to run alone or inside another statement."""
     sql = _GROUNDS_SQL.format(
         guardianship=Guardianship._meta.db_table, settings=ConsentSettings._meta.db_table,
         principal=Principal._meta.db_table, consent=Consent._meta.db_table,
         legal_ground=LegalGround._meta.db_table, legal_basis=LegalBasis._meta.db_table,
     )  # fmt: skip
-    params: dict[str, Any] = {
+    named: dict[str, Any] = {
         "child": child_id, "organisation": organisation.pk, "now": timezone.now(),
         "any": ANY_PURPOSE, "guardian": str(Consent.GivenBy.GUARDIAN),
         "by_child": str(Consent.GivenBy.CHILD),
         # The receiving organisation reads under its own county's agreement.
         "region": organisation.principal.code[:2],
     }  # fmt: skip
+    params: list = []
+
+    def positional(match: re.Match) -> str:
+        params.append(named[match.group(1)])
+        return "%s"
+
+    return _NAMED_PARAMETER.sub(positional, sql), params
+
+
+# `_GROUNDS_SQL`'s rows as one JSON array, a column of another statement.
+_GROUNDS_AS_JSON = """
+SELECT COALESCE(jsonb_agg(jsonb_build_array(g.s, g.p, g.c, g.ids, g.ref)), '[]')
+FROM ({grounds}) g(s, p, c, ids, ref)"""
+_NAMED_PARAMETER = re.compile(r"%\((\w+)\)s")
+
+
+def _grounds(child_id: int, organisation: Organisation) -> dict[str, Grounds]:
+    """The organisation's grounds for the child by purpose (`ANY_PURPOSE`: of any purpose)."""
+    sql, params = _grounds_query(child_id, organisation)
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        rows = cursor.fetchall()
+        return _grounds_of_rows(cursor.fetchall())
+
+
+def _grounds_of_rows(rows: Iterable) -> dict[str, Grounds]:
     known = set(Category.values)
     every: dict[str, Grounds] = {}
     # The guardians' first, so the child's own consent, where there is one, is the one named.
@@ -623,12 +648,22 @@ def child_with_relationships(actor: Actor, children: QuerySet[Child], child_id: 
     one-child scope): opening a child's page reads the child once."""
     kind = kinds.kind_of(Child)
     found = _relationship_columns(actor, kind, child_id)
-    columns = {f"relationship_{name}": value for name, value in found.items()}
+    columns: dict = {f"relationship_{name}": value for name, value in found.items()}
+    if actor.memo is not None:
+        # The grounds every decision on the page asks for (`_grounds_for`): facts of access,
+        # read with the relationships, not after them.
+        sql, params = _grounds_query(child_id, actor.organisation)
+        columns["access_grounds"] = RawSQL(  # noqa: S611 - our own SQL, its values as parameters
+            _GROUNDS_AS_JSON.format(grounds=sql),
+            params,
+            output_field=JSONField(),
+        )
     child = children.filter(pk=child_id).annotate(**columns).first()
     if child is not None and actor.memo is not None:
-        row = {name: getattr(child, column) for name, column in zip(found, columns, strict=True)}
+        row = {name: getattr(child, f"relationship_{name}") for name in found}
         taken_part = row.pop("takes_part", True) is not False
         actor.memo[("relationships", kind.name, child.pk)] = row if taken_part else None
+        actor.memo[("grounds", child.pk)] = _grounds_of_rows(child.access_grounds)  # type: ignore[attr-defined]
     return child
 
 

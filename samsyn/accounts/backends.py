@@ -1,11 +1,14 @@
 """Loading the signed-in user: one statement per request for the user, whether they are a
-family member, and which second-factor devices they hold confirmed (issue 12)."""
+family member, which second-factor devices they hold confirmed, and the membership the session
+acts for (issue 12)."""
 
 from __future__ import annotations
 
+from contextvars import ContextVar
+
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import OuterRef
+from django.db.models import FilteredRelation, OuterRef, Q
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -15,6 +18,11 @@ PASSWORD_BACKEND = "samsyn.accounts.backends.PasswordBackend"  # noqa: S105 - a 
 # The attribute the user carries: the persistent ids of its confirmed devices, read with it.
 CONFIRMED_DEVICES = "samsyn_confirmed_devices"
 DEVICE_MODELS: tuple[type[Device], ...] = (TOTPDevice, ProviderDevice)
+# The membership the session acts for, while `accounts.middleware.ActorMiddleware` loads the
+# user; the user then carries it (`ACTING_FOR`: the active membership of the user's own staff
+# row with that id, or None), so the actor costs no statement of its own.
+SESSION_MEMBERSHIP_ID: ContextVar[int | None] = ContextVar("samsyn_membership_id", default=None)
+ACTING_FOR = "samsyn_acting_for"
 
 
 def signed_in_user(user_id) -> User | None:
@@ -28,14 +36,23 @@ def signed_in_user(user_id) -> User | None:
         )
         for model in DEVICE_MODELS
     }
-    user = (
-        User.objects.select_related("citizen__guardian")
-        .annotate(**annotations)
-        .filter(pk=user_id)
-        .first()
-    )
+    users = User.objects.select_related("citizen__guardian").annotate(**annotations)
+    membership_id = SESSION_MEMBERSHIP_ID.get()
+    if membership_id is not None:
+        users = users.annotate(
+            acting_for=FilteredRelation(
+                "staff__memberships",
+                condition=Q(staff__memberships__pk=membership_id, staff__memberships__active=True),
+            )
+        ).select_related("staff", "acting_for__unit__organisation__principal")
+    user = users.filter(pk=user_id).first()
     if user is None:
         return None
+    if membership_id is not None:
+        membership = getattr(user, "acting_for", None)
+        if membership is not None:
+            membership.staff = user.staff
+        setattr(user, ACTING_FOR, (membership_id, membership))
     setattr(
         user,
         CONFIRMED_DEVICES,

@@ -19,7 +19,7 @@ from samsyn.access import http as rules
 from samsyn.access.actor import Actor
 from samsyn.access.rules import can
 from samsyn.accounts import session_services
-from samsyn.accounts.backends import CONFIRMED_DEVICES
+from samsyn.accounts.backends import ACTING_FOR, CONFIRMED_DEVICES, SESSION_MEMBERSHIP_ID
 from samsyn.audit import services as audit
 
 SESSION_MEMBERSHIP = "samsyn_membership_id"
@@ -67,11 +67,16 @@ class ActorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request.actor = None
-        user = request.user
-        if user.is_authenticated and user.is_verified():
-            membership_id = request.session.get(SESSION_MEMBERSHIP)
-            if membership_id:
-                request.actor = Actor.for_membership(membership_id, user_id=user.pk)
+        membership_id = request.session.get(SESSION_MEMBERSHIP)
+        # The user, loaded here first, reads the membership in its own statement.
+        scope = SESSION_MEMBERSHIP_ID.set(membership_id or None)
+        try:
+            user = request.user
+            verified = user.is_authenticated and user.is_verified()
+        finally:
+            SESSION_MEMBERSHIP_ID.reset(scope)
+        if verified and membership_id:
+            request.actor = _actor(user, membership_id)
         return self.get_response(request)
 
     def process_view(self, request: HttpRequest, view_func, view_args, view_kwargs):
@@ -107,6 +112,16 @@ class ActorMiddleware:
             )
             raise PermissionDenied(permission)
         return None
+
+
+def _actor(user, membership_id: int) -> Actor | None:
+    """The actor for the session's membership: the one read with the user where it was
+    (`accounts.backends.signed_in_user`), otherwise read now."""
+    read_with_user = getattr(user, ACTING_FOR, None)
+    if read_with_user is not None and read_with_user[0] == membership_id:
+        membership = read_with_user[1]
+        return Actor(membership, memo={}) if membership is not None else None
+    return Actor.for_membership(membership_id, user_id=user.pk)
 
 
 def _child_id(view_kwargs: dict) -> int | None:

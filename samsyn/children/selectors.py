@@ -7,9 +7,11 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -210,8 +212,27 @@ def _read_child(
     actor: Actor, child: Child, purpose: str, decision: rules.Decision, timeline_page: object
 ) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    # In force and ended in one read: the guardians by name, the history latest first.
-    guardianships = list(Guardianship.objects.filter(child=child).select_related("guardian"))
+    # One statement for both: the guardianships, in force and ended, and the involvements the
+    # actor may know of, ended ones too (the timeline's contacts are described from them).
+    read = (
+        Child.objects.filter(pk=child.pk)
+        .values(
+            guardianship_rows=_rows_as_json(
+                Guardianship.objects.filter(child=OuterRef("pk")), "guardian"
+            ),
+            involvement_rows=_rows_as_json(
+                rules.visible_involvements(actor, child, purpose=purpose, ended=True),
+                "unit",
+                "unit__organisation",
+                "staff",
+            ),
+        )  # fmt: skip
+        .get()
+    )
+    # The guardians by name, the history latest first.
+    guardianships = [
+        _from_json(Guardianship, row, "guardian") for row in read["guardianship_rows"] or ()
+    ]
     guardians = sorted(
         (g.guardian for g in guardianships if g.ended_on is None),
         key=lambda g: (g.last_name, g.first_name, g.pk),
@@ -221,7 +242,11 @@ def _read_child(
         key=lambda g: (g.ended_on, g.pk),
         reverse=True,
     )
-    involvements = list(rules.visible_involvements(actor, child, purpose=purpose))
+    known = [
+        _from_json(Involvement, row, "unit", "unit__organisation", "staff")
+        for row in read["involvement_rows"] or ()
+    ]
+    involvements = [involvement for involvement in known if involvement.ended_on is None]
     contact_ids = rules.guardian_contacts_shown(address, guardians)
     opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
     emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None
@@ -231,7 +256,10 @@ def _read_child(
     }
     page = None
     if timeline_page is not None:
-        page, shown = _timeline_page_for(actor, child, purpose=purpose, page=timeline_page)
+        contacts = {involvement.pk: _contact_entry(involvement) for involvement in known}
+        page, shown = _timeline_page_for(
+            actor, child, purpose=purpose, page=timeline_page, described={"contact": contacts}
+        )
         if shown:
             detail["timeline"] = {"page": page.number, "entries": shown}
     audit.record_read(
@@ -242,6 +270,49 @@ def _read_child(
         child, purpose, decision, address, guardians, involvements, contact_ids, former,
         emergency, page,
     )  # fmt: skip
+
+
+def _rows_as_json(queryset: QuerySet, *related: str) -> ArraySubquery:
+    """The rows of `queryset`, in its order, each with its `related` rows (paths as for
+    `select_related`) as one JSON object: what `_from_json` makes instances of again, so one
+    statement reads several lists."""
+    columns: dict = {}
+    for path in ("", *related):
+        model = _model_at(queryset.model, path)
+        prefix = f"{path}__" if path else ""
+        for column in model._meta.concrete_fields:
+            columns[prefix + column.attname] = F(prefix + column.attname)
+    return ArraySubquery(queryset.values(row=JSONObject(**columns)))
+
+
+def _model_at(model: type[Model], path: str) -> type[Model]:
+    for name in path.split("__") if path else ():
+        model = model._meta.get_field(name).related_model
+    return model
+
+
+def _from_json(model: type[Model], row: dict, *related: str) -> Model:
+    """An instance of `model` and its `related` rows from a row of `_rows_as_json`, as the
+    ORM would have loaded them with `select_related`."""
+    made: dict[str, Model | None] = {}
+    for path in ("", *related):
+        target = _model_at(model, path)
+        prefix = f"{path}__" if path else ""
+        fields = target._meta.concrete_fields
+        values = [column.to_python(row[prefix + column.attname]) for column in fields]
+        # An empty nullable relation (an involvement assigned to no one) is None.
+        made[path] = (
+            None
+            if values[fields.index(target._meta.pk)] is None
+            else target.from_db(connection.alias, [f.attname for f in fields], values)
+        )
+        if path:
+            parent, _sep, name = path.rpartition("__")
+            if made[parent] is not None:
+                setattr(made[parent], name, made[path])
+    instance = made[""]
+    assert instance is not None
+    return instance
 
 
 def editable_child_for(actor: Actor, *, child_id: int, action: str) -> ChildView:
@@ -339,27 +410,28 @@ def describe_contacts(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]
     involvements = Involvement.objects.filter(pk__in=ids).select_related(
         "unit__organisation", "staff"
     )
-    return {
-        involvement.pk: timeline.Entry(
-            at=involvement.started_on,
-            kind=_("Contact"),
-            title=_("%(unit)s has the child as client, patient or pupil")
-            % {"unit": involvement.unit.name},
-            organisation=involvement.unit.organisation.name,
-            detail=" · ".join(
-                part
-                for part in (
-                    involvement.staff.name if involvement.staff else "",
-                    _("ended %(date)s")
-                    % {"date": date_format(involvement.ended_on, "SHORT_DATE_FORMAT")}
-                    if involvement.ended_on
-                    else "",
-                )
-                if part
-            ),
-        )
-        for involvement in involvements
-    }
+    return {involvement.pk: _contact_entry(involvement) for involvement in involvements}
+
+
+def _contact_entry(involvement: Involvement) -> timeline.Entry:
+    return timeline.Entry(
+        at=involvement.started_on,
+        kind=_("Contact"),
+        title=_("%(unit)s has the child as client, patient or pupil")
+        % {"unit": involvement.unit.name},
+        organisation=involvement.unit.organisation.name,
+        detail=" · ".join(
+            part
+            for part in (
+                involvement.staff.name if involvement.staff else "",
+                _("ended %(date)s")
+                % {"date": date_format(involvement.ended_on, "SHORT_DATE_FORMAT")}
+                if involvement.ended_on
+                else "",
+            )
+            if part
+        ),
+    )
 
 
 def _timeline_page(combined: QuerySet, page: object) -> Page:
@@ -387,10 +459,17 @@ def _timeline_page(combined: QuerySet, page: object) -> Page:
 
 
 def _timeline_page_for(
-    actor: Actor, child: Child, *, purpose: str, page: object
+    actor: Actor,
+    child: Child,
+    *,
+    purpose: str,
+    page: object,
+    described: Mapping[str, Mapping[int, timeline.Entry]] | None = None,
 ) -> tuple[Page, dict[str, list[int]]]:
     """One page of the child's timeline, its entries described, and their ids by source (what
-    the audit row names). Every source's rule is `access`'s for this one child."""
+    the audit row names). Every source's rule is `access`'s for this one child. `described`:
+    entries of a source the caller has read already (the child's page, its contacts), by id;
+    a source whose entries on the page are all there is not read again."""
     with rules.about_one_child(actor, child.pk):
         first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
     result = _timeline_page(first.union(*others, all=True), page)
@@ -398,11 +477,15 @@ def _timeline_page_for(
     by_source: dict[str, list[int]] = {}
     for name, pk, _at in listed:
         by_source.setdefault(name, []).append(pk)
-    described = {
-        name: timeline.source(name).describe(actor, ids) for name, ids in by_source.items()
+    known = described or {}
+    entries = {
+        name: known[name]
+        if name in known and all(pk in known[name] for pk in ids)
+        else timeline.source(name).describe(actor, ids)
+        for name, ids in by_source.items()
     }
     result.object_list = [
-        dataclasses.replace(described[name][pk], source=name) for name, pk, _at in listed
+        dataclasses.replace(entries[name][pk], source=name) for name, pk, _at in listed
     ]
     return result, by_source
 

@@ -110,3 +110,29 @@ def test_a_family_page_reads_the_family_member_with_the_user(citizen):  # noqa: 
     statements = [q["sql"] for q in queries.captured_queries]
     assert not [s for s in statements if s.startswith('SELECT "portal_citizen".')], statements
     assert not [s for s in statements if s.startswith('SELECT "otp_totp_totpdevice".')]
+
+
+def test_a_staff_request_reads_its_membership_with_the_user(staff):
+    statements = _statements(staff)
+    assert not [s for s in statements if s.startswith('SELECT "directory_membership".')]
+    assert len([s for s in statements if s.startswith('SELECT "accounts_user".')]) == 1
+
+
+def test_another_users_membership_in_the_session_acts_for_nobody(staff):
+    """The membership read with the user is only the user's own: another's id in the session
+    (a tampered or stale session) gives no actor, as `Actor.for_membership` refused it."""
+    other = make_actor(role=Role.CASEWORKER, unit=staff.actor.unit)
+    session = staff.session
+    session[SESSION_MEMBERSHIP] = other.membership.pk
+    session.save()
+    assert staff.get(reverse(PAGE)).url.startswith("/accounts/acting-for/")
+
+
+def test_the_actor_read_with_the_user_is_the_sessions_membership(staff):
+    staff.get(reverse(PAGE))
+    response = staff.get(reverse(PAGE))
+    actor = response.wsgi_request.actor
+    assert actor.membership.pk == staff.actor.membership.pk
+    assert actor.staff.user_id == staff.actor.staff.user_id
+    assert actor.organisation.principal.pk == staff.actor.organisation.principal.pk
+    assert actor.memo is not None

@@ -51,7 +51,9 @@ def licence_of(municipality: Principal | None) -> BbicLicence | None:
     """The municipality's BBIC licence in force today, or None: then no triangle is offered."""
     if municipality is None:
         return None
-    licence = BbicLicence.objects.filter(municipality=municipality).first()
+    licence = (
+        BbicLicence.objects.filter(municipality=municipality).select_related("municipality").first()
+    )
     return licence if licence and licence.in_force(timezone.localdate()) else None
 
 
@@ -108,12 +110,13 @@ def assessments_of_child(actor: Actor, child: Child, *, purpose: str) -> ChildAs
         )[:20]
     )
     if assessments:
-        with transaction.atomic():
-            audit.record_read(
-                actor=actor, child_id=child.pk, obj="assessment_list", obj_id=child.pk,
-                purpose=purpose, decision=rules.Decision(True, "list"),
-                detail={"assessment_ids": [a.pk for a in assessments]},
-            )  # fmt: skip
+        # One INSERT, atomic by itself (docs/adr/0010), inside the child page's transaction
+        # when the page calls: no savepoint of its own.
+        audit.record_read(
+            actor=actor, child_id=child.pk, obj="assessment_list", obj_id=child.pk,
+            purpose=purpose, decision=rules.Decision(True, "list"),
+            detail={"assessment_ids": [a.pk for a in assessments]},
+        )  # fmt: skip
     own = next((a for a in assessments if a.organisation_id == actor.organisation.pk), None)
     may = may_assess(actor)
     licence = licence_of(assessing_municipality(actor.organisation)) if may else None

@@ -290,12 +290,13 @@ def parties_of_child(actor: Actor, child) -> list[ChildSip]:
         )[:20]
     )
     if cases:
-        with transaction.atomic():
-            audit.record_read(
-                actor=actor, child_id=child.pk, obj="sip_parties", obj_id=child.pk,
-                purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
-                detail={"case_ids": [case.pk for case in cases]},
-            )  # fmt: skip
+        # One INSERT, atomic by itself (docs/adr/0010), inside the child page's transaction
+        # when the page calls: no savepoint of its own.
+        audit.record_read(
+            actor=actor, child_id=child.pk, obj="sip_parties", obj_id=child.pk,
+            purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
+            detail={"case_ids": [case.pk for case in cases]},
+        )  # fmt: skip
     return [
         ChildSip(
             case,

@@ -173,8 +173,8 @@ PAGES = [
 # decisions were computed once per request and its timeline was one statement). A page that
 # needs fewer lowers its pin.
 PINNED = {
-    "start_caseworker": 18,
-    "start_unit_manager": 24,
+    "start_caseworker": 16,
+    "start_unit_manager": 22,
     "start_administrator": 6,
     "start_analyst": 7,
     "children_list": 9,

@@ -211,17 +211,6 @@ def received_for(actor: Actor, *, page: object = 1, discharges_page: object = 1)
     return Received(notice_page, discharge_page, rows)
 
 
-def unacknowledged_count(actor: Actor) -> int:
-    """For the start page: the unit's notices still to acknowledge (a count, names no child)."""
-    if not may_receive(actor):
-        return 0
-    return Notice.objects.filter(
-        to_unit_id=actor.unit.pk,
-        acknowledged_at__isnull=True,
-        admission__in=_admissions(actor).values("pk"),
-    ).count()
-
-
 @dataclass
 class SipStep:
     """UTS-5: the call to a SIP meeting, due within sip_call_days of the ready notice."""

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q
 from django.utils import timezone
 
 from samsyn.access import rules
@@ -17,7 +17,7 @@ from samsyn.access.actor import Actor
 from samsyn.discharge.models import Admission
 from samsyn.discharge.selectors import receiving
 from samsyn.discharge.selectors.deadlines import all_settings, short_notice_filter
-from samsyn.discharge.selectors.ward import is_inpatient_actor, ward_admissions
+from samsyn.discharge.selectors.ward import is_inpatient_actor
 
 # A discharge within so many days needs the receiving unit's planning now; a short notice is
 # shown for so many days after the discharge, as the units still act on it.
@@ -41,26 +41,34 @@ class StartCounts:
         )  # fmt: skip
 
 
-def _current(admissions: QuerySet[Admission]) -> QuerySet[Admission]:
-    """In progress, or discharged within RECENT_DAYS."""
-    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
-    return admissions.filter(Q(discharged_at__isnull=True) | Q(discharged_at__gte=since))
-
-
 def counts_for(actor: Actor) -> StartCounts:
-    counts: dict[str, int] = {}
+    """The counts as one aggregate over the admissions the actor may see: building the access
+    rule, not running it, was the start page's cost, so it is built once for all four."""
+    receives = receiving.may_receive(actor)
+    ward = rules.can(actor, "discharge.ward") and is_inpatient_actor(actor)
+    if not (receives or ward):
+        return StartCounts()
+    unit = actor.unit.pk
     short = short_notice_filter(all_settings())
-    if receiving.may_receive(actor):
-        told = rules.restrict(actor, Admission.objects.all(), purpose=receiving.PURPOSE).filter(
-            Q(notices__to_unit_id=actor.unit.pk) | Q(outpatient_unit_id=actor.unit.pk)
+    since = timezone.now() - datetime.timedelta(days=RECENT_DAYS)
+    current = Q(discharged_at__isnull=True) | Q(discharged_at__gte=since)
+    # The notices join repeats an admission once per notice: admissions count distinct.
+    told = Q(notices__to_unit_id=unit) | Q(outpatient_unit_id=unit)
+    soon = timezone.localdate() + datetime.timedelta(days=SOON_DAYS)
+    counted = {}
+    if receives:
+        counted["unacknowledged"] = Count(
+            "notices", filter=Q(notices__to_unit_id=unit, notices__acknowledged_at__isnull=True)
         )
-        told = Admission.objects.filter(pk__in=told.values("pk"))
-        soon = timezone.localdate() + datetime.timedelta(days=SOON_DAYS)
-        counts["unacknowledged"] = receiving.unacknowledged_count(actor)
-        counts["expected_soon"] = told.filter(
-            discharged_at__isnull=True, expected_discharge_on__lte=soon
-        ).count()
-        counts["short_notice"] = _current(told).filter(short).count()
-    if rules.can(actor, "discharge.ward") and is_inpatient_actor(actor):
-        counts["ward_short_notice"] = _current(ward_admissions(actor)).filter(short).count()
-    return StartCounts(**counts)
+        counted["expected_soon"] = Count(
+            "pk", distinct=True,
+            filter=told & Q(discharged_at__isnull=True, expected_discharge_on__lte=soon),
+        )  # fmt: skip
+        counted["short_notice"] = Count("pk", distinct=True, filter=told & current & short)
+    if ward:
+        counted["ward_short_notice"] = Count(
+            "pk", distinct=True, filter=Q(unit_id=unit) & current & short
+        )
+    visible = rules.restrict(actor, Admission.objects.all(), purpose=receiving.PURPOSE)
+    admissions = Admission.objects.filter(pk__in=visible.values("pk"))
+    return StartCounts(**admissions.aggregate(**counted))

@@ -16,6 +16,7 @@ from samsyn.directory.models import Organisation, Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.discharge.models import DischargeSettings, Notice, PlanningTask
 from samsyn.discharge.selectors import receiving as selectors
+from samsyn.discharge.selectors import start
 from samsyn.discharge.tests.factories import (
     AdmissionFactory,
     DischargeDateChangeFactory,
@@ -96,7 +97,7 @@ def test_uts_3_unacknowledged_notices_come_first():
     result = selectors.received_for(actor_in(social.to_unit))
     assert list(result.notices)[0] == waiting
     assert set(result.notices) == {social, newer_done, waiting}
-    assert selectors.unacknowledged_count(actor_in(social.to_unit)) == 1
+    assert start.counts_for(actor_in(social.to_unit)).unacknowledged == 1
 
 
 def test_uts_2_the_outpatient_units_head_appoints_a_member_of_the_unit(actor_client):

@@ -10,13 +10,14 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from samsyn.access import rules
 from samsyn.audit.models import Entry
 from samsyn.children.tests.factories import InvolvementFactory
 from samsyn.concerns.tests.factories import ReportFactory
 from samsyn.directory.models import Role
 from samsyn.directory.tests.factories import MembershipFactory, UnitFactory, actor_of
 from samsyn.radar.models import Signal
-from samsyn.radar.selectors.queue import open_count, queue_for
+from samsyn.radar.selectors.queue import _mine, open_count, queue_for, visible_signals
 from samsyn.radar.services.scan import scan
 
 pytestmark = pytest.mark.django_db
@@ -63,6 +64,40 @@ def test_a_signal_about_a_report_not_yet_linked_opens_as_the_report_does():
     assert signal.child_id is None
     assert open_count(member(report.intake_unit)) == 1
     assert open_count(member(UnitFactory(organisation=report.organisation))) == 0
+
+
+def test_the_start_pages_count_equals_the_queues_and_builds_only_the_rules_it_needs(
+    monkeypatch,
+):
+    """Issue 12: the count asks first which kinds of signal the queue holds and builds the access
+    rule of those only; it equals the count over both rules, for signals the actor may and may
+    not read, about a child and about a report not yet linked."""
+    linked, _ = late_report()
+    unlinked, _ = late_report(unlinked=True, intake=linked.intake)
+    other, _ = late_report()  # another intake's: seen by none of the actors below
+    restricted = []
+    counting = rules.restrict
+
+    def restrict(actor, queryset, **kwargs):
+        restricted.append(queryset.model.__name__)
+        return counting(actor, queryset, **kwargs)
+
+    monkeypatch.setattr(rules, "restrict", restrict)
+    actors = {
+        "intake": member(linked.intake_unit),
+        "colleague": member(UnitFactory(organisation=linked.organisation)),
+        "school": actor_of(MembershipFactory(unit=linked.reporter_unit)),
+        "other": member(other.intake_unit),
+    }
+    for name, actor in actors.items():
+        restricted.clear()
+        counted = open_count(actor)
+        built = list(restricted)
+        assert counted == visible_signals(actor).filter(_mine(actor)).count(), name
+        if name in ("colleague", "school"):
+            assert built == [], name  # an empty queue builds no rule
+    assert open_count(actors["intake"]) == 2
+    assert open_count(actors["other"]) == 1
 
 
 def test_the_unit_manager_sees_the_units_items_and_the_caseload_per_worker(actor_client):

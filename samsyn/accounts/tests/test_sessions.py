@@ -23,7 +23,7 @@ from samsyn.accounts.tests.test_sign_in import sign_in as sign_in_through_pages
 from samsyn.audit.models import Entry
 from samsyn.directory.tests.factories import MembershipFactory, actor_of
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.periodic_writes]
 
 
 def _back(client: Client, **marks: timedelta) -> None:

@@ -144,6 +144,7 @@ def test_token_acts_for_its_membership_only(social, bup, child):
     assert ids(social_client.get(CHILDREN)) == [child.pk]
 
 
+@pytest.mark.periodic_writes
 def test_last_used_is_written_at_most_once_a_minute(social, child):
     client, _ = token_client(social)
     client.get(CHILDREN)

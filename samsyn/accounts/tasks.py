@@ -9,11 +9,10 @@ import datetime
 from importlib import import_module
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django.tasks import task
 
 from samsyn.accounts import session_services
+from samsyn.common.tasks import enqueue_unless_waiting
 
 
 def _interval() -> datetime.timedelta:
@@ -32,10 +31,4 @@ def clear_sessions() -> int:
 
 def schedule(*, after: datetime.timedelta = datetime.timedelta(0)) -> bool:
     """Enqueue the next clearing unless one is already waiting. True if one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=clear_sessions.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    clear_sessions.using(run_after=timezone.now() + after).enqueue()
-    return True
+    return enqueue_unless_waiting(clear_sessions, after=after)

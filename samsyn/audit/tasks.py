@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import datetime
 
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django.tasks import task
 
 from samsyn.audit import selectors
+from samsyn.common.tasks import enqueue_unless_waiting
 
 INTERVAL = datetime.timedelta(hours=1)
 
@@ -35,10 +34,4 @@ def summarise_reads() -> dict:
 
 def schedule(*, after: datetime.timedelta = datetime.timedelta(0)) -> bool:
     """Enqueue the next run unless one is already waiting. True if one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=summarise_reads.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    summarise_reads.using(run_after=timezone.now() + after).enqueue()
-    return True
+    return enqueue_unless_waiting(summarise_reads, after=after)

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django.tasks import task
 
+from samsyn.common.tasks import enqueue_unless_waiting
 from samsyn.radar.services.scan import scan
 
 
@@ -28,10 +27,4 @@ def scan_radar() -> dict:
 
 def schedule(*, after: datetime.timedelta = datetime.timedelta(0)) -> bool:
     """Enqueue the next scan unless one is already waiting. True if one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=scan_radar.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    scan_radar.using(run_after=timezone.now() + after).enqueue()
-    return True
+    return enqueue_unless_waiting(scan_radar, after=after)

@@ -7,10 +7,9 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.tasks import TaskResultStatus, task
-from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
+from django.tasks import task
 
+from samsyn.common.tasks import enqueue_unless_waiting
 from samsyn.retention import services
 
 
@@ -33,10 +32,4 @@ def run_retention() -> dict:
 
 def schedule(*, after: datetime.timedelta = datetime.timedelta(0)) -> bool:
     """Enqueue the next run unless one is already waiting. True if one was enqueued."""
-    waiting = DBTaskResult.objects.filter(
-        task_path=run_retention.module_path, status=TaskResultStatus.READY
-    )
-    if waiting.exists():
-        return False
-    run_retention.using(run_after=timezone.now() + after).enqueue()
-    return True
+    return enqueue_unless_waiting(run_retention, after=after)

@@ -211,9 +211,8 @@ def _count(client: Client, url: str) -> int:
     return len(queries)
 
 
-@pytest.mark.django_db
-@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.id)
-def test_page_queries_do_not_grow_with_the_data(spec, client):
+def _social_services_setting() -> Setting:
+    """A social-services unit with a colleague and a child the unit is involved with."""
     municipality = PrincipalFactory()
     unit = UnitFactory(
         organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
@@ -221,6 +220,14 @@ def test_page_queries_do_not_grow_with_the_data(spec, client):
     setting = Setting(municipality, unit, None, colleague=make_actor(unit=unit))
     setting.child = new_child(setting)
     InvolvementFactory(child=setting.child, unit=unit)
+    return setting
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("spec", PAGES, ids=lambda spec: spec.id)
+def test_page_queries_do_not_grow_with_the_data(spec, client):
+    setting = _social_services_setting()
+    unit = setting.unit
     try:
         url = reverse(spec.url_name, kwargs=spec.kwargs(setting))
     except NoReverseMatch:
@@ -245,13 +252,8 @@ def test_page_queries_do_not_grow_with_the_data(spec, client):
 def test_the_child_page_commits_once(client, monkeypatch):
     """Issue 12: the child's page is one read of the child in one transaction — the child, its
     timeline, its SIPs — and one audit row for the child and its timeline."""
-    municipality = PrincipalFactory()
-    unit = UnitFactory(
-        organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
-    )
-    setting = Setting(municipality, unit, None, colleague=make_actor(unit=unit))
-    setting.child = new_child(setting)
-    InvolvementFactory(child=setting.child, unit=unit)
+    setting = _social_services_setting()
+    unit = setting.unit
     CaseFactory(child=setting.child, initiating_organisation=unit.organisation)
     viewer = make_actor(unit=unit, role=Role.CASEWORKER)
     sign_in(client, viewer)
@@ -324,13 +326,8 @@ def more_for_the_busy_child(s: Setting, n: int) -> None:
 def test_the_busy_child_page_queries_do_not_grow_with_its_rows(client):
     """Issue 12, point 2: the child's page with every section filled makes no more statements
     at 10,000 related rows than at 10, at most `BUSY_CHILD_PAGE`."""
-    municipality = PrincipalFactory()
-    unit = UnitFactory(
-        organisation__kind=Organisation.Kind.SOCIAL_SERVICES, municipality=municipality
-    )
-    setting = Setting(municipality, unit, None, colleague=make_actor(unit=unit))
-    setting.child = new_child(setting)
-    InvolvementFactory(child=setting.child, unit=unit)
+    setting = _social_services_setting()
+    unit = setting.unit
     setting.extra["busy"] = _busy_child(setting)
     sign_in(client, make_actor(unit=unit, role=Role.CASEWORKER))
     url = reverse("children:detail", args=[setting.child.pk])

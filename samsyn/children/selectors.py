@@ -7,11 +7,9 @@ import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
-from django.db.models import Exists, F, Model, OuterRef, Q, QuerySet
-from django.db.models.functions import JSONObject
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -31,6 +29,7 @@ from samsyn.children.models import (
     ProtectedIdentityNeed,
 )
 from samsyn.common.errors import NotFound
+from samsyn.common.json_rows import from_json, rows_as_json
 from samsyn.directory.models import Role
 
 PAGE_SIZE = 25
@@ -217,10 +216,10 @@ def _read_child(
     read = (
         Child.objects.filter(pk=child.pk)
         .values(
-            guardianship_rows=_rows_as_json(
+            guardianship_rows=rows_as_json(
                 Guardianship.objects.filter(child=OuterRef("pk")), "guardian"
             ),
-            involvement_rows=_rows_as_json(
+            involvement_rows=rows_as_json(
                 rules.visible_involvements(actor, child, purpose=purpose, ended=True),
                 "unit",
                 "unit__organisation",
@@ -231,7 +230,7 @@ def _read_child(
     )
     # The guardians by name, the history latest first.
     guardianships = [
-        _from_json(Guardianship, row, "guardian") for row in read["guardianship_rows"] or ()
+        from_json(Guardianship, row, "guardian") for row in read["guardianship_rows"] or ()
     ]
     guardians = sorted(
         (g.guardian for g in guardianships if g.ended_on is None),
@@ -243,7 +242,7 @@ def _read_child(
         reverse=True,
     )
     known = [
-        _from_json(Involvement, row, "unit", "unit__organisation", "staff")
+        from_json(Involvement, row, "unit", "unit__organisation", "staff")
         for row in read["involvement_rows"] or ()
     ]
     involvements = [involvement for involvement in known if involvement.ended_on is None]
@@ -270,49 +269,6 @@ def _read_child(
         child, purpose, decision, address, guardians, involvements, contact_ids, former,
         emergency, page,
     )  # fmt: skip
-
-
-def _rows_as_json(queryset: QuerySet, *related: str) -> ArraySubquery:
-    """The rows of `queryset`, in its order, each with its `related` rows (paths as for
-    `select_related`) as one JSON object: what `_from_json` makes instances of again, so one
-    statement reads several lists."""
-    columns: dict = {}
-    for path in ("", *related):
-        model = _model_at(queryset.model, path)
-        prefix = f"{path}__" if path else ""
-        for column in model._meta.concrete_fields:
-            columns[prefix + column.attname] = F(prefix + column.attname)
-    return ArraySubquery(queryset.values(row=JSONObject(**columns)))
-
-
-def _model_at(model: type[Model], path: str) -> type[Model]:
-    for name in path.split("__") if path else ():
-        model = model._meta.get_field(name).related_model
-    return model
-
-
-def _from_json(model: type[Model], row: dict, *related: str) -> Model:
-    """An instance of `model` and its `related` rows from a row of `_rows_as_json`, as the
-    ORM would have loaded them with `select_related`."""
-    made: dict[str, Model | None] = {}
-    for path in ("", *related):
-        target = _model_at(model, path)
-        prefix = f"{path}__" if path else ""
-        fields = target._meta.concrete_fields
-        values = [column.to_python(row[prefix + column.attname]) for column in fields]
-        # An empty nullable relation (an involvement assigned to no one) is None.
-        made[path] = (
-            None
-            if values[fields.index(target._meta.pk)] is None
-            else target.from_db(connection.alias, [f.attname for f in fields], values)
-        )
-        if path:
-            parent, _sep, name = path.rpartition("__")
-            if made[parent] is not None:
-                setattr(made[parent], name, made[path])
-    instance = made[""]
-    assert instance is not None
-    return instance
 
 
 def editable_child_for(actor: Actor, *, child_id: int, action: str) -> ChildView:

@@ -65,8 +65,9 @@ class Child(Person):
         # name indexes lead with the municipality and sort by UPPER(name), which no list of
         # children is sorted by, so neither can walk the county in name order. They are partial
         # on a condition every row meets but only a query naming its municipality proves:
-        # PostgreSQL 18 skips through a leading column, and took them for the children list's
-        # search by name across every municipality, 2–3× slower than from the relationships.
+        # PostgreSQL 18 skips through a leading column, and read the children list's search by
+        # first and last name from whole ones, across every municipality (2.1 M children: 7–19
+        # ms against 1–1.5 ms from the actor's relationships).
         indexes = [
             models.Index(
                 F("municipality"), OpClass(Upper("first_name"), name="text_pattern_ops"),

@@ -326,7 +326,10 @@ class LogPage:
 def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
     if cursor is None:
         return entries
-    return entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
+    # The first condition alone bounds the index scan: the OR does not.
+    return entries.filter(at__lte=cursor.at).filter(
+        Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id)
+    )
 
 
 def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE) -> LogPage:
@@ -661,7 +664,8 @@ def _insert_counts(cursor, start: dt.datetime, end: dt.datetime, days: list[dt.d
     """Count the reads in [start, end) of `days` into ReadDay: grouped by day, unit, person and
     child, and by hour too when `end` is within the last of the days (a day not over)."""
     by_hour = end < _start_of(days[-1] + dt.timedelta(days=1))
-    hour = Trunc("at", "hour") if by_hour else Cast(Value(None), DateTimeField())
+    # In UTC: the raw INSERT takes a wall time as UTC's (and Swedish hours start when UTC's do).
+    hour = Trunc("at", "hour", tzinfo=dt.UTC) if by_hour else Cast(Value(None), DateTimeField())
     of_units = Entry.objects.filter(
         at__gte=start, at__lt=end, action="read", child_id__isnull=False, unit_id__isnull=False,
         organisation_id__isnull=False,
@@ -929,7 +933,10 @@ def follow_up_for(actor: Actor, *, month: dt.date, after: Cursor | None = None) 
         counts[name] += value
     sample = _sample(actor, month)
     if after is not None:
-        sample = sample.filter(Q(at__gt=after.at) | Q(at=after.at, id__gt=after.id))
+        # The first condition alone bounds the index scan: the OR does not.
+        sample = sample.filter(at__gte=after.at).filter(
+            Q(at__gt=after.at) | Q(at=after.at, id__gt=after.id)
+        )
     with transaction.atomic():
         fetched = list(sample.order_by("at", "id")[: FOLLOW_UP_PAGE_SIZE + 1])
         entries = fetched[:FOLLOW_UP_PAGE_SIZE]

@@ -720,7 +720,7 @@ def summarise_days(days: Iterable[dt.date]) -> None:
 def summarise_hours(until: dt.datetime) -> None:
     """Count the hours of `until`'s day before `until` into ReadDay, from the first not yet
     counted with today's sample key: each run reads only the hours that ended since the last,
-    so the log's part of the page is never more than the last hour and the grace."""
+    so that the page reads from the log only the hours since (ADR 0013)."""
     day = timezone.localdate(until)
     key = sample_key()
     with transaction.atomic(), connection.cursor() as cursor:
@@ -737,10 +737,11 @@ def summarise_hours(until: dt.datetime) -> None:
         )
 
 
-def catch_up(first: dt.date, until: dt.datetime) -> None:
-    """Count what is over in [first, until) and not counted with today's sample key: the whole
-    days before `until`'s day, and that day's hours before `until`. One statement when all is
-    counted."""
+def catch_up(first: dt.date, until: dt.datetime) -> dt.datetime:
+    """Count the whole days over before `until`'s day, from `first`, that are not counted with
+    today's sample key; and say where the counts end: at `until`, or earlier where the hours
+    of its day counted so far end (the task counts them, `summarise_hours`: a page never pays
+    for a country's hour). One statement when all is counted."""
     last = timezone.localdate(until)
     counted = dict(
         SummarisedDay.objects.filter(day__gte=first, day__lte=last, sample_key=sample_key())
@@ -749,8 +750,7 @@ def catch_up(first: dt.date, until: dt.datetime) -> None:
     days = (first + dt.timedelta(days=n) for n in range((last - first).days))
     summarise_days(day for day in days if day not in counted or counted[day] is not None)
     hours_until = counted.get(last, _start_of(last))
-    if until > _start_of(last) and hours_until is not None and hours_until < until:
-        summarise_hours(until)
+    return until if hours_until is None else min(until, hours_until)
 
 
 def forget_retired_days() -> int:
@@ -830,10 +830,11 @@ class _Span:
 
     @classmethod
     def of(cls, month: dt.date) -> _Span:
+        """The month's span, its days over counted first if they are not yet."""
         first = month - dt.timedelta(weeks=USUAL_WEEKS)
         end = next_month(month)
-        until = min(max(counted_until(), _start_of(first)), _start_of(end))
-        return cls(first, month, until, end)
+        over = min(max(counted_until(), _start_of(first)), _start_of(end))
+        return cls(first, month, catch_up(first, over), end)
 
     def days(self, actor: Actor, first: dt.date) -> QuerySet[ReadDay]:
         # Bounded by `until` whatever a counter adds meanwhile: the log's part starts there.
@@ -923,7 +924,6 @@ def follow_up_for(actor: Actor, *, month: dt.date, after: Cursor | None = None) 
     rules.require(actor, "audit.review_unit")
     month = month.replace(day=1)
     span = _Span.of(month)
-    catch_up(span.first, span.until)
     counts = _flagged(span.live(actor, month)).aggregate(
         reads=Count("id"),
         sampled=Count("id", filter=Q(picked=True) | _any_flag()),

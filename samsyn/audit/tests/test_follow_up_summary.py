@@ -147,6 +147,11 @@ def test_log_1_counted_days_and_today_show_what_the_log_shows(hours_over):
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_entry")
 
+    # Before the task has run: the days over are counted by the page, today read from the log.
+    for month in (last_month, this_month):
+        assert _shown(manager, month) == _direct(manager, month)
+    assert not SummarisedDay.objects.filter(day=today).exists()
+    tasks.summarise_reads.call()
     for month in (last_month, this_month):
         assert _shown(manager, month) == _direct(manager, month)
     assert SummarisedDay.objects.filter(day__gte=last_month).exists()
@@ -168,10 +173,14 @@ def test_log_1_counted_days_and_today_show_what_the_log_shows(hours_over):
         assert shown == direct
         assert direct[1], "the month has spikes"
 
-    # Another share picks other rows: the days and today's hours are counted again with it.
+    # Another share picks other rows: the days are counted again with it, today's hours read
+    # from the log until the task counts them again.
     with override_settings(SAMSYN_LOG_SAMPLE_PERCENT=50):
         for month in (last_month, this_month):
             assert _shown(manager, month) == _direct(manager, month)
+        tasks.summarise_reads.call()
+        assert _shown(manager, this_month) == _direct(manager, this_month)
+        assert SummarisedDay.objects.get(day=today).sample_key == selectors.sample_key()
 
 
 def _log_rows_read() -> int:
@@ -294,3 +303,11 @@ def test_counts_follow_the_logs_retention_and_are_made_again():
     # Counted with another key: counted again, from a log with no reads that day.
     assert not ReadDay.objects.filter(day=kept).exists()
     assert SummarisedDay.objects.get(day=kept).sample_key == selectors.sample_key()
+
+
+def test_the_task_runs_again_when_the_next_hour_may_be_counted():
+    """Counted until 15:00 at 16:20 (the grace an hour): the next hour may be counted at 17:00."""
+    stockholm = timezone.get_default_timezone()
+    now = dt.datetime(2026, 12, 3, 16, 20, tzinfo=stockholm)
+    assert selectors.counted_until(now) == dt.datetime(2026, 12, 3, 15, tzinfo=stockholm)
+    assert tasks.until_next_hour(now) == dt.timedelta(minutes=41)

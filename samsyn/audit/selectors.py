@@ -635,6 +635,10 @@ def _any_flag() -> Q:
 # Hours are counted from the log this long after they end: a read is stamped when its request
 # starts and may commit a little later, so an hour counted as it ends could miss its last rows.
 SUMMARY_GRACE = dt.timedelta(hours=1)
+# The page looks this far behind the task (which runs a minute after an hour may be counted),
+# so that it never finds yesterday missing, and counts it itself, only because the task has
+# not run yet: a day's count covers every unit in the installation.
+PAGE_LAG = dt.timedelta(minutes=10)
 
 
 def sample_key() -> str:
@@ -833,7 +837,8 @@ class _Span:
         """The month's span, its days over counted first if they are not yet."""
         first = month - dt.timedelta(weeks=USUAL_WEEKS)
         end = next_month(month)
-        over = min(max(counted_until(), _start_of(first)), _start_of(end))
+        over = counted_until(timezone.now() - PAGE_LAG)
+        over = min(max(over, _start_of(first)), _start_of(end))
         return cls(first, month, catch_up(first, over), end)
 
     def days(self, actor: Actor, first: dt.date) -> QuerySet[ReadDay]:

@@ -654,11 +654,6 @@ def counted_until(now: dt.datetime | None = None) -> dt.datetime:
     return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def summarised_until(now: dt.datetime | None = None) -> dt.date:
-    """The first day not over: the days before it may be counted whole in ReadDay."""
-    return timezone.localdate(counted_until(now))
-
-
 def _lock(cursor) -> None:
     # One counter at a time: two pages catching up the same day would count it twice.
     cursor.execute("SELECT pg_advisory_xact_lock(hashtext('audit_readday'))")

@@ -101,14 +101,17 @@ class LogReview(models.Model):
 
 class ReadDay(models.Model):
     """Derived data for the log follow-up (DOMAIN LOG-1, ADR 0013): one unit's reads of one
-    child by one person on one Swedish calendar day that is over, counted from the log so that
-    the page need not read a month of rows. The log stays the record: a day's rows are rebuilt
-    from it whenever they are missing or were counted with another sample key
-    (`selectors.summarise_days`), and deleted with the log's months (ADR 0014). Flags that
+    child by one person on one Swedish calendar day that is over, or in one hour that is over of
+    the day that is not, counted from the log so that the page need not read a month of rows.
+    The log stays the record: a day's rows are rebuilt from it whenever they are missing or
+    were counted with another sample key (`selectors.summarise_days`), the hours' rows replaced
+    by the day's once it is over, and deleted with the log's months (ADR 0014). Flags that
     hang on what may change later (a protected identity, a case in the unit that day) are not
     stored: the page works them out from the child and the involvements when it is shown."""
 
     day = models.DateField()
+    # The hour's start, for a day not over; null once the day is counted whole.
+    hour = models.DateTimeField(null=True)
     organisation_id = models.BigIntegerField()
     unit_id = models.BigIntegerField()
     staff_id = models.BigIntegerField(null=True)
@@ -131,10 +134,12 @@ class ReadDay(models.Model):
 
 class SummarisedDay(models.Model):
     """A day whose reads are in ReadDay, counted with this sample key (the share and the seed:
-    another key picks other rows, so the day is counted again)."""
+    another key picks other rows, so the day is counted again): whole, or for the day not over,
+    its hours before `hours_until`."""
 
     day = models.DateField(primary_key=True)
     sample_key = models.TextField()
+    hours_until = models.DateTimeField(null=True)
     made_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

@@ -15,12 +15,12 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from django.conf import settings
-from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
     BooleanField,
     Case,
     Count,
+    DateTimeField,
     Exists,
     ExpressionWrapper,
     F,
@@ -34,7 +34,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Cast, Trunc, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -261,12 +261,20 @@ class Cursor:
         return f"{(self.at - _EPOCH) // _MICROSECOND}_{self.id}"
 
     @classmethod
+    def parse(cls, value: str) -> Cursor:
+        """The cursor a link carries; ValueError if it is not one (a time out of range too)."""
+        try:
+            micro, entry_id = (int(part) for part in value.split("_"))
+            return cls(_EPOCH + micro * _MICROSECOND, entry_id)
+        except (ValueError, OverflowError):
+            raise ValueError(f"not a cursor: {value!r}") from None
+
+    @classmethod
     def decode(cls, value: str | None) -> Cursor | None:
         try:
-            micro, entry_id = (int(part) for part in (value or "").split("_"))
+            return cls.parse(value or "")
         except ValueError:
             return None  # a mangled cursor shows the newest page rather than an error
-        return cls(_EPOCH + micro * _MICROSECOND, entry_id)
 
 
 @dataclass(frozen=True)
@@ -318,7 +326,10 @@ class LogPage:
 def _older_than(entries: QuerySet[Entry], cursor: Cursor | None) -> QuerySet[Entry]:
     if cursor is None:
         return entries
-    return entries.filter(Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id))
+    # The first condition alone bounds the index scan: the OR does not.
+    return entries.filter(at__lte=cursor.at).filter(
+        Q(at__lt=cursor.at) | Q(at=cursor.at, id__lt=cursor.id)
+    )
 
 
 def _page(entries: QuerySet[Entry], cursor: Cursor | None, size: int = PAGE_SIZE) -> LogPage:
@@ -619,11 +630,15 @@ def _any_flag() -> Q:
     )
 
 
-# ------------------------------------------- the follow-up's counts of days that are over
+# ------------------------------------------- the follow-up's counts of the hours that are over
 
-# A day is counted from the log this long after it ends: a read is stamped when its request
-# starts and may commit a little later, so a day counted at midnight could miss its last rows.
+# Hours are counted from the log this long after they end: a read is stamped when its request
+# starts and may commit a little later, so an hour counted as it ends could miss its last rows.
 SUMMARY_GRACE = dt.timedelta(hours=1)
+# The page looks this far behind the task (which runs a minute after an hour may be counted),
+# so that it never finds yesterday missing, and counts it itself, only because the task has
+# not run yet: a day's count covers every unit in the installation.
+PAGE_LAG = dt.timedelta(minutes=10)
 
 
 def sample_key() -> str:
@@ -631,36 +646,38 @@ def sample_key() -> str:
     return hashlib.sha256(f"{_seed()}:{_threshold()}".encode()).hexdigest()[:16]
 
 
-def summarised_until(now: dt.datetime | None = None) -> dt.date:
-    """The first day not over: the days before it may be counted in ReadDay."""
-    return timezone.localdate((now or timezone.now()) - SUMMARY_GRACE)
+def counted_until(now: dt.datetime | None = None) -> dt.datetime:
+    """Where the counts end and the log is read from: the start of the hour SUMMARY_GRACE ago.
+    The days before its day are counted whole, its day hour by hour. (Swedish time is a whole
+    number of hours from UTC, so its hours start when UTC's do.)"""
+    moment = ((now or timezone.now()) - SUMMARY_GRACE).astimezone(dt.UTC)
+    return moment.replace(minute=0, second=0, microsecond=0)
 
 
-def summarise_days(days: Iterable[dt.date]) -> None:
-    """Count the reads of these days (over) into ReadDay, from the log, replacing what was
-    there: the summary is derived data and can always be made again this way. One statement
-    reads the days' rows, grouped by day, unit, person and child."""
-    days = sorted(set(days))
-    if not days:
-        return
-    key = sample_key()
+def _lock(cursor) -> None:
+    # One counter at a time: two pages catching up the same day would count it twice.
+    cursor.execute("SELECT pg_advisory_xact_lock(hashtext('audit_readday'))")
+
+
+def _insert_counts(cursor, start: dt.datetime, end: dt.datetime, days: list[dt.date]) -> None:
+    """Count the reads in [start, end) of `days` into ReadDay: grouped by day, unit, person and
+    child, and by hour too when `end` is within the last of the days (a day not over)."""
+    by_hour = end < _start_of(days[-1] + dt.timedelta(days=1))
+    # In UTC: the raw INSERT takes a wall time as UTC's (and Swedish hours start when UTC's do).
+    hour = Trunc("at", "hour", tzinfo=dt.UTC) if by_hour else Cast(Value(None), DateTimeField())
+    of_units = Entry.objects.filter(
+        at__gte=start, at__lt=end, action="read", child_id__isnull=False, unit_id__isnull=False,
+        organisation_id__isnull=False,
+    )  # fmt: skip
     reads = (
-        Entry.objects.filter(
-            at__gte=_start_of(days[0]),
-            at__lt=_start_of(days[-1] + dt.timedelta(days=1)),
-            action="read",
-            child_id__isnull=False,
-            unit_id__isnull=False,
-            organisation_id__isnull=False,
-        )  # fmt: skip
-        .annotate(day=TruncDate("at"))
+        of_units.annotate(day=TruncDate("at"), hour_=hour)
         .alias(
             bucket=_Bucket(F("id"), Value(_seed())),
             picked=_picked(),
             emergency=_emergency(),
         )
         .filter(day__in=days)
-        .values("day", "organisation_id", "unit_id", "staff_id", "child_id")
+        .values("day", "hour_", "organisation_id", "unit_id", "staff_id", "child_id")
         .annotate(
             staff_name_=Max("staff_name"),
             reads=Count("id"),
@@ -675,28 +692,64 @@ def summarise_days(days: Iterable[dt.date]) -> None:
     )
     sql, params = reads.query.sql_with_params()
     columns = (
-        "day, organisation_id, unit_id, staff_id, child_id, staff_name, reads, allowed,"
+        "day, hour, organisation_id, unit_id, staff_id, child_id, staff_name, reads, allowed,"
         " emergency, refused, row_sampled"
     )
+    # The SELECT is the ORM's own, its values passed as parameters.
+    insert = f"INSERT INTO audit_readday ({columns}) SELECT * FROM ({sql}) r"  # noqa: S608
+    cursor.execute(insert, params)
+
+
+def summarise_days(days: Iterable[dt.date]) -> None:
+    """Count the reads of these days (over) into ReadDay, from the log, replacing what was
+    there (the hours of a day counted before it was over among it): the summary is derived
+    data and can always be made again this way. One statement reads the days' rows."""
+    days = sorted(set(days))
+    if not days:
+        return
+    key = sample_key()
     with transaction.atomic(), connection.cursor() as cursor:
-        # One counter at a time: two pages catching up the same day would count it twice.
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext('audit_readday'))")
+        _lock(cursor)
         ReadDay.objects.filter(day__in=days).delete()
         SummarisedDay.objects.filter(day__in=days).delete()
-        # The SELECT is the ORM's own, its values passed as parameters.
-        insert = f"INSERT INTO audit_readday ({columns}) SELECT * FROM ({sql}) r"  # noqa: S608
-        cursor.execute(insert, params)
+        _insert_counts(cursor, _start_of(days[0]), _start_of(days[-1] + dt.timedelta(days=1)), days)
         SummarisedDay.objects.bulk_create(SummarisedDay(day=day, sample_key=key) for day in days)
 
 
-def catch_up(first: dt.date, until: dt.date) -> None:
-    """Count the days over in [first, until) that are not counted with today's sample key."""
-    counted = set(
-        SummarisedDay.objects.filter(day__gte=first, day__lt=until, sample_key=sample_key())
-        .values_list("day", flat=True)
+def summarise_hours(until: dt.datetime) -> None:
+    """Count the hours of `until`'s day before `until` into ReadDay, from the first not yet
+    counted with today's sample key: each run reads only the hours that ended since the last,
+    so that the page reads from the log only the hours since (ADR 0013)."""
+    day = timezone.localdate(until)
+    key = sample_key()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock(cursor)
+        done = SummarisedDay.objects.filter(day=day, sample_key=key).first()
+        start = done.hours_until if done is not None else _start_of(day)
+        if start is None or start >= until:
+            return  # counted whole, or up to `until`
+        if done is None:
+            ReadDay.objects.filter(day=day).delete()  # counted with another key
+        _insert_counts(cursor, start, until, [day])
+        SummarisedDay.objects.update_or_create(
+            day=day, defaults={"sample_key": key, "hours_until": until, "made_at": timezone.now()}
+        )
+
+
+def catch_up(first: dt.date, until: dt.datetime) -> dt.datetime:
+    """Count the whole days over before `until`'s day, from `first`, that are not counted with
+    today's sample key; and say where the counts end: at `until`, or earlier where the hours
+    of its day counted so far end (the task counts them, `summarise_hours`: a page never pays
+    for a country's hour). One statement when all is counted."""
+    last = timezone.localdate(until)
+    counted = dict(
+        SummarisedDay.objects.filter(day__gte=first, day__lte=last, sample_key=sample_key())
+        .values_list("day", "hours_until")
     )  # fmt: skip
-    days = (first + dt.timedelta(days=n) for n in range((until - first).days))
-    summarise_days(day for day in days if day not in counted)
+    days = (first + dt.timedelta(days=n) for n in range((last - first).days))
+    summarise_days(day for day in days if day not in counted or counted[day] is not None)
+    hours_until = counted.get(last, _start_of(last))
+    return until if hours_until is None else min(until, hours_until)
 
 
 def forget_retired_days() -> int:
@@ -741,8 +794,9 @@ class FollowUp:
     sampled: int  # the sample: the share picked, and every flagged read
     flag_counts: dict[str, int]
     spikes: list[Spike]
-    page: Page  # the sample's page, for the pagination
-    rows: list[SampledRead]  # its rows, each with its flags
+    rows: list[SampledRead]  # a page of the sample, each read with its flags
+    next_cursor: str | None  # None on the last page
+    is_first: bool
     reviews: list[LogReview]
 
     @property
@@ -765,28 +819,33 @@ def spikes(daily: Iterable[Mapping], usual: Mapping[int | None, float]) -> list[
 
 @dataclass(frozen=True)
 class _Span:
-    """Where the follow-up of a month reads from: ReadDay for the days over, from `first` (the
+    """Where the follow-up of a month reads from: ReadDay for what is over, from `first` (the
     weeks before the month, for the usual reads) to `until`, and the log itself after that."""
 
     first: dt.date
     month: dt.date
-    until: dt.date  # ReadDay's days end here; the log is read from its start
+    until: dt.datetime  # ReadDay's counts end here; the log is read from it
     end: dt.date  # the next month
 
     @classmethod
     def of(cls, month: dt.date) -> _Span:
+        """The month's span, its days over counted first if they are not yet."""
         first = month - dt.timedelta(weeks=USUAL_WEEKS)
         end = next_month(month)
-        return cls(first, month, max(first, min(summarised_until(), end)), end)
+        over = counted_until(timezone.now() - PAGE_LAG)
+        over = min(max(over, _start_of(first)), _start_of(end))
+        return cls(first, month, catch_up(first, over), end)
 
     def days(self, actor: Actor, first: dt.date) -> QuerySet[ReadDay]:
+        # Bounded by `until` whatever a counter adds meanwhile: the log's part starts there.
+        whole = Q(hour__isnull=True, day__lt=timezone.localdate(self.until))
         return ReadDay.objects.filter(
-            organisation_id=actor.organisation.pk, unit_id=actor.unit.pk, day__gte=first,
-            day__lt=min(self.until, self.end),
+            whole | Q(hour__lt=self.until), organisation_id=actor.organisation.pk,
+            unit_id=actor.unit.pk, day__gte=first, day__lt=self.end,
         )  # fmt: skip
 
     def live(self, actor: Actor, first: dt.date) -> QuerySet[Entry]:
-        return _unit_reads(actor, _start_of(max(first, self.until)), _start_of(self.end))
+        return _unit_reads(actor, max(_start_of(first), self.until), _start_of(self.end))
 
 
 def _spikes(actor: Actor, span: _Span) -> list[Spike]:
@@ -844,15 +903,27 @@ def _sample(actor: Actor, month: dt.date) -> QuerySet[Entry]:
     return _flagged(_unit_reads(actor, start, end)).filter(Q(picked=True) | _any_flag())
 
 
-def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> FollowUp:
+def follow_up_cursor(value: str | None, month: dt.date) -> Cursor | None:
+    """Where the page of the month's sample a link asks for starts: None for the first page.
+    ValueError if the link's cursor is not a row's place in that month."""
+    if not value:
+        return None
+    cursor = Cursor.parse(value)
+    if not month_start(month) <= cursor.at < month_start(next_month(month)):
+        raise ValueError(f"not a cursor of {month:%Y-%m}: {value!r}")
+    return cursor
+
+
+def follow_up_for(actor: Actor, *, month: dt.date, after: Cursor | None = None) -> FollowUp:
     """The unit's sample of reads for a month, for its manager to review (DOMAIN LOG-1): a stable
     share of every read, and every read flagged — emergency access (always, LOG-2), a protected
     identity, no open case in the unit that day, refused — with the days a person read far
-    more than they usually do, and the reviews recorded so far. Reading it is logged."""
+    more than they usually do, and the reviews recorded so far. The sample's pages follow one
+    another in (at, id) order, each from just after the row `after`, so that a late page reads
+    what the first does. Reading it is logged."""
     rules.require(actor, "audit.review_unit")
     month = month.replace(day=1)
     span = _Span.of(month)
-    catch_up(span.first, span.until)
     counts = _flagged(span.live(actor, month)).aggregate(
         reads=Count("id"),
         sampled=Count("id", filter=Q(picked=True) | _any_flag()),
@@ -860,24 +931,29 @@ def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> F
     )
     for name, value in _counted_totals(actor, span).items():
         counts[name] += value
-    start, end = month_start(month), month_start(next_month(month))
-    flagged = _flagged(_unit_reads(actor, start, end))
-    sample = flagged.filter(Q(picked=True) | _any_flag()).order_by("at", "id")
+    sample = _sample(actor, month)
+    if after is not None:
+        # The first condition alone bounds the index scan: the OR does not.
+        sample = sample.filter(at__gte=after.at).filter(
+            Q(at__gt=after.at) | Q(at=after.at, id__gt=after.id)
+        )
     with transaction.atomic():
-        paginator = Paginator(sample, FOLLOW_UP_PAGE_SIZE)
-        # Known from the aggregate: no second pass over the month's reads to count them.
-        paginator.count = counts["sampled"]
-        result = paginator.get_page(page)
+        fetched = list(sample.order_by("at", "id")[: FOLLOW_UP_PAGE_SIZE + 1])
+        entries = fetched[:FOLLOW_UP_PAGE_SIZE]
         audit.record_change(
             actor=actor, child_id=None, obj="log_sample",
             obj_id=f"unit:{actor.unit.pk}:{month:%Y-%m}", event="read",
             purpose=Purpose.LOG_REVIEW,
-            detail={"page": result.number, "child_ids": sorted({e.child_id for e in result})},
+            detail={
+                "after": after.encode() if after else "first",
+                "child_ids": sorted({e.child_id for e in entries}),
+            },
         )  # fmt: skip
     rows = [
         SampledRead(Row(entry), [str(FLAGS[f]) for f in FLAGS if getattr(entry, f"f_{f}")])
-        for entry in result
+        for entry in entries
     ]
+    more = len(fetched) > FOLLOW_UP_PAGE_SIZE
     reviews = list(
         LogReview.objects.filter(unit_id=actor.unit.pk, month=month)
         .select_related("reviewed_by")
@@ -886,7 +962,8 @@ def follow_up_for(actor: Actor, *, month: dt.date, page: str | None = None) -> F
     return FollowUp(
         month=month, reads=counts["reads"], sampled=counts["sampled"],
         flag_counts={flag: counts[flag] for flag in FLAGS}, spikes=_spikes(actor, span),
-        page=result, rows=rows, reviews=reviews,
+        rows=rows, next_cursor=Cursor(entries[-1].at, entries[-1].id).encode() if more else None,
+        is_first=after is None, reviews=reviews,
     )  # fmt: skip
 
 

@@ -114,6 +114,12 @@ def follow_up(request):
     actor = request.actor
     months = selectors.follow_up_months()
     month = _month(request.GET.get("month"), months)
+    try:
+        after = selectors.follow_up_cursor(request.GET.get("after"), month)
+        broken = False
+    except ValueError:
+        # Changed by hand or cut short: say so, and show the first page.
+        after, broken = None, True
 
     def save(cleaned: dict) -> str:
         sampled, flagged = selectors.sample_ids(actor, month=month)
@@ -123,15 +129,18 @@ def follow_up(request):
         )  # fmt: skip
         return f"{reverse('audit:follow_up')}?month={month:%Y-%m}"
 
-    return handle_form(
+    response = handle_form(
         request, audit_forms.ReviewForm(request.POST if request.method == "POST" else None), save,
         success=gettext("The review is recorded."), template="audit/follow_up.html",
         context={
-            "months": months, "month": month,
+            "months": months, "month": month, "broken_link": broken,
             # Read (and logged) only when the page is shown, not before a redirect.
             "follow": SimpleLazyObject(
-                lambda: selectors.follow_up_for(actor, month=month, page=request.GET.get("page"))
+                lambda: selectors.follow_up_for(actor, month=month, after=after)
             ),
             "share": settings.SAMSYN_LOG_SAMPLE_PERCENT,
         },
     )  # fmt: skip
+    if broken and response.status_code == 200:
+        response.status_code = 400
+    return response

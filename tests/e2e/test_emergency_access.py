@@ -1,8 +1,9 @@
 """Issue 13 as its users meet it, in Swedish and in English: a caseworker with no relationship
 opens a child by emergency access (the reason required, what was typed kept, the banner while it
 lasts), the unit manager is told on the start page and reviews the month's sample in log
-follow-up, where the emergency read is flagged, and records the review (DOMAIN LOG-1, LOG-2).
-axe-core checks every page; the two new pages are walked at 360 px as well."""
+follow-up, where the emergency read is flagged, and records the review (DOMAIN LOG-1, LOG-2);
+then goes through the sample's pages by its links, and is told when a link to one is broken
+(issue 12). axe-core checks every page; the new pages are walked at 360 px as well."""
 
 from __future__ import annotations
 
@@ -12,7 +13,10 @@ import pytest
 from playwright.sync_api import expect
 from staff import fits_a_phone, open_as, tr
 
-from samsyn.access.models import EmergencyAccess
+from samsyn.access.actor import Actor
+from samsyn.access.models import EmergencyAccess, Purpose
+from samsyn.access.rules import Decision
+from samsyn.audit import selectors, services
 from samsyn.audit.models import Entry, LogReview
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory, identity_number
 from samsyn.directory.models import Organisation, Role
@@ -110,3 +114,46 @@ def test_log_2_emergency_access_and_the_managers_log_follow_up(
     assert Entry.objects.filter(
         action="log_review_recorded", staff_id=review.reviewed_by_id
     ).exists()
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_log_1_the_samples_pages_in_the_browser(
+    new_page, live_server, county, assert_accessible, language
+):
+    t = lambda msgid: tr(msgid, language)  # noqa: E731
+    child, extra = county["child"], 7
+    # Reads of a child the unit has no case with: each flagged, so each in the sample.
+    caseworker = Actor(county["caseworker"])
+    for _ in range(selectors.FOLLOW_UP_PAGE_SIZE + extra):
+        services.record_read(
+            actor=caseworker, child_id=child.pk, obj="child", obj_id=child.pk,
+            purpose=Purpose.INVESTIGATION, decision=Decision(True, "involvement", {}),
+        )  # fmt: skip
+
+    page = open_as(new_page, live_server, county["manager"], language, assert_accessible)
+    page.goto("/audit/follow-up/")
+    sample_rows = page.get_by_role("region", name=t("The sample")).locator("tbody tr")
+    expect(sample_rows).to_have_count(selectors.FOLLOW_UP_PAGE_SIZE)
+    pages = page.get_by_role("navigation", name=t("Pages of the sample"))
+    expect(pages.get_by_role("link", name=t("First page"))).to_have_count(0)
+    pages.get_by_role("link", name=t("Next page")).click()
+    expect(sample_rows).to_have_count(extra)
+    expect(pages.get_by_role("link", name=t("Next page"))).to_have_count(0)
+    assert_accessible(page)
+    fits_a_phone(page, assert_accessible)
+    pages.get_by_role("link", name=t("First page")).click()
+    expect(sample_rows).to_have_count(selectors.FOLLOW_UP_PAGE_SIZE)
+
+    # A link to a page changed by hand: said so, and the first page shown.
+    response = page.goto("/audit/follow-up/?after=1733000000000000_x")
+    assert response is not None
+    assert response.status == 400
+    expect(page.get_by_role("alert")).to_contain_text(
+        t(
+            "The link to this page of the sample is broken or has been changed, so the first page"
+            " is shown. Go on from there."
+        )
+    )
+    expect(sample_rows).to_have_count(selectors.FOLLOW_UP_PAGE_SIZE)
+    assert_accessible(page)
+    fits_a_phone(page, assert_accessible)

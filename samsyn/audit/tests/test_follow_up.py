@@ -228,3 +228,52 @@ def test_log_1_follow_up_queries_do_not_grow_with_the_sample(
     many = count()
     print(f"follow-up page: {few} queries at 10 reads, {many} at 300")
     assert few == many
+
+
+def test_log_1_the_samples_pages_follow_one_another(unit, caseworker, manager):
+    """Page after page by cursor, the month's sample in (at, id) order, each read once."""
+    for _ in range(2 * selectors.FOLLOW_UP_PAGE_SIZE + 3):
+        _read(caseworker, ChildFactory())  # no case: flagged, so in the sample
+    shown, after, firsts = [], None, []
+    while True:
+        follow = selectors.follow_up_for(manager, month=_this_month(), after=after)
+        firsts.append(follow.is_first)
+        shown += [read.id for read in follow.rows]
+        if follow.next_cursor is None:
+            break
+        after = selectors.follow_up_cursor(follow.next_cursor, _this_month())
+    sampled, _ = selectors.sample_ids(manager, month=_this_month())
+    assert shown == sorted(sampled)  # written one after another: in id order is in time order
+    assert len(shown) == 2 * selectors.FOLLOW_UP_PAGE_SIZE + 3
+    assert firsts == [True, False, False]
+
+
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [
+        ("sv", "Länken till den här sidan av urvalet är trasig eller har ändrats"),
+        ("en", "The link to this page of the sample is broken or has been changed"),
+    ],
+)
+def test_log_1_a_broken_link_to_a_page_of_the_sample_is_said_so(
+    actor_client, caseworker, manager, client_child, language, message
+):
+    """Changed by hand, cut short, out of range, or another month's: a 400 saying so in the
+    reader's language, with the first page, never a 500 (the time out of range was one on the
+    other logs) or a page of another month."""
+    _read(caseworker, client_child)
+    client = actor_client(manager)
+    client.cookies["django_language"] = language
+    last_month = selectors.follow_up_months()[1]
+    another_month = selectors.Cursor(selectors.month_start(last_month), 1).encode()
+    for after in ("x", "12_", "1_2_3", "99999999999999999999_1", another_month):
+        response = client.get(URL, {"after": after})
+        assert response.status_code == 400, after
+        assert message in response.text
+    assert client.get(URL).status_code == 200
+
+
+def test_a_broken_cursor_on_the_logs_shows_the_newest_page(actor_client, manager):
+    """A time out of range is not a cursor: the newest page, not a 500."""
+    response = actor_client(manager).get(reverse("audit:unit"), {"before": "9" * 20 + "_1"})
+    assert response.status_code == 200

@@ -1,8 +1,9 @@
-"""The log follow-up's counts of days that are over (ReadDay, ADR 0013 amendment, issue 12): the
-page shows exactly what a count over the log shows, for a month of counted days and today, and
-when a child's protection or a unit's case changes after its days were counted; and the page
-reads at most a page of the log's rows for the days that are counted, however many reads the
-month has."""
+"""The log follow-up's counts of the days and hours that are over (ReadDay, ADR 0013 amendments,
+issue 12): the page shows exactly what a count over the log shows, for a month of counted days,
+today's counted hours and the last hour read from the log, and when a child's protection or a
+unit's case changes after its days were counted; and the page reads at most a page of the log's
+rows for what is counted, however many reads the month and today have, and however deep the
+page of the sample."""
 
 from __future__ import annotations
 
@@ -58,6 +59,21 @@ def _noon(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time(12)))
 
 
+HOURS_OVER = 3
+
+
+@pytest.fixture
+def hours_over(monkeypatch) -> dt.datetime:
+    """Today's first three hours are over and counted, whenever the test runs: before the page
+    sees them so (04:10), the counts are told they end at 03:00. The start of today."""
+    today = selectors._start_of(timezone.localdate())
+    page_sees = selectors.counted_until(timezone.now() - selectors.PAGE_LAG)
+    if page_sees < today + dt.timedelta(hours=HOURS_OVER):
+        until = today + dt.timedelta(hours=HOURS_OVER)
+        monkeypatch.setattr(selectors, "counted_until", lambda now=None: until)
+    return today
+
+
 def _direct(actor, month: dt.date):
     """The month's totals and spikes counted from the log row by row, as the page once did."""
     start = selectors.month_start(month)
@@ -94,7 +110,7 @@ def _shown(actor, month: dt.date):
 
 
 @override_settings(SAMSYN_LOG_SPIKE_MIN_READS=20)
-def test_log_1_counted_days_and_today_show_what_the_log_shows():
+def test_log_1_counted_days_and_today_show_what_the_log_shows(hours_over):
     unit = UnitFactory(organisation=OrganisationFactory(kind=Organisation.Kind.SOCIAL_SERVICES))
     caseworker, colleague = make_actor(unit=unit), make_actor(unit=unit)
     manager = make_actor(unit=unit, role=Role.UNIT_MANAGER)
@@ -113,23 +129,41 @@ def test_log_1_counted_days_and_today_show_what_the_log_shows():
     # Every day from 8 weeks before last month to today: a few ordinary reads a day by each,
     # and each kind of flagged read; a spike on some days.
     day = last_month - dt.timedelta(weeks=selectors.USUAL_WEEKS)
+    # Today: in its first two hours (counted hour by hour) and five minutes ago (from the log).
     while day <= today:
-        at = _noon(day) if day < today else timezone.now() - dt.timedelta(minutes=5)
-        _copies(read, at, 40 if day.day == 10 or day == today else 3)
-        _copies(read, at, 2, staff_id=colleague.staff.pk, staff_name=colleague.staff.name)
-        _copies(read, at, 1, child_id=stranger.pk)
-        _copies(read, at, 1, child_id=protected.pk)
-        _copies(read, at, 1, child_id=later_protected.pk)
-        _copies(refused, at, 1)
-        _copies(read, at, 1, basis='{"basis": "emergency", "relationship": {}}')
+        if day < today:
+            moments = [_noon(day)]
+        else:
+            moments = [hours_over + dt.timedelta(minutes=m) for m in (10, 70)]
+            moments.append(timezone.now() - dt.timedelta(minutes=5))
+        for at in moments:
+            _copies(read, at, 40 if day.day == 10 or day == today else 3)
+            _copies(read, at, 2, staff_id=colleague.staff.pk, staff_name=colleague.staff.name)
+            _copies(read, at, 1, child_id=stranger.pk)
+            _copies(read, at, 1, child_id=protected.pk)
+            _copies(read, at, 1, child_id=later_protected.pk)
+            _copies(refused, at, 1)
+            _copies(read, at, 1, basis='{"basis": "emergency", "relationship": {}}')
         day += dt.timedelta(days=1)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE audit_entry")
 
+    # Before the task has run: the days over are counted by the page, today read from the log.
+    for month in (last_month, this_month):
+        assert _shown(manager, month) == _direct(manager, month)
+    assert not SummarisedDay.objects.filter(day=today).exists()
+    tasks.summarise_reads.call()
     for month in (last_month, this_month):
         assert _shown(manager, month) == _direct(manager, month)
     assert SummarisedDay.objects.filter(day__gte=last_month).exists()
     assert ReadDay.objects.filter(unit_id=unit.pk, day=last_month).exists()
+    counted_today = SummarisedDay.objects.get(day=today)
+    assert counted_today.hours_until >= hours_over + dt.timedelta(hours=HOURS_OVER)
+    hours = set(ReadDay.objects.filter(day=today).values_list("hour", flat=True))
+    assert {hours_over, hours_over + dt.timedelta(hours=1)} <= hours, sorted(hours)
+
+    # A read at the instant the counts end is the log's: counted once, not twice or never.
+    _copies(read, selectors.counted_until(), 1)
 
     # What the flags hang on changes after the days were counted: the page follows.
     later_protected.protected_identity = True
@@ -140,9 +174,14 @@ def test_log_1_counted_days_and_today_show_what_the_log_shows():
         assert shown == direct
         assert direct[1], "the month has spikes"
 
-    # Another share picks other rows: the days are counted again with it.
+    # Another share picks other rows: the days are counted again with it, today's hours read
+    # from the log until the task counts them again.
     with override_settings(SAMSYN_LOG_SAMPLE_PERCENT=50):
-        assert _shown(manager, last_month) == _direct(manager, last_month)
+        for month in (last_month, this_month):
+            assert _shown(manager, month) == _direct(manager, month)
+        tasks.summarise_reads.call()
+        assert _shown(manager, this_month) == _direct(manager, this_month)
+        assert SummarisedDay.objects.get(day=today).sample_key == selectors.sample_key()
 
 
 def _log_rows_read() -> int:
@@ -185,6 +224,68 @@ def test_log_1_the_page_reads_a_page_of_the_log_not_the_month(actor_client):
     assert rows_read < 2 * selectors.FOLLOW_UP_PAGE_SIZE / share
 
 
+def _flagged_copies(read: int, stranger_id: int, start: dt.datetime, count: int) -> None:
+    """`count` reads a second apart from `start`, every third of a child the unit has no case
+    with (flagged, so in the sample): a sample of a third and a twentieth of the rest."""
+    _copies(read, start, count - count // 3)
+    _copies(read, start + dt.timedelta(milliseconds=500), count // 3, child_id=stranger_id)
+
+
+def _sample_page_rows_read(client, url: str) -> int:
+    before = _log_rows_read()
+    assert client.get(url).status_code == 200, url
+    return _log_rows_read() - before
+
+
+@pytest.mark.parametrize("today", [10, 10_000])
+def test_log_1_todays_reads_and_a_deep_page_cost_what_the_first_page_does(
+    actor_client, hours_over, today
+):
+    """Today's reads in hours that are over are counted, not read: at 10 and at 10,000 of them
+    the page reads the log's rows of the sample's page it shows, and a page deep in the month's
+    sample (after 10,000 reads of last month, or today's) reads what the first does. The old page
+    read every read of today on each visit (10,000 rows and more) and its 60th page read and threw
+    away 59 pages of the sample (3,000 rows and their flags)."""
+    unit = UnitFactory(organisation=OrganisationFactory(kind=Organisation.Kind.SOCIAL_SERVICES))
+    caseworker = make_actor(unit=unit)
+    client = actor_client(make_actor(unit=unit, role=Role.UNIT_MANAGER))
+    clients_child, stranger = ChildFactory(), ChildFactory()
+    InvolvementFactory(child=clients_child, unit=unit)
+    read = _read(caseworker, clients_child)
+    this_month, last_month = selectors.follow_up_months()[:2]
+    _flagged_copies(read, stranger.pk, _noon(last_month + dt.timedelta(days=3)), 10_000)
+    # In today's first hours, over (10,000 seconds: 2 h 47 min).
+    _flagged_copies(read, stranger.pk, hours_over, today)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE audit_entry")
+    tasks.summarise_reads.call()
+
+    measured = {}
+    for month in (last_month, this_month):
+        sample = list(
+            selectors._sample(client.actor, month).order_by("at", "id").values_list("at", "id")
+        )
+        deep = 60 * selectors.FOLLOW_UP_PAGE_SIZE - 1  # the last row of the 60th page
+        url = f"{URL}?month={month:%Y-%m}"
+        measured[f"{month:%Y-%m} first page"] = _sample_page_rows_read(client, url)
+        if len(sample) > deep + 1:
+            after = selectors.Cursor(*sample[deep]).encode()
+            measured[f"{month:%Y-%m} page 61"] = _sample_page_rows_read(
+                client, f"{url}&after={after}"
+            )
+            shown = selectors.follow_up_for(
+                client.actor, month=month, after=selectors.Cursor(*sample[deep])
+            )
+            assert [row.id for row in shown.rows] == [
+                entry_id for _, entry_id in sample[deep + 1 : deep + 1 + len(shown.rows)]
+            ]
+    # Today's copies and the read they were copied from.
+    assert selectors.follow_up_for(client.actor, month=this_month).reads == today + 1
+    print(f"\nlog rows read at {today:,} reads today: {measured}")
+    # Where these pages are, every other read is in the sample: 50 rows shown, some 100 read.
+    assert max(measured.values()) < 4 * selectors.FOLLOW_UP_PAGE_SIZE
+
+
 def test_counts_follow_the_logs_retention_and_are_made_again():
     """ReadDay is derived data: the days before the log's oldest month go with the log (ADR
     0014), and a day emptied or never counted is counted again from the log."""
@@ -203,3 +304,11 @@ def test_counts_follow_the_logs_retention_and_are_made_again():
     # Counted with another key: counted again, from a log with no reads that day.
     assert not ReadDay.objects.filter(day=kept).exists()
     assert SummarisedDay.objects.get(day=kept).sample_key == selectors.sample_key()
+
+
+def test_the_task_runs_again_when_the_next_hour_may_be_counted():
+    """Counted until 15:00 at 16:20 (the grace an hour): the next hour may be counted at 17:00."""
+    stockholm = timezone.get_default_timezone()
+    now = dt.datetime(2026, 12, 3, 16, 20, tzinfo=stockholm)
+    assert selectors.counted_until(now) == dt.datetime(2026, 12, 3, 15, tzinfo=stockholm)
+    assert tasks.until_next_hour(now) == dt.timedelta(minutes=41)

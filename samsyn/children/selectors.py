@@ -213,8 +213,8 @@ def _read_child(
 ) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
     # One statement for both: the guardianships, in force and ended, and the involvements the
-    # actor may know of, ended ones too (the timeline's contacts are described from them).
-    # The timeline's page too, when the page shows it: no statement of its own (docs/adr/0016).
+    # actor may know of; and the timeline's page, described, when the page shows it, with no
+    # statement of its own (docs/adr/0016).
     page_read = (
         {}
         if timeline_page is None
@@ -227,7 +227,7 @@ def _read_child(
                 Guardianship.objects.filter(child=OuterRef("pk")), "guardian"
             ),
             involvement_rows=rows_as_json(
-                rules.visible_involvements(actor, child, purpose=purpose, ended=True),
+                rules.visible_involvements(actor, child, purpose=purpose),
                 "unit",
                 "unit__organisation",
                 "staff",
@@ -249,11 +249,10 @@ def _read_child(
         key=lambda g: (g.ended_on, g.pk),
         reverse=True,
     )
-    known = [
+    involvements = [
         from_json(Involvement, row, "unit", "unit__organisation", "staff")
         for row in read["involvement_rows"] or ()
     ]
-    involvements = [involvement for involvement in known if involvement.ended_on is None]
     contact_ids = rules.guardian_contacts_shown(address, guardians)
     opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
     emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None

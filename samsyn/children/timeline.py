@@ -4,17 +4,23 @@ child on one list, newest first, each marked with the organisation it belongs to
 newcomer to the case sees the history at once.
 
 `children` imports none of those apps (the import contracts forbid the cycle). As with the
-record kinds of `access`, each app registers its sources in its `AppConfig.ready`: a function
-giving the rows the actor may read, through the app's own selector and `access`, and one
-describing a page of them. The sources are one `UNION ALL` in SQL, ordered and cut to a page
-there, so a page costs one query to count, one to list, one per kind on it to describe, and one
-audit row naming what it showed — whatever the child's history holds
-(`children.selectors.timeline_for`).
+record kinds of `access`, each app registers its sources in its `AppConfig.ready`: the rows the
+actor may read (`rows`: the app's own selector through `access`), the app's records with what
+describing one needs (`records`: `select_related` and annotations, such as the SIP of the plan
+item a radar signal names), and how one record is described (`describe`, in Python, reading
+nothing). A page of the timeline is one SQL expression (`page_expression`): the sources' rows as
+one `UNION ALL`, counted, ordered and cut to the page asked for (the last one past the end), and
+each entry on it with its record as JSON, read by primary key. The child's page selects it as a
+column of the statement that reads the child's guardians and involvements, so its timeline
+costs no statement of its own; read on its own (the API's), it is one statement. Either way one
+audit row names the page shown, whatever the child's history holds
+(`children.selectors.timeline_for`, docs/adr/0016).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
@@ -154,12 +160,7 @@ def page_expression(union: QuerySet, *, page: object, size: int) -> RawSQL:
     records: list[str] = []
     record_params: list = []
     for kind in sources():
-        queryset = kind.records()
-        one = json_objects(
-            queryset.filter(pk=RawSQL("timeline_page.timeline_id", ())),
-            *selected_related(queryset),
-        )
-        sql, one_params = one.query.get_compiler(using=one.db).as_sql()
+        sql, one_params = _record_as_json(kind)
         records.append(f"WHEN %s THEN ({sql})")
         record_params += [kind.name, *one_params]
     return RawSQL(  # noqa: S611 - the ORM's own SQL, the page number a parameter
@@ -167,6 +168,18 @@ def page_expression(union: QuerySet, *, page: object, size: int) -> RawSQL:
         (*params, page_number(page), *record_params),
         output_field=JSONField(),
     )
+
+
+@functools.cache
+def _record_as_json(kind: Source) -> tuple[str, tuple]:
+    """The SQL of a source's record for an entry on the page, as JSON: it names no actor, child
+    or page, so it is compiled once a process, not once a page."""
+    queryset = kind.records()
+    one = json_objects(
+        queryset.filter(pk=RawSQL("timeline_page.timeline_id", ())), *selected_related(queryset)
+    )
+    sql, params = one.query.get_compiler(using=one.db).as_sql()
+    return sql, tuple(params)
 
 
 def described(actor: Actor, value: dict, *, size: int) -> tuple[Page, dict[str, list[int]]]:

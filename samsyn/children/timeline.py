@@ -27,7 +27,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 from django.core.paginator import Page, Paginator
-from django.db.models import CharField, DateTimeField, F, JSONField, QuerySet, Value
+from django.db.models import CharField, DateTimeField, F, JSONField, Model, QuerySet, Value
 from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Cast
 
@@ -142,7 +142,7 @@ FROM timeline_size
 _LAST_PAGE_ASKED = 2**31 - 1
 
 
-def page_number(page: object) -> int:
+def _page_number(page: object) -> int:
     """The page asked for: the first for anything but a whole number of at least 1."""
     try:
         return min(max(1, int(str(page))), _LAST_PAGE_ASKED)
@@ -160,26 +160,34 @@ def page_expression(union: QuerySet, *, page: object, size: int) -> RawSQL:
     records: list[str] = []
     record_params: list = []
     for kind in sources():
-        sql, one_params = _record_as_json(kind)
-        records.append(f"WHEN %s THEN ({sql})")
-        record_params += [kind.name, *one_params]
+        record = _record(kind)
+        records.append(f"WHEN %s THEN ({record.sql})")
+        record_params += [kind.name, *record.params]
     return RawSQL(  # noqa: S611 - the ORM's own SQL, the page number a parameter
         _PAGE_SQL.format(rows=rows, size=int(size), records=" ".join(records)),
-        (*params, page_number(page), *record_params),
+        (*params, _page_number(page), *record_params),
         output_field=JSONField(),
     )
 
 
+@dataclass(frozen=True)
+class _Record:
+    """What the page reads of a source's record, and how it is made again: the same on every
+    page (it names no actor, child or page), so it is built once a process, not once a page."""
+
+    model: type[Model]
+    related: tuple[str, ...]
+    sql: str  # the record of the page's entry (`timeline_page.timeline_id`) as JSON
+    params: tuple
+
+
 @functools.cache
-def _record_as_json(kind: Source) -> tuple[str, tuple]:
-    """The SQL of a source's record for an entry on the page, as JSON: it names no actor, child
-    or page, so it is compiled once a process, not once a page."""
+def _record(kind: Source) -> _Record:
     queryset = kind.records()
-    one = json_objects(
-        queryset.filter(pk=RawSQL("timeline_page.timeline_id", ())), *selected_related(queryset)
-    )
+    related = selected_related(queryset)
+    one = json_objects(queryset.filter(pk=RawSQL("timeline_page.timeline_id", ())), *related)
     sql, params = one.query.get_compiler(using=one.db).as_sql()
-    return sql, tuple(params)
+    return _Record(queryset.model, related, sql, tuple(params))
 
 
 def described(actor: Actor, value: dict, *, size: int) -> tuple[Page, dict[str, list[int]]]:
@@ -188,10 +196,10 @@ def described(actor: Actor, value: dict, *, size: int) -> tuple[Page, dict[str, 
     entries = []
     by_source: dict[str, list[int]] = {}
     for name, pk, row in value["entries"]:
-        found = source(name)
-        queryset = found.records()
-        record = from_json(queryset.model, row, *selected_related(queryset))
-        entries.append(replace(found.describe(actor, record), source=name))
+        kind = source(name)
+        shape = _record(kind)
+        record = from_json(shape.model, row, *shape.related)
+        entries.append(replace(kind.describe(actor, record), source=name))
         by_source.setdefault(name, []).append(pk)
     paginator = Paginator(range(value["count"]), size)
     return Page(entries, value["number"], paginator), by_source

@@ -131,7 +131,7 @@ def _out(signal: Signal, url: str) -> dict:
 
 
 def _one(actor: Actor, signal: Signal) -> dict:
-    return _out(signal, selectors.subject_urls([signal], actor)[signal.pk])
+    return _out(signal, selectors.subject_url(signal, actor))
 
 
 @router.get(

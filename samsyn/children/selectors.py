@@ -8,8 +8,9 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -212,7 +213,13 @@ def _read_child(
 ) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
     # One statement for both: the guardianships, in force and ended, and the involvements the
-    # actor may know of, ended ones too (the timeline's contacts are described from them).
+    # actor may know of; and the timeline's page, described, when the page shows it, with no
+    # statement of its own (docs/adr/0016).
+    page_read = (
+        {}
+        if timeline_page is None
+        else {"timeline": _timeline(actor, child, purpose=purpose, page=timeline_page)}
+    )
     read = (
         Child.objects.filter(pk=child.pk)
         .values(
@@ -220,11 +227,12 @@ def _read_child(
                 Guardianship.objects.filter(child=OuterRef("pk")), "guardian"
             ),
             involvement_rows=rows_as_json(
-                rules.visible_involvements(actor, child, purpose=purpose, ended=True),
+                rules.visible_involvements(actor, child, purpose=purpose),
                 "unit",
                 "unit__organisation",
                 "staff",
             ),
+            **page_read,
         )  # fmt: skip
         .get()
     )
@@ -241,11 +249,10 @@ def _read_child(
         key=lambda g: (g.ended_on, g.pk),
         reverse=True,
     )
-    known = [
+    involvements = [
         from_json(Involvement, row, "unit", "unit__organisation", "staff")
         for row in read["involvement_rows"] or ()
     ]
-    involvements = [involvement for involvement in known if involvement.ended_on is None]
     contact_ids = rules.guardian_contacts_shown(address, guardians)
     opened_in_emergency = "emergency_access_id" in {**decision.detail, **decision.relationship}
     emergency = rules.emergency_access_in_force(actor, child) if opened_in_emergency else None
@@ -255,10 +262,7 @@ def _read_child(
     }
     page = None
     if timeline_page is not None:
-        contacts = {involvement.pk: _contact_entry(involvement) for involvement in known}
-        page, shown = _timeline_page_for(
-            actor, child, purpose=purpose, page=timeline_page, described={"contact": contacts}
-        )
+        page, shown = timeline.described(actor, read["timeline"], size=PAGE_SIZE)
         if shown:
             detail["timeline"] = {"page": page.number, "entries": shown}
     audit.record_read(
@@ -362,14 +366,11 @@ def timeline_contacts(actor: Actor, child: Child, purpose: str) -> QuerySet:
     return timeline.rows(involvements, name="contact", at=timeline.as_moment("started_on"))
 
 
-def describe_contacts(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    involvements = Involvement.objects.filter(pk__in=ids).select_related(
-        "unit__organisation", "staff"
-    )
-    return {involvement.pk: _contact_entry(involvement) for involvement in involvements}
+def contact_records() -> QuerySet[Involvement]:
+    return Involvement.objects.select_related("unit__organisation", "staff")
 
 
-def _contact_entry(involvement: Involvement) -> timeline.Entry:
+def describe_contact(actor: Actor, involvement: Involvement) -> timeline.Entry:
     return timeline.Entry(
         at=involvement.started_on,
         kind=_("Contact"),
@@ -390,60 +391,13 @@ def _contact_entry(involvement: Involvement) -> timeline.Entry:
     )
 
 
-def _timeline_page(combined: QuerySet, page: object) -> Page:
-    """One page of the timeline's union and how many entries it has, in one statement: the
-    union is the access rule of every source, so building and planning it once, not once for
-    the count and again for the page, is most of the child's page (issue 12)."""
-    try:
-        number = max(1, int(str(page)))
-    except ValueError:
-        number = 1
-    sql, params = combined.query.get_compiler(using=combined.db).as_sql()
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT timeline_source, timeline_id, timeline_at, COUNT(*) OVER () FROM ({sql}) t"  # noqa: S608 - the ORM's own SQL
-            " ORDER BY timeline_at DESC, timeline_source, timeline_id DESC LIMIT %s OFFSET %s",
-            (*params, PAGE_SIZE, (number - 1) * PAGE_SIZE),
-        )
-        rows = cursor.fetchall()
-    if not rows and number > 1:
-        # Past the last page: the last one, as `Paginator.get_page` answers.
-        count = combined.count()
-        return _timeline_page(combined, max(1, -(-count // PAGE_SIZE)))
-    paginator = Paginator(range(rows[0][3] if rows else 0), PAGE_SIZE)
-    return Page([row[:3] for row in rows], number, paginator)
-
-
-def _timeline_page_for(
-    actor: Actor,
-    child: Child,
-    *,
-    purpose: str,
-    page: object,
-    described: Mapping[str, Mapping[int, timeline.Entry]] | None = None,
-) -> tuple[Page, dict[str, list[int]]]:
-    """One page of the child's timeline, its entries described, and their ids by source (what
-    the audit row names). Every source's rule is `access`'s for this one child. `described`:
-    entries of a source the caller has read already (the child's page, its contacts), by id;
-    a source whose entries on the page are all there is not read again."""
+def _timeline(actor: Actor, child: Child, *, purpose: str, page: object) -> RawSQL:
+    """One page of the child's timeline, described, as one SQL expression for the statement
+    that reads the child (`timeline.page_expression`): every source's rule is `access`'s for
+    this one child."""
     with rules.about_one_child(actor, child.pk):
         first, *others = [source.rows(actor, child, purpose) for source in timeline.sources()]
-    result = _timeline_page(first.union(*others, all=True), page)
-    listed = list(result.object_list)
-    by_source: dict[str, list[int]] = {}
-    for name, pk, _at in listed:
-        by_source.setdefault(name, []).append(pk)
-    known = described or {}
-    entries = {
-        name: known[name]
-        if name in known and all(pk in known[name] for pk in ids)
-        else timeline.source(name).describe(actor, ids)
-        for name, ids in by_source.items()
-    }
-    result.object_list = [
-        dataclasses.replace(entries[name][pk], source=name) for name, pk, _at in listed
-    ]
-    return result, by_source
+    return timeline.page_expression(first.union(*others, all=True), page=page, size=PAGE_SIZE)
 
 
 def timeline_for(actor: Actor, child: Child, *, purpose: str, page: object = 1) -> Page:
@@ -451,7 +405,12 @@ def timeline_for(actor: Actor, child: Child, *, purpose: str, page: object = 1) 
     an actor who has opened the child: only what `access` lets the actor read for `purpose`,
     newest first. The page's `object_list` holds its entries; one audit row names them."""
     with transaction.atomic():
-        result, by_source = _timeline_page_for(actor, child, purpose=purpose, page=page)
+        read = (
+            Child.objects.filter(pk=child.pk)
+            .values(timeline=_timeline(actor, child, purpose=purpose, page=page))
+            .get()
+        )
+        result, by_source = timeline.described(actor, read["timeline"], size=PAGE_SIZE)
         if by_source:
             audit.record_read(
                 actor=actor, child_id=child.pk, obj="timeline", obj_id=child.pk,

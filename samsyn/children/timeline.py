@@ -4,27 +4,36 @@ child on one list, newest first, each marked with the organisation it belongs to
 newcomer to the case sees the history at once.
 
 `children` imports none of those apps (the import contracts forbid the cycle). As with the
-record kinds of `access`, each app registers its sources in its `AppConfig.ready`: a function
-giving the rows the actor may read, through the app's own selector and `access`, and one
-describing a page of them. The sources are one `UNION ALL` in SQL, ordered and cut to a page
-there, so a page costs one query to count, one to list, one per kind on it to describe, and one
-audit row naming what it showed — whatever the child's history holds
-(`children.selectors.timeline_for`).
+record kinds of `access`, each app registers its sources in its `AppConfig.ready`: the rows the
+actor may read (`rows`: the app's own selector through `access`), the app's records with what
+describing one needs (`records`: `select_related` and annotations, such as the SIP of the plan
+item a radar signal names), and how one record is described (`describe`, in Python, reading
+nothing). A page of the timeline is one SQL expression (`page_expression`): the sources' rows as
+one `UNION ALL`, counted, ordered and cut to the page asked for (the last one past the end), and
+each entry on it with its record as JSON, read by primary key. The child's page selects it as a
+column of the statement that reads the child's guardians and involvements, so its timeline
+costs no statement of its own; read on its own (the API's), it is one statement. Either way one
+audit row names the page shown, whatever the child's history holds
+(`children.selectors.timeline_for`, docs/adr/0016).
 """
 
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
-from django.db.models import CharField, DateTimeField, F, QuerySet, Value
-from django.db.models.expressions import Combinable
+from django.core.paginator import Page, Paginator
+from django.db.models import CharField, DateTimeField, F, JSONField, Model, QuerySet, Value
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Cast
 
 from samsyn.access.actor import Actor
 from samsyn.children.models import Child
+from samsyn.common.json_rows import from_json, json_objects, selected_related
 
 
 @dataclass(frozen=True)
@@ -46,14 +55,18 @@ class Entry:
 
 # The rows of a source: the records the actor may read about the child, for the purpose.
 Rows = Callable[[Actor, Child, str], QuerySet]
-# A page's records of a source by id, described for the actor.
-Describe = Callable[[Actor, list[int]], dict[int, Entry]]
+# The source's records with what describing one needs (`select_related`, annotations): the
+# page's statement reads each entry's record of it by primary key, as JSON.
+Records = Callable[[], QuerySet]
+# One record, made again of that JSON (`common.json_rows.from_json`), described for the actor.
+Describe = Callable[[Actor, Any], Entry]
 
 
 @dataclass(frozen=True)
 class Source:
     name: str  # unique; also the entry's kind in the audit row
     rows: Rows
+    records: Records
     describe: Describe
 
 
@@ -94,3 +107,99 @@ def sources() -> tuple[Source, ...]:
 
 def source(name: str) -> Source:
     return _SOURCES[name]
+
+
+# The page's statement: the sources' rows once (materialised: counted and paged), the page asked
+# for clamped to the last one (`Paginator.get_page`'s answer past the end, without a second
+# statement), and each entry on it with its record as JSON, read by primary key.
+_PAGE_SQL = """
+WITH timeline_rows AS MATERIALIZED ({rows}),
+timeline_size AS (
+    SELECT COUNT(*) AS total,
+        LEAST(%s, GREATEST(1, (COUNT(*) + {size} - 1) / {size})) AS number
+    FROM timeline_rows
+),
+timeline_page AS (
+    SELECT * FROM timeline_rows
+    ORDER BY timeline_at DESC, timeline_source, timeline_id DESC
+    LIMIT {size} OFFSET (SELECT (number - 1) * {size} FROM timeline_size)
+)
+SELECT JSONB_BUILD_OBJECT(
+    'count', total,
+    'number', number,
+    'entries', COALESCE((
+        SELECT JSONB_AGG(
+            JSONB_BUILD_ARRAY(timeline_source, timeline_id, CASE timeline_source {records} END)
+            ORDER BY timeline_at DESC, timeline_source, timeline_id DESC
+        )
+        FROM timeline_page
+    ), '[]'::jsonb)
+)
+FROM timeline_size
+"""
+
+# A page number asked for is an integer in SQL: beyond this, the last page anyway.
+_LAST_PAGE_ASKED = 2**31 - 1
+
+
+def _page_number(page: object) -> int:
+    """The page asked for: the first for anything but a whole number of at least 1."""
+    try:
+        return min(max(1, int(str(page))), _LAST_PAGE_ASKED)
+    except ValueError:
+        return 1
+
+
+def page_expression(union: QuerySet, *, page: object, size: int) -> RawSQL:
+    """One page of the timeline's `union` (every source's rows, as `rows` gives them) as one SQL
+    expression, a JSON value for the statement that reads the child to select: the page asked
+    for, the count, and each entry's record with what describing it needs (`described` makes
+    the page of the value). A `union` of querysets restricted through `access` reads exactly
+    what they do."""
+    rows, params = union.query.get_compiler(using=union.db).as_sql()
+    records: list[str] = []
+    record_params: list = []
+    for kind in sources():
+        record = _record(kind)
+        records.append(f"WHEN %s THEN ({record.sql})")
+        record_params += [kind.name, *record.params]
+    return RawSQL(  # noqa: S611 - the ORM's own SQL, the page number a parameter
+        _PAGE_SQL.format(rows=rows, size=int(size), records=" ".join(records)),
+        (*params, _page_number(page), *record_params),
+        output_field=JSONField(),
+    )
+
+
+@dataclass(frozen=True)
+class _Record:
+    """What the page reads of a source's record, and how it is made again: the same on every
+    page (it names no actor, child or page), so it is built once a process, not once a page."""
+
+    model: type[Model]
+    related: tuple[str, ...]
+    sql: str  # the record of the page's entry (`timeline_page.timeline_id`) as JSON
+    params: tuple
+
+
+@functools.cache
+def _record(kind: Source) -> _Record:
+    queryset = kind.records()
+    related = selected_related(queryset)
+    one = json_objects(queryset.filter(pk=RawSQL("timeline_page.timeline_id", ())), *related)
+    sql, params = one.query.get_compiler(using=one.db).as_sql()
+    return _Record(queryset.model, related, sql, tuple(params))
+
+
+def described(actor: Actor, value: dict, *, size: int) -> tuple[Page, dict[str, list[int]]]:
+    """The page `page_expression` read, its entries described for the actor, and their ids by
+    source: what the audit row names."""
+    entries = []
+    by_source: dict[str, list[int]] = {}
+    for name, pk, row in value["entries"]:
+        kind = source(name)
+        shape = _record(kind)
+        record = from_json(shape.model, row, *shape.related)
+        entries.append(replace(kind.describe(actor, record), source=name))
+        by_source.setdefault(name, []).append(pk)
+    paginator = Paginator(range(value["count"]), size)
+    return Page(entries, value["number"], paginator), by_source

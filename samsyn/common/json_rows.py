@@ -16,6 +16,11 @@ def rows_as_json(queryset: QuerySet, *related: str) -> ArraySubquery:
     """The rows of `queryset`, in its order, each with its `related` rows (paths as for
     `select_related`) and its annotations (a count, a nested `rows_as_json`) as one JSON
     object: what `from_json` makes instances of again."""
+    return ArraySubquery(json_objects(queryset, *related))
+
+
+def json_objects(queryset: QuerySet, *related: str) -> QuerySet:
+    """`queryset` as one column, `row`: each row as the JSON object `rows_as_json` lists."""
     columns: dict = {}
     for path in ("", *related):
         model = _model_at(queryset.model, path)
@@ -24,7 +29,23 @@ def rows_as_json(queryset: QuerySet, *related: str) -> ArraySubquery:
             columns[prefix + column.attname] = F(prefix + column.attname)
     for name in queryset.query.annotation_select:
         columns[name] = F(name)
-    return ArraySubquery(queryset.values(row=JSONObject(**columns)))
+    return queryset.values(row=JSONObject(**columns))
+
+
+def selected_related(queryset: QuerySet) -> tuple[str, ...]:
+    """The paths `queryset` names in `select_related`, each with the paths on the way to it
+    (`"unit__organisation"` gives `"unit"` first): the `related` of `json_objects` and
+    `from_json` for a queryset that says what it needs."""
+    paths: list[str] = []
+
+    def walk(tree: dict, prefix: str) -> None:
+        for name, below in tree.items():
+            paths.append(prefix + name)
+            walk(below, f"{prefix}{name}__")
+
+    selected = queryset.query.select_related
+    walk(selected if isinstance(selected, dict) else {}, "")
+    return tuple(paths)
 
 
 def from_json(model: type[Model], row: dict, *related: str) -> Model:

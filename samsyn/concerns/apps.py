@@ -41,13 +41,14 @@ class ConcernsConfig(AppConfig):
         # The child's timeline: the reports about the child and its investigations.
         timeline.register(
             timeline.Source(
-                "report", concern_timeline.report_rows, concern_timeline.describe_reports
+                "report", concern_timeline.report_rows, concern_timeline.report_records,
+                concern_timeline.describe_report,
             )
-        )
+        )  # fmt: skip
         timeline.register(
             timeline.Source(
                 "investigation", concern_timeline.investigation_rows,
-                concern_timeline.describe_investigations,
+                concern_timeline.investigation_records, concern_timeline.describe_investigation,
             )
         )  # fmt: skip
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).

@@ -40,7 +40,10 @@ class ConsultationsConfig(AppConfig):
         # The child's timeline: the consultations linked to the child.
         timeline.register(
             timeline.Source(
-                "consultation", selectors.timeline_rows, selectors.describe_for_timeline
+                "consultation",
+                selectors.timeline_rows,
+                selectors.timeline_records,
+                selectors.describe_for_timeline,
             )
         )
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).

@@ -227,19 +227,19 @@ def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     return timeline.rows(linked, name="consultation", at="asked_at")
 
 
-def describe_for_timeline(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    consultations = Consultation.objects.filter(pk__in=ids).select_related(
+def timeline_records() -> QuerySet[Consultation]:
+    return Consultation.objects.select_related(
         "asking_organisation", "asking_unit", "consulted_organisation"
     )
-    return {
-        c.pk: timeline.Entry(
-            at=c.asked_at,
-            kind=_("Consultation"),
-            title=_("%(unit)s consulted %(organisation)s")
-            % {"unit": c.asking_unit.name, "organisation": c.consulted_organisation.name},
-            organisation=c.asking_organisation.name,
-            url=reverse("consultations:detail", args=[c.pk]),
-            detail=pgettext("consultation", "answered") if c.answered else _("not answered yet"),
-        )  # fmt: skip
-        for c in consultations
-    }
+
+
+def describe_for_timeline(actor: Actor, c: Consultation) -> timeline.Entry:
+    return timeline.Entry(
+        at=c.asked_at,
+        kind=_("Consultation"),
+        title=_("%(unit)s consulted %(organisation)s")
+        % {"unit": c.asking_unit.name, "organisation": c.consulted_organisation.name},
+        organisation=c.asking_organisation.name,
+        url=reverse("consultations:detail", args=[c.pk]),
+        detail=pgettext("consultation", "answered") if c.answered else _("not answered yet"),
+    )

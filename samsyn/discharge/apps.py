@@ -40,13 +40,13 @@ class DischargeConfig(AppConfig):
         timeline.register(
             timeline.Source(
                 "admission", discharge_timeline.admission_rows,
-                discharge_timeline.describe_admissions,
+                discharge_timeline.admission_records, discharge_timeline.describe_admission,
             )
         )  # fmt: skip
         timeline.register(
             timeline.Source(
                 "discharge_notice", discharge_timeline.notice_rows,
-                discharge_timeline.describe_notices,
+                discharge_timeline.notice_records, discharge_timeline.describe_notice,
             )
         )  # fmt: skip
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).

@@ -36,12 +36,20 @@ class PlansConfig(AppConfig):
         )  # fmt: skip
         # The child's timeline: the SIP, its meetings and its finalised plan versions.
         for source in (
-            timeline.Source("sip", sip_timeline.sip_rows, sip_timeline.describe_sips),
             timeline.Source(
-                "sip_meeting", sip_timeline.meeting_rows, sip_timeline.describe_meetings
+                "sip", sip_timeline.sip_rows, sip_timeline.sip_records, sip_timeline.describe_sip
             ),
             timeline.Source(
-                "plan_version", sip_timeline.version_rows, sip_timeline.describe_versions
+                "sip_meeting",
+                sip_timeline.meeting_rows,
+                sip_timeline.meeting_records,
+                sip_timeline.describe_meeting,
+            ),
+            timeline.Source(
+                "plan_version",
+                sip_timeline.version_rows,
+                sip_timeline.version_records,
+                sip_timeline.describe_version,
             ),
         ):
             timeline.register(source)

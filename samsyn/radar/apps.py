@@ -32,8 +32,11 @@ class RadarConfig(AppConfig):
         notification_kinds.register(_rule_kinds)
         # The child's timeline: the organisation's own signals about the child.
         timeline.register(
-            timeline.Source("signal", radar_timeline.signal_rows, radar_timeline.describe_signals)
-        )
+            timeline.Source(
+                "signal", radar_timeline.signal_rows, radar_timeline.signal_records,
+                radar_timeline.describe_signal,
+            )
+        )  # fmt: skip
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
         from samsyn.radar import retention
 

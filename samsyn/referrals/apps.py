@@ -38,8 +38,11 @@ class ReferralsConfig(AppConfig):
         from samsyn.referrals import selectors
 
         timeline.register(
-            timeline.Source("referral", selectors.timeline_rows, selectors.describe_for_timeline)
-        )
+            timeline.Source(
+                "referral", selectors.timeline_rows, selectors.timeline_records,
+                selectors.describe_for_timeline,
+            )
+        )  # fmt: skip
         # And with retention: when its last entry was, how it is deleted (docs/adr/0014).
         from samsyn.referrals import retention
 

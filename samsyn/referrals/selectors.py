@@ -181,17 +181,17 @@ def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     return timeline.rows(referrals, name="referral", at="sent_at")
 
 
-def describe_for_timeline(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    referrals = Referral.objects.filter(pk__in=ids).select_related("from_organisation", "to_unit")
-    return {
-        referral.pk: timeline.Entry(
-            at=referral.sent_at,
-            kind=_("Referral"),
-            title=_("Referral to %(unit)s: %(effort)s")
-            % {"unit": referral.to_unit.name, "effort": referral.effort},
-            organisation=referral.from_organisation.name,
-            url=reverse("referrals:detail", args=[referral.pk]),
-            detail=referral.get_status_display(),
-        )  # fmt: skip
-        for referral in referrals
-    }
+def timeline_records() -> QuerySet[Referral]:
+    return Referral.objects.select_related("from_organisation", "to_unit")
+
+
+def describe_for_timeline(actor: Actor, referral: Referral) -> timeline.Entry:
+    return timeline.Entry(
+        at=referral.sent_at,
+        kind=_("Referral"),
+        title=_("Referral to %(unit)s: %(effort)s")
+        % {"unit": referral.to_unit.name, "effort": referral.effort},
+        organisation=referral.from_organisation.name,
+        url=reverse("referrals:detail", args=[referral.pk]),
+        detail=referral.get_status_display(),
+    )

@@ -4,6 +4,7 @@ list, newest first, each with its organisation — and never a record the viewer
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from dataclasses import dataclass
 
@@ -20,7 +21,7 @@ from samsyn.accounts import token_services
 from samsyn.audit.models import Entry
 from samsyn.children import timeline
 from samsyn.children.models import Child, Involvement
-from samsyn.children.selectors import timeline_for
+from samsyn.children.selectors import opened_child, timeline_for
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.concerns.models import Report
 from samsyn.concerns.tests.factories import IntakeFactory, InvestigationFactory, ReportFactory
@@ -35,7 +36,8 @@ from samsyn.directory.tests.factories import (
     actor_of,
 )
 from samsyn.discharge.tests.factories import AdmissionFactory, NoticeFactory
-from samsyn.plans.tests.factories import CaseFactory
+from samsyn.plans.models import PlanVersion
+from samsyn.plans.tests.factories import CaseFactory, HandoverFactory, PlanItemFactory
 from samsyn.radar.models import Rule, Signal
 from samsyn.referrals.tests.factories import ReferralFactory
 
@@ -46,11 +48,13 @@ def ago(days: int) -> datetime.datetime:
     return timezone.now() - datetime.timedelta(days=days)
 
 
-def signal(child, organisation, unit, *, code="RAD-7", days=1) -> Signal:
+def signal(
+    child, organisation, unit, *, code="RAD-7", days=1, subject=Signal.Subject.SIP, subject_id=None
+) -> Signal:
     return Signal.objects.create(
-        rule=Rule.objects.get(code=code), child=child, subject_type=Signal.Subject.SIP,
-        subject_id=child.pk, organisation=organisation, unit=unit,
-        due_on=timezone.localdate(), found_at=ago(days),
+        rule=Rule.objects.get(code=code), child=child, subject_type=subject,
+        subject_id=child.pk if subject_id is None else subject_id, organisation=organisation,
+        unit=unit, due_on=timezone.localdate(), found_at=ago(days),
     )  # fmt: skip
 
 
@@ -332,3 +336,139 @@ def test_the_timeline_over_the_api_is_the_pages_and_a_stranger_gets_404(county):
     assert Entry.objects.filter(
         staff_id=stranger.staff_id, outcome="denied", object_type="timeline"
     ).exists()
+
+
+# Issue 12: the page, described, is one SQL expression. What it gives is checked against the
+# sources read one by one, as the timeline read them before: each source's rows through the
+# general `restrict` (no one-child scope), ordered and paged in Python, and each entry described
+# from its record loaded by the ORM.
+
+PAGES_ASKED = (1, 2, 3, 99, 0, -1, "x", "", None, "2.0")
+
+
+def _reference(actor, child, purpose) -> list[tuple]:
+    """Every entry's source, id and moment, in the timeline's order."""
+    return sorted(
+        (
+            (source.name, pk, at)
+            for source in timeline.sources()
+            for _name, pk, at in source.rows(actor, child, purpose)
+        ),
+        key=lambda row: (-row[2].timestamp(), row[0], -row[1]),
+    )
+
+
+def _reference_page(actor, listed: list[tuple], page) -> tuple[int, list[tuple], dict]:
+    """The page's number (`Paginator.get_page`'s past the end; the first for no number), its
+    entries described from records the ORM loaded, and its ids by source."""
+    try:
+        number = max(1, int(str(page)))
+    except ValueError:
+        number = 1
+    number = min(number, max(1, -(-len(listed) // 25)))
+    entries = []
+    by_source: dict[str, list[int]] = {}
+    for name, pk, _at in listed[(number - 1) * 25 : number * 25]:
+        source = timeline.source(name)
+        record = source.records().get(pk=pk)
+        entries.append(_fields(dataclasses.replace(source.describe(actor, record), source=name)))
+        by_source.setdefault(name, []).append(pk)
+    return number, entries, by_source
+
+
+def _fields(entry: timeline.Entry) -> tuple:
+    return (
+        entry.source, entry.kind, entry.title, entry.organisation, entry.url, entry.detail,
+        entry.at,
+    )  # fmt: skip
+
+
+def _busier(county: County) -> set[str]:
+    """Two pages and a bit, and the radar's subjects whose page needs another record (a plan
+    item's and a handover's SIP, an admission's organisation), each kind on the page."""
+    unit = county.social.unit
+    social_org = unit.organisation
+    version = PlanVersion.objects.get(pk=county.seen["plan_version"][0])
+    item = PlanItemFactory(version=version)
+    handover = HandoverFactory(case=version.case)
+    admission = county.seen["admission"][0]
+    for subject, subject_id, days in (
+        (Signal.Subject.PLAN_ITEM, item.pk, 2),
+        (Signal.Subject.HANDOVER, handover.pk, 6),
+        (Signal.Subject.ADMISSION, admission, 7),
+    ):
+        signal(county.child, social_org, unit, subject=subject, subject_id=subject_id, days=days)
+    for index in range(40):
+        InvolvementFactory(
+            child=county.child, unit=UnitFactory(organisation=social_org),
+            started_on=timezone.localdate() - datetime.timedelta(days=500 + index),
+            ended_on=timezone.localdate() - datetime.timedelta(days=index) if index % 2 else None,
+        )  # fmt: skip
+    return {
+        reverse("plans:plan_versions", args=[version.case_id]),
+        reverse("plans:detail", args=[version.case_id]),
+        reverse("discharge:received_admission", args=[admission]),
+    }
+
+
+def test_the_timeline_read_in_one_statement_gives_what_the_sources_read_one_by_one(county):
+    """Every page, and pages past the last (the last) or no page (the first), for each viewer
+    and purpose: the same entries in the same order, the same count, and the audit row naming
+    the page's number and its ids by source, the other organisations' records left out."""
+    subjects = _busier(county)
+    for membership in (county.social, county.bup_ward):
+        actor = actor_of(membership)
+        for purpose in (Purpose.PLANNING, Purpose.INVESTIGATION):
+            listed = _reference(actor, county.child, purpose)
+            for asked in PAGES_ASKED:
+                number, entries, ids = _reference_page(actor, listed, asked)
+                page = timeline_for(actor, county.child, purpose=purpose, page=asked)
+                where = (membership.role, purpose, asked)
+                assert [_fields(e) for e in page.object_list] == entries, where
+                assert (page.paginator.count, page.number) == (len(listed), number), where
+                row = Entry.objects.filter(object_type="timeline").latest("id")
+                assert row.detail == {"page": number, "entries": ids}, where
+    social = actor_of(county.social)
+    shown = [
+        entry
+        for number in (1, 2, 3)
+        for entry in timeline_for(
+            social, county.child, purpose=Purpose.PLANNING, page=number
+        ).object_list
+    ]
+    assert {entry.source for entry in shown} == set(county.seen), "each kind on three pages"
+    # Where the radar's signals lead, read with them: the SIP of a plan item or a handover,
+    # and the admission's page for the organisation notified of it, not the inpatient's.
+    urls = {entry.url for entry in shown if entry.source == "signal"}
+    assert urls >= subjects
+
+
+def test_the_timeline_over_the_api_is_one_statement(county):
+    """Issue 12: the page, counted and described, whatever kinds it holds, is one SELECT (and
+    the audit row's INSERT)."""
+    _busier(county)
+    # As a request's actor: the child opened first, its relationships kept for the request.
+    actor = dataclasses.replace(actor_of(county.social), memo={})
+    opened_child(actor, child_id=county.child.pk, purpose=Purpose.PLANNING, obj="timeline")
+    timeline_for(actor, county.child, purpose=Purpose.PLANNING)  # the month's partition, once
+    for asked in (1, 2, 99):
+        with CaptureQueriesContext(connection) as queries:
+            page = timeline_for(actor, county.child, purpose=Purpose.PLANNING, page=asked)
+        assert asked != 1 or len({entry.source for entry in page.object_list}) > 3
+        selects = [q["sql"] for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+        assert len(selects) == 1, selects
+
+
+def test_the_child_page_reads_its_timeline_with_its_guardians(county, actor_client):
+    """Issue 12: on the child's page the timeline costs no statement of its own: the statement
+    that reads the guardianships and involvements selects the page, described, as one column."""
+    _busier(county)
+    client = actor_client(actor_of(county.social))
+    url = reverse("children:detail", args=[county.child.pk]) + f"?purpose={Purpose.PLANNING}"
+    assert client.get(url).status_code == 200
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url + "&page=99")
+    assert response.context["timeline"].number == 3
+    reads = [q["sql"] for q in queries if "timeline_rows" in q["sql"]]
+    assert len(reads) == 1, reads
+    assert "guardianship_rows" in reads[0]

@@ -27,36 +27,36 @@ def investigation_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     return timeline.rows(investigations, name="investigation", at=timeline.as_moment("opened_on"))
 
 
-def describe_reports(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    reports = Report.objects.filter(pk__in=ids).select_related("organisation")
-    return {
-        report.pk: timeline.Entry(
-            at=report.received_at,
-            kind=_("Report of concern"),
-            title=_("Report of concern %(reference)s received") % {"reference": report.reference},
-            organisation=report.organisation.name,
-            # Social services open it at intake; its author, on their own reports.
-            url=reverse(
-                "concerns:intake_report"
-                if report.organisation_id == actor.organisation.pk
-                else "concerns:my_report",
-                args=[report.pk],
-            ),
-        )  # fmt: skip
-        for report in reports
-    }
+def report_records() -> QuerySet[Report]:
+    return Report.objects.select_related("organisation")
 
 
-def describe_investigations(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    investigations = Investigation.objects.filter(pk__in=ids).select_related("organisation", "unit")
-    return {
-        investigation.pk: timeline.Entry(
-            at=investigation.opened_on,
-            kind=_("Investigation"),
-            title=_("Investigation opened by %(unit)s") % {"unit": investigation.unit.name},
-            organisation=investigation.organisation.name,
-            url=reverse("concerns:investigation", args=[investigation.pk]),
-            detail=_("finished") if investigation.finished_on else _("in progress"),
-        )  # fmt: skip
-        for investigation in investigations
-    }
+def describe_report(actor: Actor, report: Report) -> timeline.Entry:
+    return timeline.Entry(
+        at=report.received_at,
+        kind=_("Report of concern"),
+        title=_("Report of concern %(reference)s received") % {"reference": report.reference},
+        organisation=report.organisation.name,
+        # Social services open it at intake; its author, on their own reports.
+        url=reverse(
+            "concerns:intake_report"
+            if report.organisation_id == actor.organisation.pk
+            else "concerns:my_report",
+            args=[report.pk],
+        ),
+    )
+
+
+def investigation_records() -> QuerySet[Investigation]:
+    return Investigation.objects.select_related("organisation", "unit")
+
+
+def describe_investigation(actor: Actor, investigation: Investigation) -> timeline.Entry:
+    return timeline.Entry(
+        at=investigation.opened_on,
+        kind=_("Investigation"),
+        title=_("Investigation opened by %(unit)s") % {"unit": investigation.unit.name},
+        organisation=investigation.organisation.name,
+        url=reverse("concerns:investigation", args=[investigation.pk]),
+        detail=_("finished") if investigation.finished_on else _("in progress"),
+    )

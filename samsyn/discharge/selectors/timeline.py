@@ -39,34 +39,34 @@ def _url(actor: Actor, admission: Admission) -> str:
     return reverse(name, args=[admission.pk])
 
 
-def describe_admissions(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    admissions = Admission.objects.filter(pk__in=ids).select_related("organisation", "unit")
-    return {
-        admission.pk: timeline.Entry(
-            at=admission.admitted_at,
-            kind=_("Admission"),
-            title=_("Admitted to %(unit)s") % {"unit": admission.unit.name},
-            organisation=admission.organisation.name,
-            url=_url(actor, admission),
-            detail=_("discharged %(date)s")
-            % {"date": date_format(localtime(admission.discharged_at), "SHORT_DATE_FORMAT")}
-            if admission.discharged_at
-            else "",
-        )  # fmt: skip
-        for admission in admissions
-    }
+def admission_records() -> QuerySet[Admission]:
+    return Admission.objects.select_related("organisation", "unit")
 
 
-def describe_notices(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    notices = Notice.objects.filter(pk__in=ids).select_related("admission__organisation", "to_unit")
-    return {
-        notice.pk: timeline.Entry(
-            at=notice.sent_at,
-            kind=_("Notice from inpatient care"),
-            title=_("%(notice)s to %(unit)s")
-            % {"notice": notice.get_kind_display().capitalize(), "unit": notice.to_unit.name},
-            organisation=notice.admission.organisation.name,
-            url=_url(actor, notice.admission),
-        )  # fmt: skip
-        for notice in notices
-    }
+def describe_admission(actor: Actor, admission: Admission) -> timeline.Entry:
+    return timeline.Entry(
+        at=admission.admitted_at,
+        kind=_("Admission"),
+        title=_("Admitted to %(unit)s") % {"unit": admission.unit.name},
+        organisation=admission.organisation.name,
+        url=_url(actor, admission),
+        detail=_("discharged %(date)s")
+        % {"date": date_format(localtime(admission.discharged_at), "SHORT_DATE_FORMAT")}
+        if admission.discharged_at
+        else "",
+    )
+
+
+def notice_records() -> QuerySet[Notice]:
+    return Notice.objects.select_related("admission__organisation", "to_unit")
+
+
+def describe_notice(actor: Actor, notice: Notice) -> timeline.Entry:
+    return timeline.Entry(
+        at=notice.sent_at,
+        kind=_("Notice from inpatient care"),
+        title=_("%(notice)s to %(unit)s")
+        % {"notice": notice.get_kind_display().capitalize(), "unit": notice.to_unit.name},
+        organisation=notice.admission.organisation.name,
+        url=_url(actor, notice.admission),
+    )

@@ -35,48 +35,46 @@ def version_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     return timeline.rows(versions, name="plan_version", at="finalised_at")
 
 
-def describe_sips(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    cases = Case.objects.filter(pk__in=ids).select_related("initiating_organisation")
-    return {
-        case.pk: timeline.Entry(
-            at=case.proposed_at,
-            kind=_("SIP"),
-            title=_("SIP %(number)s proposed") % {"number": case.pk},
-            organisation=case.initiating_organisation.name,
-            url=reverse("plans:detail", args=[case.pk]),
-            detail=case.get_status_display(),
-        )  # fmt: skip
-        for case in cases
-    }
+def sip_records() -> QuerySet[Case]:
+    return Case.objects.select_related("initiating_organisation")
 
 
-def describe_meetings(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    meetings = Meeting.objects.filter(pk__in=ids).select_related("case__initiating_organisation")
-    return {
-        meeting.pk: timeline.Entry(
-            at=meeting.starts_at,
-            kind=_("SIP meeting"),
-            title=_("Meeting in SIP %(number)s") % {"number": meeting.case_id},
-            organisation=meeting.case.initiating_organisation.name,
-            url=reverse("plans:detail", args=[meeting.case_id]),
-            detail=_("cancelled") if meeting.cancelled_at else meeting.place,
-        )  # fmt: skip
-        for meeting in meetings
-    }
-
-
-def describe_versions(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    versions = PlanVersion.objects.filter(pk__in=ids).select_related(
-        "case__initiating_organisation"
+def describe_sip(actor: Actor, case: Case) -> timeline.Entry:
+    return timeline.Entry(
+        at=case.proposed_at,
+        kind=_("SIP"),
+        title=_("SIP %(number)s proposed") % {"number": case.pk},
+        organisation=case.initiating_organisation.name,
+        url=reverse("plans:detail", args=[case.pk]),
+        detail=case.get_status_display(),
     )
-    return {
-        version.pk: timeline.Entry(
-            at=version.finalised_at,
-            kind=_("Plan"),
-            title=_("Plan version %(version)s of SIP %(number)s finalised")
-            % {"version": version.number, "number": version.case_id},
-            organisation=version.case.initiating_organisation.name,
-            url=reverse("plans:plan_version", args=[version.case_id, version.number]),
-        )  # fmt: skip
-        for version in versions
-    }
+
+
+def meeting_records() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related("case__initiating_organisation")
+
+
+def describe_meeting(actor: Actor, meeting: Meeting) -> timeline.Entry:
+    return timeline.Entry(
+        at=meeting.starts_at,
+        kind=_("SIP meeting"),
+        title=_("Meeting in SIP %(number)s") % {"number": meeting.case_id},
+        organisation=meeting.case.initiating_organisation.name,
+        url=reverse("plans:detail", args=[meeting.case_id]),
+        detail=_("cancelled") if meeting.cancelled_at else meeting.place,
+    )
+
+
+def version_records() -> QuerySet[PlanVersion]:
+    return PlanVersion.objects.select_related("case__initiating_organisation")
+
+
+def describe_version(actor: Actor, version: PlanVersion) -> timeline.Entry:
+    return timeline.Entry(
+        at=version.finalised_at,
+        kind=_("Plan"),
+        title=_("Plan version %(version)s of SIP %(number)s finalised")
+        % {"version": version.number, "number": version.case_id},
+        organisation=version.case.initiating_organisation.name,
+        url=reverse("plans:plan_version", args=[version.case_id, version.number]),
+    )

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, OuterRef, Q, QuerySet, Subquery, When
 from django.urls import reverse
 from django.utils import timezone
 
@@ -83,48 +83,55 @@ class Queue:
     caseload: list[dict]  # for a unit manager: open signals per worker of the unit
 
 
-def subject_urls(signals: list[Signal], actor: Actor) -> dict[int, str]:
-    """Where to act on each signal: one query per kind of record on the page, at most."""
-    by_type: dict[str, list[Signal]] = {}
-    for signal in signals:
-        by_type.setdefault(signal.subject_type, []).append(signal)
-    urls: dict[int, str] = {}
-    cases: dict[int, int] = {}
-    if items := by_type.get(Subject.PLAN_ITEM):
-        cases.update(
-            PlanItem.objects.filter(pk__in=[s.subject_id for s in items]).values_list(
-                "pk", "version__case_id"
+def with_subject(signals: QuerySet[Signal]) -> QuerySet[Signal]:
+    """The signals with what their subject's page needs beyond the signal, read with them: the
+    SIP of a plan item or a handover (`subject_case`), the organisation of an admission
+    (`subject_owner`), so `subject_url` reads nothing."""
+    return signals.annotate(
+        subject_case=Case(
+            When(
+                subject_type=Subject.PLAN_ITEM,
+                then=Subquery(
+                    PlanItem.objects.filter(pk=OuterRef("subject_id")).values("version__case_id")
+                ),
+            ),
+            When(
+                subject_type=Subject.HANDOVER,
+                then=Subquery(Handover.objects.filter(pk=OuterRef("subject_id")).values("case_id")),
+            ),
+        ),
+        subject_owner=Case(
+            When(
+                subject_type=Subject.ADMISSION,
+                then=Subquery(
+                    Admission.objects.filter(pk=OuterRef("subject_id")).values("organisation_id")
+                ),
             )
-        )
-        for s in items:
-            urls[s.pk] = reverse("plans:plan_versions", args=[cases[s.subject_id]])
-    if offers := by_type.get(Subject.HANDOVER):
-        handed = dict(
-            Handover.objects.filter(pk__in=[s.subject_id for s in offers]).values_list(
-                "pk", "case_id"
-            )
-        )
-        for s in offers:
-            urls[s.pk] = reverse("plans:detail", args=[handed[s.subject_id]])
-    for s in by_type.get(Subject.SIP, []):
-        urls[s.pk] = reverse("plans:detail", args=[s.subject_id])
-    for s in by_type.get(Subject.REPORT, []):
-        urls[s.pk] = reverse("concerns:intake_report", args=[s.subject_id])
-    for s in by_type.get(Subject.INVESTIGATION, []):
-        urls[s.pk] = reverse("concerns:investigation", args=[s.subject_id])
-    for s in by_type.get(Subject.REFERRAL, []):
-        urls[s.pk] = reverse("referrals:detail", args=[s.subject_id])
-    if admissions := by_type.get(Subject.ADMISSION):
-        owners = dict(
-            Admission.objects.filter(pk__in=[s.subject_id for s in admissions]).values_list(
-                "pk", "organisation_id"
-            )
-        )
-        for s in admissions:
-            own = owners[s.subject_id] == actor.organisation.pk
+        ),
+    )
+
+
+def subject_url(signal: Signal, actor: Actor) -> str:
+    """Where to act on a signal read through `with_subject`."""
+    subject = signal.subject_id
+    match signal.subject_type:
+        case Subject.PLAN_ITEM:
+            return reverse("plans:plan_versions", args=[signal.subject_case])  # type: ignore[attr-defined]
+        case Subject.HANDOVER:
+            return reverse("plans:detail", args=[signal.subject_case])  # type: ignore[attr-defined]
+        case Subject.SIP:
+            return reverse("plans:detail", args=[subject])
+        case Subject.REPORT:
+            return reverse("concerns:intake_report", args=[subject])
+        case Subject.INVESTIGATION:
+            return reverse("concerns:investigation", args=[subject])
+        case Subject.REFERRAL:
+            return reverse("referrals:detail", args=[subject])
+        case Subject.ADMISSION:
+            own = signal.subject_owner == actor.organisation.pk  # type: ignore[attr-defined]
             name = "discharge:admission" if own else "discharge:received_admission"
-            urls[s.pk] = reverse(name, args=[s.subject_id])
-    return urls
+            return reverse(name, args=[subject])
+    raise ValueError(signal.subject_type)
 
 
 def queue_for(actor: Actor, *, scope: str = "mine", page: object = 1) -> Queue:
@@ -148,15 +155,14 @@ def listed_page(
     """A page of `signals`, earliest due first and most escalated first among equals, each with
     its subject's page. Listing is reading: one audit row names the page's signals and their
     children, with `detail` about the list."""
-    signals = signals.select_related("rule", "child", "staff", "unit").order_by(
+    signals = with_subject(signals.select_related("rule", "child", "staff", "unit")).order_by(
         "due_on", "-level", "pk"
     )
     today = timezone.localdate()
     with transaction.atomic():
         result = Paginator(signals, PAGE_SIZE).get_page(page)
         listed = list(result)
-        urls = subject_urls(listed, actor)
-        rows = [Row(s, urls[s.pk], max(0, (today - s.due_on).days)) for s in listed]
+        rows = [Row(s, subject_url(s, actor), max(0, (today - s.due_on).days)) for s in listed]
         if rows:
             audit.record_read(
                 actor=actor, child_id=None, obj="signal_list", obj_id=result.number,
@@ -233,12 +239,11 @@ def signal_page_for(actor: Actor, signal_id: int) -> Signal:
     """One live signal of the actor's organisation, audited; denied and missing alike are
     logged and not found. Call outside a transaction: a denial's row must outlive the 404."""
     purpose = rules.default_purpose(actor)
-    signal = (
+    signal = with_subject(
         live()
         .filter(pk=signal_id, organisation_id=actor.organisation.pk)
         .select_related("rule", "child")
-        .first()
-    )
+    ).first()
     decision = _decision(actor, signal, purpose) if signal is not None else rules.DENIED
     if not decision.allowed:
         audit.record_denied(
@@ -258,13 +263,12 @@ def signal_for_change(actor: Actor, signal_id: int) -> tuple[Signal, rules.Decis
     """One live signal the actor may act on, locked, and why; the same not-found for missing
     and not yours, carrying its denial for the log. Call inside the change's transaction."""
     purpose = rules.default_purpose(actor)
-    signal = (
+    signal = with_subject(
         live()
         .select_for_update(of=("self",))
         .filter(pk=signal_id, organisation_id=actor.organisation.pk)
         .select_related("rule")
-        .first()
-    )
+    ).first()
     decision = _decision(actor, signal, purpose) if signal is not None else rules.DENIED
     if decision.allowed:
         return signal, decision

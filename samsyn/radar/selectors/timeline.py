@@ -14,7 +14,7 @@ from samsyn.access.actor import Actor
 from samsyn.children import timeline
 from samsyn.children.models import Child
 from samsyn.radar.models import Signal
-from samsyn.radar.selectors.queue import subject_urls
+from samsyn.radar.selectors.queue import subject_url, with_subject
 
 
 def signal_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
@@ -30,17 +30,16 @@ def _state(signal: Signal) -> str:
     return pgettext("radar item", "open")
 
 
-def describe_signals(actor: Actor, ids: list[int]) -> dict[int, timeline.Entry]:
-    signals = list(Signal.objects.filter(pk__in=ids).select_related("rule", "organisation"))
-    urls = subject_urls(signals, actor)
-    return {
-        signal.pk: timeline.Entry(
-            at=signal.found_at,
-            kind=_("Radar"),
-            title=f"{signal.rule.code} {signal.rule.name}",
-            organisation=signal.organisation.name,
-            url=urls[signal.pk],
-            detail=_state(signal),
-        )  # fmt: skip
-        for signal in signals
-    }
+def signal_records() -> QuerySet[Signal]:
+    return with_subject(Signal.objects.select_related("rule", "organisation"))
+
+
+def describe_signal(actor: Actor, signal: Signal) -> timeline.Entry:
+    return timeline.Entry(
+        at=signal.found_at,
+        kind=_("Radar"),
+        title=f"{signal.rule.code} {signal.rule.name}",
+        organisation=signal.organisation.name,
+        url=subject_url(signal, actor),
+        detail=_state(signal),
+    )

@@ -27,7 +27,7 @@ def rows_as_json(queryset: QuerySet, *related: str) -> ArraySubquery:
     return ArraySubquery(queryset.values(row=JSONObject(**columns)))
 
 
-def from_json(model: type[Model], row: dict, *related: str) -> Model:
+def from_json[M: Model](model: type[M], row: dict, *related: str) -> M:
     """An instance of `model` and its `related` rows from a row of `rows_as_json`, as the ORM
     would have loaded them with `select_related`; each annotation an attribute of the instance,
     as JSON gave it (a nested list stays a list of rows, for its app to make instances of)."""
@@ -51,7 +51,7 @@ def from_json(model: type[Model], row: dict, *related: str) -> Model:
             if made[parent] is not None:
                 setattr(made[parent], name, made[path])
     instance = made[""]
-    assert instance is not None
+    assert isinstance(instance, model)
     for name in row.keys() - taken:
         setattr(instance, name, row[name])
     return instance

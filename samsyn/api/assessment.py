@@ -234,7 +234,9 @@ def child_assessments(request: HttpRequest, child_id: Id, purpose: PurposeQuery 
     child, _decision = children.opened_child(
         actor, child_id=child_id, purpose=purpose, obj="assessment_list"
     )
-    found = selectors.assessments_of_child(actor, child, purpose=purpose)
+    found = children.section_of_child(
+        actor, child, selectors.assessments_section(actor, purpose=purpose)
+    )
     return {
         "assessments": [
             {

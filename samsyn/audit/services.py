@@ -4,6 +4,8 @@ transaction that does the work, so the row and the work commit or vanish togethe
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from datetime import date as datetime_date
 
@@ -36,11 +38,6 @@ ENTRY_COLUMNS = (
     " role, action, outcome, child_id, object_type, object_id, purpose, basis, detail"
 )
 ENTRY_PLACEHOLDERS = ", ".join(["%s"] * len(ENTRY_COLUMNS.split(",")))
-# Constants only: every value goes in as a parameter.
-_INSERT = (
-    f"INSERT INTO audit_entry ({ENTRY_COLUMNS}) VALUES ({ENTRY_PLACEHOLDERS})"  # noqa: S608
-    " RETURNING id"
-)
 
 
 def entry_values(
@@ -74,24 +71,67 @@ def entry_values(
     ]  # fmt: skip
 
 
-def _append(**values) -> int:
-    """One statement, so it is atomic without a savepoint of its own. The database's trigger
-    (migration 0003, docs/adr/0010) takes a stripe of the organisation's chains for the rest of
-    the caller's transaction and links the row there: a rolled-back transaction leaves neither
-    a row nor a gap."""
+def _append_all(rows: Sequence[dict]) -> list[int]:
+    """The rows, in their order, in one statement: atomic without a savepoint of its own. The
+    database's trigger (migration 0003, docs/adr/0010) takes a stripe of the organisation's
+    chains for the rest of the caller's transaction and links each row there in turn: a
+    rolled-back transaction leaves neither a row nor a gap."""
+    if not rows:
+        return []
+    values = ", ".join([f"({ENTRY_PLACEHOLDERS})"] * len(rows))
     with connection.cursor() as cursor:
-        cursor.execute(_INSERT, entry_values(**values))
-        return cursor.fetchone()[0]
+        cursor.execute(
+            # Constants only: every value goes in as a parameter.
+            f"INSERT INTO audit_entry ({ENTRY_COLUMNS}) VALUES {values} RETURNING id",  # noqa: S608
+            [value for row in rows for value in entry_values(**row)],
+        )
+        # Each row draws its id from the sequence in the order of VALUES: sorted, the ids are
+        # the rows' order, whatever order RETURNING gives them in.
+        return sorted(row[0] for row in cursor.fetchall())
+
+
+def _append(**values) -> int:
+    return _append_all([values])[0]
+
+
+@dataclass(frozen=True, kw_only=True)
+class Read:
+    """One read of a child's data the actor made, for `record_reads`."""
+
+    child_id: int | None
+    obj: str
+    obj_id: object
+    purpose: str
+    decision: Decision
+    detail: dict = field(default_factory=dict)
+
+
+def record_reads(*, actor: Actor, reads: Sequence[Read]) -> list[int]:
+    """Several reads of one request, each its own row (what each showed, labelled as its
+    object), written by one statement in their order: the child's page and its sections."""
+    return _append_all(
+        [
+            {
+                "actor": actor, "action": "read", "outcome": "allowed",
+                "child_id": read.child_id, "object_type": read.obj,
+                "object_id": str(read.obj_id), "purpose": read.purpose,
+                "basis": read.decision.as_audit(), "detail": read.detail,
+            }
+            for read in reads
+        ]
+    )  # fmt: skip
 
 
 def record_read(
     *, actor: Actor, child_id: int | None, obj: str, obj_id: object, purpose: str,
     decision: Decision, detail: dict | None = None,
 ) -> int:  # fmt: skip
-    return _append(
-        actor=actor, action="read", outcome="allowed", child_id=child_id, object_type=obj,
-        object_id=str(obj_id), purpose=purpose, basis=decision.as_audit(), detail=detail or {},
+    read = Read(
+        child_id=child_id, obj=obj, obj_id=obj_id, purpose=purpose, decision=decision,
+        detail=detail or {},
     )  # fmt: skip
+    [entry_id] = record_reads(actor=actor, reads=[read])
+    return entry_id
 
 
 def record_denied(

@@ -3,14 +3,14 @@ child writes an audit row in the same transaction."""
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import BaseExpression, RawSQL
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -100,6 +100,28 @@ class ChildView:
         if any(g.pk == guardian_id for g in self.guardians):
             return None
         return next((g for g in self.former_guardianships if g.guardian_id == guardian_id), None)
+
+
+# What a section of the child's page shows, and the reads it names for the log (none when it
+# showed nothing).
+type Built[T] = tuple[T, list[audit.Read]]
+
+
+@dataclass(frozen=True)
+class Section[T]:
+    """Another app's part of the child's page (its SIPs, its assessments, its legal holds), read
+    as part of the page's one read (docs/adr/0016): one value of the statement that reads the
+    guardians and involvements, not statements of its own. `children` imports none of those
+    apps: the view passes their sections to `child_for`.
+
+    `expression(child)`: the section's rows for the child as one SQL expression (most often a
+    JSON array of `common.json_rows.rows_as_json`), restricted through `access` as the app's
+    own list is; `child_for` builds it inside `rules.about_one_child`. `build(child, value)`:
+    what the section's template shows, made of the expression's value, and the reads it
+    audits, which `child_for` writes with the child's own row in one statement."""
+
+    expression: Callable[[Child], BaseExpression]
+    build: Callable[[Child, Any], Built[T]]
 
 
 @dataclass(frozen=True)
@@ -193,28 +215,48 @@ def child_for(
     child_id: int,
     purpose: str,
     timeline_page: object = None,
-    sections: Mapping[str, Callable[[Child], object]] | None = None,
+    sections: Mapping[str, Section[Any]] | None = None,
 ) -> ChildView:
     """The child as the actor may read it for `purpose`, audited. The child's page asks for
     more in the same transaction: with `timeline_page`, that page of its timeline, named in
     the child's own audit row (the page is one read of the child, docs/adr/0016); and
-    `sections`, other apps' reads of the child (its SIPs, its assessments; `children` imports
-    no app), each as `access` allows for this one child (`rules.about_one_child`)."""
+    `sections`, other apps' parts of the page (its SIPs, its assessments; `children` imports
+    no app), each read in the same statement as the guardians, as `access` allows for this one
+    child (`rules.about_one_child`), and audited with the child's row in one INSERT."""
     child, decision = opened_child(actor, child_id=child_id, purpose=purpose, obj="child")
     with transaction.atomic():
-        view = _read_child(actor, child, purpose, decision, timeline_page)
-        with rules.about_one_child(actor, child.pk):
-            found = {name: read(child) for name, read in (sections or {}).items()}
-        return dataclasses.replace(view, sections=found)
+        return _read_child(actor, child, purpose, decision, timeline_page, sections or {})
+
+
+def section_of_child[T](actor: Actor, child: Child, section: Section[T]) -> T:
+    """One section of the child's page read on its own, as the page reads it (the API's
+    assessments of a child): one statement, and its reads audited in the same transaction.
+    Only for a child the actor has opened (`opened_child`)."""
+    with rules.about_one_child(actor, child.pk):
+        expression = section.expression(child)
+    with transaction.atomic():
+        value = Child.objects.filter(pk=child.pk).values(section=expression).get()["section"]
+        shown, reads = section.build(child, value)
+        audit.record_reads(actor=actor, reads=reads)
+    return shown
 
 
 def _read_child(
-    actor: Actor, child: Child, purpose: str, decision: rules.Decision, timeline_page: object
+    actor: Actor,
+    child: Child,
+    purpose: str,
+    decision: rules.Decision,
+    timeline_page: object,
+    sections: Mapping[str, Section[Any]],
 ) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    # One statement for both: the guardianships, in force and ended, and the involvements the
-    # actor may know of; and the timeline's page, described, when the page shows it, with no
-    # statement of its own (docs/adr/0016).
+    with rules.about_one_child(actor, child.pk):
+        expressions = {
+            f"section_{name}": section.expression(child) for name, section in sections.items()
+        }
+    # One statement for all: the guardianships, in force and ended, the involvements in force
+    # the actor may know of, the other apps' sections, and the timeline's page, described, when
+    # the page shows it (docs/adr/0016).
     page_read = (
         {}
         if timeline_page is None
@@ -232,10 +274,14 @@ def _read_child(
                 "unit__organisation",
                 "staff",
             ),
+            **expressions,
             **page_read,
         )  # fmt: skip
         .get()
     )
+    built = {
+        name: section.build(child, read[f"section_{name}"]) for name, section in sections.items()
+    }
     # The guardians by name, the history latest first.
     guardianships = [
         from_json(Guardianship, row, "guardian") for row in read["guardianship_rows"] or ()
@@ -265,13 +311,25 @@ def _read_child(
         page, shown = timeline.described(actor, read["timeline"], size=PAGE_SIZE)
         if shown:
             detail["timeline"] = {"page": page.number, "entries": shown}
-    audit.record_read(
-        actor=actor, child_id=child.pk, obj="child", obj_id=child.pk, purpose=purpose,
-        decision=decision, detail=detail,
-    )  # fmt: skip
+    # The child's row and the sections' own (their apps' labels, as a log reader knows them),
+    # in one statement.
+    audit.record_reads(
+        actor=actor,
+        reads=[
+            audit.Read(
+                child_id=child.pk,
+                obj="child",
+                obj_id=child.pk,
+                purpose=purpose,
+                decision=decision,
+                detail=detail,
+            ),
+            *(entry for _shown, reads in built.values() for entry in reads),
+        ],
+    )
     return ChildView(
         child, purpose, decision, address, guardians, involvements, contact_ids, former,
-        emergency, page,
+        emergency, page, {name: part for name, (part, _reads) in built.items()},
     )  # fmt: skip
 
 

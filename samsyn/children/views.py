@@ -66,11 +66,9 @@ def child_detail(request, child_id: int):
     view = selectors.child_for(
         actor, child_id=child_id, purpose=purpose, timeline_page=request.GET.get("page", 1),
         sections={
-            "sips": functools.partial(plan_selectors.parties_of_child, actor),
-            "assessments": functools.partial(
-                assessment_selectors.assessments_of_child, actor, purpose=purpose
-            ),
-            "holds": lambda child: retention_selectors.holds_on_child(actor, child.pk),
+            "sips": plan_selectors.sips_section(actor),
+            "assessments": assessment_selectors.assessments_section(actor, purpose=purpose),
+            "holds": retention_selectors.holds_section(actor),
         },
     )  # fmt: skip
     return render(

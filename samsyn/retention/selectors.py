@@ -10,14 +10,18 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Exists, Min, OuterRef, Q, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from samsyn.access import rules as access
 from samsyn.access.actor import Actor
+from samsyn.children.models import Child
+from samsyn.children.selectors import Built, Section
 from samsyn.common.dates import add_months
 from samsyn.common.errors import NotFound
+from samsyn.common.json_rows import from_json, rows_as_json
 from samsyn.retention import audit_log, kinds
 from samsyn.retention.kinds import RetentionKind
 from samsyn.retention.models import LegalHold, Rule, Run, RunLine
@@ -248,15 +252,21 @@ class ChildHolds:
     unit_id: int
 
 
-def holds_on_child(actor: Actor, child_id: int) -> ChildHolds:
-    """Call only for a child the actor has opened (its read is audited there). One query: the
-    right to hold comes from the relationships the page has found already."""
-    holds = list(
-        holds_in_force().filter(record_type="child", record_id=child_id).select_related("set_by")
-    )
-    return ChildHolds(
-        holds=holds, may_hold=access.may_hold_child(actor, child_id), unit_id=actor.unit.pk
-    )
+def holds_section(actor: Actor) -> Section[ChildHolds]:
+    """The legal holds on the child in force, as a section of the child's page (`ChildHolds`).
+    Not audited on its own: the child's row names the child's page, holds and all. Whether the
+    actor may hold comes from the relationships the page has found already."""
+
+    def expression(child: Child) -> BaseExpression:
+        holds = holds_in_force().filter(record_type="child", record_id=child.pk)
+        return rows_as_json(holds, "set_by")
+
+    def build(child: Child, rows: list | None) -> Built[ChildHolds]:
+        holds = [from_json(LegalHold, row, "set_by") for row in rows or ()]
+        may_hold = access.may_hold_child(actor, child.pk)
+        return ChildHolds(holds=holds, may_hold=may_hold, unit_id=actor.unit.pk), []
+
+    return Section(expression, build)
 
 
 def check_child_hold(actor: Actor, child_id: int) -> None:

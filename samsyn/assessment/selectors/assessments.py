@@ -12,7 +12,9 @@ from dataclasses import dataclass, field
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Value
+from django.db.models.expressions import BaseExpression
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from samsyn.access import rules
@@ -28,7 +30,9 @@ from samsyn.assessment.models import (
 from samsyn.assessment.triangle import NAME, SIDES, Area, Side
 from samsyn.audit import services as audit
 from samsyn.children.models import Child
+from samsyn.children.selectors import Built, Section
 from samsyn.common.errors import NotFound
+from samsyn.common.json_rows import from_json, rows_as_json
 from samsyn.directory.models import Organisation, Principal, Role
 
 # The versions the child's section lists per assessment, and one page of the comparison.
@@ -97,30 +101,59 @@ class ChildAssessments:
     triangle_name: str = NAME
 
 
-def assessments_of_child(actor: Actor, child: Child, *, purpose: str) -> ChildAssessments:
-    """The assessments of the child the actor may read, each with its latest versions and their
-    count; one audit row names them. Whether the actor may start one, and under which licence."""
-    latest = AssessmentVersion.objects.select_related("created_by").order_by("-number")
-    assessments = list(
-        assessments_visible_to(actor, purpose=purpose)
-        .filter(child=child)
-        .annotate(version_count=Count("versions"))
-        .prefetch_related(
-            Prefetch("versions", queryset=latest[:SECTION_VERSIONS], to_attr="latest")
-        )[:20]
-    )
-    if assessments:
-        # One INSERT, atomic by itself (docs/adr/0010), inside the child page's transaction
-        # when the page calls: no savepoint of its own.
-        audit.record_read(
-            actor=actor, child_id=child.pk, obj="assessment_list", obj_id=child.pk,
-            purpose=purpose, decision=rules.Decision(True, "list"),
+# The assessments the child's page shows.
+CHILD_ASSESSMENTS = 20
+
+
+def assessments_section(actor: Actor, *, purpose: str) -> Section[ChildAssessments]:
+    """The child's assessments the actor may read, as a section of the child's page (and the
+    API's list): each with its latest versions and their count, one audit row naming them;
+    whether the actor may start one, and under which licence (`ChildAssessments`)."""
+    may = may_assess(actor)
+    municipality = assessing_municipality(actor.organisation) if may else None
+
+    def expression(child: Child) -> BaseExpression:
+        latest = AssessmentVersion.objects.filter(assessment=OuterRef("pk")).order_by("-number")
+        assessments = (
+            assessments_visible_to(actor, purpose=purpose)
+            .filter(child=child)
+            .annotate(
+                version_count=Count("versions"),
+                latest_rows=rows_as_json(latest[:SECTION_VERSIONS], "created_by"),
+            )
+        )
+        licence = (
+            rows_as_json(BbicLicence.objects.filter(municipality=municipality), "municipality")
+            if municipality
+            else Value(None)
+        )
+        return JSONObject(
+            assessments=rows_as_json(assessments[:CHILD_ASSESSMENTS], "organisation", "unit"),
+            licence=licence,
+        )
+
+    def build(child: Child, value: dict) -> Built[ChildAssessments]:
+        assessments = [
+            from_json(Assessment, row, "organisation", "unit") for row in value["assessments"] or ()
+        ]
+        for assessment in assessments:
+            assessment.latest = [
+                from_json(AssessmentVersion, row, "created_by") for row in assessment.latest_rows
+            ]
+        own = next((a for a in assessments if a.organisation_id == actor.organisation.pk), None)
+        licences = [from_json(BbicLicence, row, "municipality") for row in value["licence"] or ()]
+        today = timezone.localdate()
+        licence = next((licence for licence in licences if licence.in_force(today)), None)
+        if not assessments:
+            return ChildAssessments([], may, None, licence), []
+        read = audit.Read(
+            child_id=child.pk, obj="assessment_list", obj_id=child.pk, purpose=purpose,
+            decision=rules.Decision(True, "list"),
             detail={"assessment_ids": [a.pk for a in assessments]},
         )  # fmt: skip
-    own = next((a for a in assessments if a.organisation_id == actor.organisation.pk), None)
-    may = may_assess(actor)
-    licence = licence_of(assessing_municipality(actor.organisation)) if may else None
-    return ChildAssessments(assessments, may, own, licence)
+        return ChildAssessments(assessments, may, own, licence), [read]
+
+    return Section(expression, build)
 
 
 # --- one assessment -----------------------------------------------------------------------

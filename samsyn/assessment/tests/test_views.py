@@ -3,11 +3,14 @@
 access: who may not see it gets the 404 of a missing page, and the attempt is audited."""
 
 import pytest
+from django.db.models import Count, Prefetch
 from django.urls import reverse
 from django.utils import translation
 
+from samsyn.access import rules
 from samsyn.access.models import Category, Purpose
 from samsyn.assessment.models import AssessmentVersion
+from samsyn.assessment.selectors import assessments as selectors
 from samsyn.assessment.tests.factories import (
     AssessmentFactory,
     BbicLicenceFactory,
@@ -19,6 +22,7 @@ from samsyn.assessment.tests.factories import (
 )
 from samsyn.assessment.triangle import AREAS, SIDES
 from samsyn.audit.models import Entry
+from samsyn.children import selectors as children
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.consent.tests.factories import ConsentFactory
 from samsyn.directory.models import Organisation, Role
@@ -101,6 +105,87 @@ def test_rsf_1_no_licence_no_triangle_on_the_child_page_and_it_says_why(actor_cl
     assert 'name="risk_factors"' in edit
     assert 'name="protective_factors"' in edit
     assert 'name="child_view"' in edit
+
+
+def _section(actor, child):
+    section = selectors.assessments_section(actor, purpose=rules.default_purpose(actor))
+    return _as_listed(children.section_of_child(actor, child, section))
+
+
+def _as_listed(found):
+    assessments = [
+        (
+            a.pk, a.organisation.name, a.unit.name, a.version_count,
+            [(v.pk, v.number, v.status, v.created_by.name) for v in a.latest],
+        )
+        for a in found.assessments
+    ]  # fmt: skip
+    licence = found.licence and (found.licence.reference, found.licence.municipality.name)
+    return assessments, found.may_start, found.own and found.own.pk, licence
+
+
+def _read_alone(actor, child):
+    """What the child's page listed when the section was statements of its own (before the
+    page's one read, docs/adr/0016): `assessments_visible_to`'s first 20 of the child, their
+    versions counted, their latest prefetched, and the licence read on its own."""
+    latest = AssessmentVersion.objects.select_related("created_by").order_by("-number")
+    assessments = list(
+        selectors.assessments_visible_to(actor, purpose=rules.default_purpose(actor))
+        .filter(child=child)
+        .annotate(version_count=Count("versions"))
+        .prefetch_related(
+            Prefetch("versions", queryset=latest[: selectors.SECTION_VERSIONS], to_attr="latest")
+        )[:20]
+    )
+    own = next((a for a in assessments if a.organisation_id == actor.organisation.pk), None)
+    may = selectors.may_assess(actor)
+    municipality = selectors.assessing_municipality(actor.organisation)
+    licence = selectors.licence_of(municipality) if may else None
+    return _as_listed(selectors.ChildAssessments(assessments, may, own, licence))
+
+
+def test_bbic_1_the_assessments_read_with_the_child_are_those_read_alone():
+    """The section as a value of the page's one read lists what the assessments' own reads
+    listed: the same assessments, version counts and latest versions, at most 20, none of
+    another organisation without a ground; its audit row names them."""
+    assessment = licensed_assessment()
+    for number in range(1, 8):
+        VersionFactory(assessment=assessment, number=number, final=number < 7)
+    child = assessment.child
+    hidden = AssessmentFactory(child=child)
+    VersionFactory(assessment=hidden, number=1)
+    viewer = caseworker_of(assessment)
+    expected = _read_alone(viewer, child)
+    assert _section(viewer, child) == expected
+    [(assessment_id, *_, count, latest)], may_start, own, licence = expected
+    assert (assessment_id, own, count, may_start) == (assessment.pk, assessment.pk, 7, True)
+    assert [number for _pk, number, *_ in latest] == [7, 6, 5, 4, 3]
+    assert licence[1] == assessment.organisation.principal.name
+
+    # A ground opens the others' assessments to the viewer's organisation: 20 of 23 are shown.
+    ConsentFactory(
+        child=child, by_child=True, receiving_organisation=assessment.organisation,
+        categories=[Category.BASIC, Category.SOCIAL], purposes=list(Purpose.values),
+    )  # fmt: skip
+    for _ in range(21):
+        AssessmentFactory(child=child)
+    shown = _section(viewer, child)
+    assert shown == _read_alone(viewer, child)
+    assert len(shown[0]) == 20
+    read = Entry.objects.filter(object_type="assessment_list", staff_id=viewer.staff.pk).latest(
+        "id"
+    )
+    assert read.detail == {"assessment_ids": [row[0] for row in shown[0]]}
+
+
+def test_rsf_1_the_section_of_one_who_may_not_assess_offers_no_licence():
+    assessment = licensed_assessment()
+    bup = UnitFactory(organisation__kind=Organisation.Kind.BUP)
+    InvolvementFactory(child=assessment.child, unit=bup)
+    clinician = actor_of(MembershipFactory(unit=bup, role=Role.CLINICIAN))
+    assert _section(clinician, assessment.child) == _read_alone(clinician, assessment.child)
+    assert _section(clinician, assessment.child) == ([], False, None, None)
+    assert not Entry.objects.filter(object_type="assessment_list", staff_id=clinician.staff.pk)
 
 
 def test_bbic_1_a_licensed_caseworker_records_and_finalises_through_the_pages(actor_client):

@@ -2,8 +2,8 @@
 (issue 12): a measurement to run by hand, not a test (pytest collects it only when named).
 Two shapes: last month, its reads spread over its days (every day over, so counted in ReadDay),
 and this month, its reads written in the minutes before now (not counted yet: the log read for
-them, the worst case). Prints the median of 5 loads at each size, and the slowest statements of the last load
-with their plans (EXPLAIN ANALYZE, BUFFERS):
+them, the worst case). Prints the median of 5 loads at each size, and the slowest statements of
+the last load with their plans (EXPLAIN ANALYZE, BUFFERS):
 
     SAMSYN_DATA_DIR=… .venv/bin/pytest samsyn/audit/tests/measure_follow_up.py -q -s --create-db
 """

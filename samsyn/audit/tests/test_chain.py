@@ -3,6 +3,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection, transaction
 from django.db.utils import ProgrammingError
+from django.test.utils import CaptureQueriesContext
 
 from samsyn.access.rules import Decision
 from samsyn.audit import services as audit
@@ -45,6 +46,43 @@ def test_log_1_each_organisation_has_its_own_chains():
     assert entries[2].chain == entries[0].chain
     assert entries[2].seq == entries[0].seq + 1
     assert entries[2].prev_hash == entries[0].hash
+    assert verify().ok
+
+
+def test_log_1_several_reads_in_one_insert_follow_each_other_in_the_chain():
+    """The child's page writes its reads (the child, its SIPs' parties, its assessments) in one
+    statement: each is its own row, as `record_read` writes it, linked in turn."""
+    actor = make_actor()
+    before = _read(actor)
+    listed = Decision(True, "list")
+    reads = [
+        audit.Read(
+            child_id=42, obj=obj, obj_id=42, purpose=purpose, decision=decision, detail=detail
+        )
+        for obj, purpose, decision, detail in (
+            ("child", "treatment", Decision(True, "involvement"), {"page": 1}),
+            ("sip_parties", "planning", listed, {"case_ids": [3, 1]}),
+            ("assessment_list", "treatment", listed, {"assessment_ids": [5]}),
+        )
+    ]
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        ids = audit.record_reads(actor=actor, reads=reads)
+    inserts = [q for q in queries.captured_queries if q["sql"].startswith("INSERT")]
+    assert len(inserts) == 1
+    entries = list(Entry.objects.filter(pk__in=ids).order_by("id"))
+    assert [e.pk for e in entries] == ids
+    assert [(e.object_type, e.object_id, e.purpose, e.detail) for e in entries] == [
+        ("child", "42", "treatment", {"page": 1}),
+        ("sip_parties", "42", "planning", {"case_ids": [3, 1]}),
+        ("assessment_list", "42", "treatment", {"assessment_ids": [5]}),
+    ]
+    assert entries[0].basis == {"basis": "involvement"}
+    assert {e.action for e in entries} == {"read"}
+    assert len({e.chain for e in entries}) == 1
+    assert [e.seq for e in entries] == [entries[0].seq + n for n in range(3)]
+    assert [e.prev_hash for e in entries[1:]] == [e.hash for e in entries[:-1]]
+    assert audit.record_reads(actor=actor, reads=[]) == []
+    assert before not in ids
     assert verify().ok
 
 

@@ -41,18 +41,16 @@ def test_the_name_indexes_serve_only_a_query_that_names_the_municipality():
     1–1.5 ms from the actor's relationships. So they are partial on a condition only a query
     naming its municipality proves. Which plan the list takes is a coin toss at test size;
     whether an index can serve a query is not: with sequential scans priced out, the planner
-    takes any index that can."""
+    takes any index that can. That the intake's match does use them is
+    `concerns/tests/test_intake_match.py`'s proof (rows read at 20,000 children): here, with the
+    municipality's own index beside them, which of the two wins is the coin toss again."""
     searched = Child.objects.filter(
         Q(first_name__istartswith="Ås") | Q(last_name__istartswith="Ås")
     )
-    one_municipality = searched.filter(municipality_id=1)
     with connection.cursor() as cursor:
         cursor.execute("SET LOCAL enable_seqscan = off")
-        plans = {}
-        for label, queryset in [("list", searched), ("intake", one_municipality)]:
-            sql, params = queryset.query.sql_with_params()
-            cursor.execute(f"EXPLAIN {sql}", params)
-            plans[label] = "\n".join(row[0] for row in cursor.fetchall())
+        sql, params = searched.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
         cursor.execute("RESET enable_seqscan")
-    assert "child_match" not in plans["list"], plans["list"]
-    assert "child_match" in plans["intake"], plans["intake"]
+    assert "child_match" not in plan, plan

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from django.core.paginator import Page, Paginator
 from django.db import transaction
-from django.db.models import BooleanField, ExpressionWrapper, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, OuterRef, Q, QuerySet
+from django.db.models.expressions import BaseExpression
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,7 +16,10 @@ from samsyn.access import rules
 from samsyn.access.actor import Actor
 from samsyn.access.models import Purpose
 from samsyn.audit import services as audit
+from samsyn.children.models import Child
+from samsyn.children.selectors import Built, Section
 from samsyn.common.errors import NotFound
+from samsyn.common.json_rows import from_json, rows_as_json
 from samsyn.directory.models import Organisation, Principal
 from samsyn.plans.models import Case, Handover, Party, PlanVersion, SipSettings
 
@@ -272,39 +276,50 @@ class ChildSip:
     pending: list
 
 
-def parties_of_child(actor: Actor, child) -> list[ChildSip]:
-    """Who has a part in this child's SIPs (issue 4, item 7): the organisations taking part,
-    the coordinator and anyone offered the role, for the SIPs the actor may see."""
-    cases = list(
-        cases_visible_to(actor, purpose=Purpose.PLANNING)
-        .filter(child=child)
-        .prefetch_related(
-            Prefetch("parties", queryset=Party.objects.select_related("organisation")),
-            Prefetch(
-                "handovers",
-                queryset=Handover.objects.filter(
-                    accepted_at__isnull=True, declined_at__isnull=True
-                ).select_related("to_staff", "to_organisation"),
-                to_attr="pending_handovers",
-            ),
-        )[:20]
-    )
-    if cases:
-        # One INSERT, atomic by itself (docs/adr/0010), inside the child page's transaction
-        # when the page calls: no savepoint of its own.
-        audit.record_read(
-            actor=actor, child_id=child.pk, obj="sip_parties", obj_id=child.pk,
-            purpose=Purpose.PLANNING, decision=rules.Decision(True, "list"),
-            detail={"case_ids": [case.pk for case in cases]},
-        )  # fmt: skip
-    return [
-        ChildSip(
-            case,
-            [case.initiating_organisation, *[party.organisation for party in case.parties.all()]],
-            case.pending_handovers,
+# The SIPs the child's page shows, and what it shows of each.
+CHILD_SIPS = 20
+_CASE_SHOWN = ("initiating_organisation", "coordinator", "coordinator_organisation")
+
+
+def sips_section(actor: Actor) -> Section[list[ChildSip]]:
+    """Who has a part in the child's SIPs (issue 4, item 7), as a section of the child's page:
+    the organisations taking part, the coordinator and anyone offered the role, for the SIPs
+    the actor may see (`ChildSip`s); one audit row names them."""
+
+    def expression(child: Child) -> BaseExpression:
+        parties = Party.objects.filter(case=OuterRef("pk")).order_by("pk")
+        pending = Handover.objects.filter(
+            case=OuterRef("pk"), accepted_at__isnull=True, declined_at__isnull=True
+        ).order_by("offered_at", "pk")
+        cases = (
+            cases_visible_to(actor, purpose=Purpose.PLANNING)
+            .filter(child=child)
+            .annotate(
+                party_rows=rows_as_json(parties, "organisation"),
+                pending_rows=rows_as_json(pending, "to_staff", "to_organisation"),
+            )
         )
-        for case in cases
-    ]
+        return rows_as_json(cases[:CHILD_SIPS], *_CASE_SHOWN)
+
+    def build(child: Child, rows: list | None) -> Built[list[ChildSip]]:
+        cases = [from_json(Case, row, *_CASE_SHOWN) for row in rows or ()]
+        if not cases:
+            return [], []
+        read = audit.Read(
+            child_id=child.pk, obj="sip_parties", obj_id=child.pk, purpose=Purpose.PLANNING,
+            decision=rules.Decision(True, "list"), detail={"case_ids": [c.pk for c in cases]},
+        )  # fmt: skip
+        return [_child_sip(case) for case in cases], [read]
+
+    return Section(expression, build)
+
+
+def _child_sip(case: Case) -> ChildSip:
+    parties = [from_json(Party, row, "organisation") for row in case.party_rows]
+    pending = [from_json(Handover, row, "to_staff", "to_organisation") for row in case.pending_rows]
+    return ChildSip(
+        case, [case.initiating_organisation, *(party.organisation for party in parties)], pending
+    )
 
 
 # The stages a SIP passes through as people see them: the stored statuses, with "follow-up due"

@@ -14,6 +14,7 @@ from samsyn.access import rules
 from samsyn.access.models import Category, Purpose
 from samsyn.access.tests.factories import LegalBasisFactory
 from samsyn.audit.models import Entry
+from samsyn.children import selectors as children
 from samsyn.children.tests.factories import (
     ChildFactory,
     GuardianshipFactory,
@@ -28,7 +29,12 @@ from samsyn.plans.selectors.consents import sip_consent_status
 from samsyn.plans.services import cases
 from samsyn.plans.services import consents as consent
 from samsyn.plans.state import TransitionRefused
-from samsyn.plans.tests.factories import PartyFactory, SipSettingsFactory, actor_in_organisation
+from samsyn.plans.tests.factories import (
+    CaseFactory,
+    PartyFactory,
+    SipSettingsFactory,
+    actor_in_organisation,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -373,16 +379,85 @@ def test_close_needs_a_reason_and_a_fresh_version(social, consented):
 # --- Who has a part in this child's SIP ---
 
 
-def test_parties_of_child_lists_organisations_and_the_coordinator(social, bup, consented):
-    [sip] = selectors.parties_of_child(social, consented.child)
+def _sips(actor, child):
+    return children.section_of_child(actor, child, selectors.sips_section(actor))
+
+
+def _as_listed(sips):
+    return [
+        (
+            sip.case.pk, sip.case.status, sip.case.coordinator.name if sip.case.coordinator else "",
+            str(sip.case.coordinator_organisation), [o.pk for o in sip.organisations],
+            [(offer.pk, offer.to_staff.name, offer.to_organisation.name) for offer in sip.pending],
+        )
+        for sip in sips
+    ]  # fmt: skip
+
+
+def _sips_read_alone(actor, child):
+    """What the child's page listed when the section was statements of its own (before the
+    page's one read, docs/adr/0016): `cases_visible_to`'s first 20 of the child, with their
+    parties and the offers of the coordinator role not answered yet, through the ORM."""
+    cases = selectors.cases_visible_to(actor, purpose=Purpose.PLANNING).filter(child=child)[:20]
+    return _as_listed(
+        selectors.ChildSip(
+            case,
+            [case.initiating_organisation]
+            + [party.organisation for party in case.parties.order_by("pk")],
+            list(
+                case.handovers.filter(accepted_at__isnull=True, declined_at__isnull=True).order_by(
+                    "offered_at", "pk"
+                )
+            ),
+        )
+        for case in cases
+    )
+
+
+def test_the_sips_section_lists_organisations_and_the_coordinator(social, bup, consented):
+    [sip] = _sips(social, consented.child)
     assert sip.case == consented
     assert {o.pk for o in sip.organisations} == {social.organisation.pk, bup.organisation.pk}
     assert sip.case.coordinator == social.staff
     assert Entry.objects.filter(object_type="sip_parties", child_id=consented.child_id).exists()
 
 
-def test_parties_of_child_shows_nothing_to_an_organisation_not_taking_part(school, consented):
-    assert selectors.parties_of_child(school, consented.child) == []
+def test_the_sips_section_shows_nothing_to_an_organisation_not_taking_part(school, consented):
+    assert _sips(school, consented.child) == []
+    assert not Entry.objects.filter(object_type="sip_parties", staff_id=school.staff.pk).exists()
+
+
+def test_the_sips_read_with_the_child_are_those_read_alone(social, bup, police, consented):
+    """The section as a value of the page's one read lists what the SIPs' own selector lists:
+    the same SIPs, parties and pending offers, at most 20 (the newest), none of a SIP the
+    viewer's organisation takes no part in; its audit row names them."""
+    child = consented.child
+    offer = cases.offer_handover(
+        actor=social, case_id=consented.pk, membership_id=bup.membership.pk, note="BUP tar över."
+    )
+    PartyFactory(case=consented, organisation=police.organisation, invited_by=social.staff)
+    hidden = CaseFactory(
+        child=child, initiating_organisation=police.organisation, closed=True,
+        proposed_at=timezone.now() + datetime.timedelta(days=1),
+    )  # fmt: skip
+    expected = _sips_read_alone(social, child)
+    assert _as_listed(_sips(social, child)) == expected
+    [(case_id, *_, organisations, pending)] = expected
+    assert (case_id, pending[0][0]) == (consented.pk, offer.pk)
+    assert organisations == [social.organisation.pk, bup.organisation.pk, police.organisation.pk]
+
+    for days in range(1, 25):
+        CaseFactory(
+            child=child, initiating_organisation=social.organisation, closed=True,
+            initiated_by=social.staff, proposed_at=timezone.now() - datetime.timedelta(days=days),
+        )  # fmt: skip
+    shown = _as_listed(_sips(social, child))
+    assert shown == _sips_read_alone(social, child)
+    assert len(shown) == 20
+    assert hidden.pk not in {row[0] for row in shown}
+    read = Entry.objects.filter(object_type="sip_parties", staff_id=social.staff.pk).latest("id")
+    assert read.detail == {"case_ids": [row[0] for row in shown]}
+    assert read.object_id == str(child.pk)
 
 
 # --- HTTP ---
@@ -522,8 +597,7 @@ def test_child_parties_template_names_the_organisations(social, bup, consented):
     from django.template.loader import render_to_string
 
     html = render_to_string(
-        "plans/cases/_child_parties.html",
-        {"sips": selectors.parties_of_child(social, consented.child)},
+        "plans/cases/_child_parties.html", {"sips": _sips(social, consented.child)}
     )
     assert bup.organisation.name in html
     assert social.staff.name in html

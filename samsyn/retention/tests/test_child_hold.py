@@ -9,12 +9,14 @@ import datetime
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.models import JSONField, Value
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
 from samsyn.access.models import EmergencyAccess
 from samsyn.audit.models import Entry
+from samsyn.children import selectors as children
 from samsyn.children.models import Child
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
 from samsyn.common.errors import AccessDenied
@@ -173,10 +175,16 @@ def test_ret_1_the_hold_page_reads_in_swedish_and_english(case, actor_client):
     assert "Place a legal hold on the child's records" in client.get(url).text
 
 
-def test_ret_1_the_holds_cost_the_childs_page_one_query(case, actor_client, monkeypatch):
-    """The child's page is pinned by its query counts: the section adds one query, the holds;
-    whether the manager may hold comes from the relationships the page has found already."""
+def test_ret_1_the_holds_cost_the_childs_page_no_statement_of_their_own(
+    case, actor_client, monkeypatch
+):
+    """The child's page is pinned by its query counts: the holds are a value of the page's one
+    read; whether the manager may hold comes from the relationships the page has found."""
     _, child, _, manager, _ = case
+    LegalHold.objects.create(
+        record_type="child", record_id=child.pk, reason=REASON, set_by=manager.staff,
+        unit_id=manager.unit.pk,
+    )  # fmt: skip
     client = actor_client(manager)
     url = reverse("children:detail", args=[child.pk])
 
@@ -189,5 +197,40 @@ def test_ret_1_the_holds_cost_the_childs_page_one_query(case, actor_client, monk
 
     with_holds = queries()
     none = selectors.ChildHolds(holds=[], may_hold=False, unit_id=manager.unit.pk)
-    monkeypatch.setattr(selectors, "holds_on_child", lambda actor, child_id: none)
-    assert with_holds == queries() + 1
+    nothing = Value(None, JSONField())
+    empty = children.Section(lambda child: nothing, lambda child, value: (none, []))
+    monkeypatch.setattr(selectors, "holds_section", lambda actor: empty)
+    assert with_holds == queries()
+
+
+def _holds(actor, child):
+    found = children.section_of_child(actor, child, selectors.holds_section(actor))
+    listed = [(hold.pk, hold.reason, hold.set_by.name, hold.unit_id) for hold in found.holds]
+    return listed, found.may_hold, found.unit_id
+
+
+def test_ret_1_the_holds_read_with_the_child_are_those_in_force_on_it(case):
+    """The section as a value of the page's one read lists what the holds' own read listed:
+    the hold in force on the child, with who placed it; none lifted, none on another child or
+    on one of its records."""
+    unit, child, report, manager, caseworker = case
+    for record_type, record_id, lifted in (
+        ("child", child.pk, timezone.now()), ("child", ChildFactory().pk, None),
+        ("report", report.pk, None),
+    ):  # fmt: skip
+        LegalHold.objects.create(
+            record_type=record_type, record_id=record_id, reason="Annat", set_by=manager.staff,
+            unit=unit, lifted_at=lifted, lifted_by=manager.staff if lifted else None,
+        )  # fmt: skip
+    held = LegalHold.objects.create(
+        record_type="child", record_id=child.pk, reason=REASON, set_by=manager.staff, unit=unit
+    )
+    read_alone = [
+        (hold.pk, hold.reason, hold.set_by.name, hold.unit_id)
+        for hold in selectors.holds_in_force()
+        .filter(record_type="child", record_id=child.pk)
+        .select_related("set_by")
+    ]
+    assert [pk for pk, *_ in read_alone] == [held.pk]
+    assert _holds(manager, child) == (read_alone, True, unit.pk)
+    assert _holds(caseworker, child) == (read_alone, False, unit.pk)

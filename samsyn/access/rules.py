@@ -171,6 +171,13 @@ class _Now(Expression):
 
     output_field = DateTimeField()
 
+    # A leaf with nothing to resolve or relabel: the tree holds one, wherever it is nested.
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def relabeled_clone(self, change_map):
+        return self
+
     def as_sql(self, compiler, connection):
         return "%s", (timezone.now(),)
 
@@ -179,6 +186,12 @@ class _Today(Expression):
     """The day of the query, read when the query is compiled (`_Now`)."""
 
     output_field = DateField()
+
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def relabeled_clone(self, change_map):
+        return self
 
     def as_sql(self, compiler, connection):
         return "%s", (timezone.localdate(),)

@@ -298,6 +298,14 @@ class _OneChild:
 _ONE_CHILD: ContextVar[_OneChild | None] = ContextVar("samsyn_access_one_child", default=None)
 
 
+def per_request[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per request for the request's actor (`Actor.memo`), every time for an
+    actor made otherwise: for a query composed from `restrict` that a request reads several
+    times. Keep only what cannot change within the request: a queryset never read (hand out
+    copies, `.all()`), not rows."""
+    return _memoised(actor, ("per_request", *key), compute)
+
+
 def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
     """`compute()` once per request for the request's actor (`Actor.memo`), once inside
     `about_one_child` for any other actor, every time otherwise."""

@@ -21,6 +21,7 @@ from samsyn.consent.models import Consent
 from samsyn.directory.models import Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
+from samsyn.plans.selectors.cases import cases_visible_to
 
 pytestmark = pytest.mark.django_db
 
@@ -97,3 +98,33 @@ def test_sip_3_the_memo_dies_with_the_request(world, client):
     assert second.status_code == 200
     assert world.child.last_name not in second.content.decode()
     assert second.wsgi_request.actor.memo is not first_memo
+
+
+def test_sip_3_the_sips_a_request_reads_twice_are_each_read_afresh(world):
+    """`plans.cases_visible_to` composes its query once per request (`rules.per_request`) and
+    hands each caller a copy never read: rows one caller read are not another's, and a
+    withdrawal between the two counts."""
+    consent = world.consent(categories=[BASIC, Category.PLAN])
+    actor = request_actor(world.clinician_taking_part())
+    with mock.patch.object(rules, "restrict", wraps=rules.restrict) as restricted:
+        first = cases_visible_to(actor, purpose=TREATMENT)
+        assert len(first) == 1
+
+        Consent.objects.filter(pk=consent.pk).update(withdrawn_at=timezone.now())
+
+        second = cases_visible_to(actor, purpose=TREATMENT)
+        assert second is not first
+        assert list(second) == []
+        assert len(first) == 1  # what the first caller read stays its own
+        assert not cases_visible_to(actor, purpose=TREATMENT).exists()
+    assert restricted.call_count == 1
+
+
+def test_sip_3_an_actor_without_a_request_memo_composes_every_time(world):
+    world.consent(categories=[BASIC, Category.PLAN])
+    actor = world.clinician_taking_part()
+    assert actor.memo is None
+    with mock.patch.object(rules, "restrict", wraps=rules.restrict) as restricted:
+        cases_visible_to(actor, purpose=TREATMENT)
+        cases_visible_to(actor, purpose=TREATMENT)
+    assert restricted.call_count == 2

@@ -302,8 +302,11 @@ def per_request[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
     """`compute()` once per request for the request's actor (`Actor.memo`), every time for an
     actor made otherwise: for a query composed from `restrict` that a request reads several
     times. Keep only what cannot change within the request: a queryset never read (hand out
-    copies, `.all()`), not rows."""
-    return _memoised(actor, ("per_request", *key), compute)
+    copies, `.all()`), not rows. Inside `about_one_child` `restrict` answers for that child
+    only, so what is composed there is kept apart from what is composed outside it."""
+    one = _ONE_CHILD.get()
+    scope = one.child_id if one is not None and one.actor is actor else None
+    return _memoised(actor, ("per_request", scope, *key), compute)
 
 
 def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:

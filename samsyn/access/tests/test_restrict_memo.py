@@ -22,6 +22,7 @@ from samsyn.directory.models import Role
 from samsyn.directory.tests.factories import make_actor
 from samsyn.plans.models import Case
 from samsyn.plans.selectors.cases import cases_visible_to
+from samsyn.plans.tests.factories import CaseFactory, PartyFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,3 +129,22 @@ def test_sip_3_an_actor_without_a_request_memo_composes_every_time(world):
         cases_visible_to(actor, purpose=TREATMENT)
         cases_visible_to(actor, purpose=TREATMENT)
     assert restricted.call_count == 2
+
+
+def test_sek_4_what_is_composed_for_one_child_stays_inside_its_scope(world):
+    """`about_one_child` narrows `restrict` to one child: the SIPs composed inside the scope are
+    not the request's SIPs outside it, nor the other way round."""
+    world.consent(categories=[BASIC, Category.PLAN])
+    actor = request_actor(world.clinician_taking_part())
+    other = make_world("BUP Norr")
+    other_case = CaseFactory(child=other.child, initiating_organisation=other.social)
+    PartyFactory(case=other_case, organisation=world.bup, accepted_for=world.bup_unit)
+    other.consent(receiving_organisation=world.bup, categories=[BASIC, Category.PLAN])
+
+    everything = {case.child_id for case in cases_visible_to(actor, purpose=TREATMENT)}
+    assert everything == {world.child.pk, other.child.pk}
+    with rules.about_one_child(actor, world.child.pk):
+        inside = {case.child_id for case in cases_visible_to(actor, purpose=TREATMENT)}
+    assert inside == {world.child.pk}
+    after = {case.child_id for case in cases_visible_to(actor, purpose=TREATMENT)}
+    assert after == everything

@@ -28,6 +28,8 @@ from django.db import connection
 from django.db.models import (
     Case,
     Count,
+    DateField,
+    DateTimeField,
     Exists,
     F,
     JSONField,
@@ -39,7 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import RawSQL
+from django.db.models.expressions import Combinable, Expression, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -162,9 +164,42 @@ def require(actor: Actor, permission: str) -> None:
         raise refusal
 
 
+class _Now(Expression):
+    """The moment of the query, read when the query is compiled: `restrict` builds its tree
+    once per request and every query made from it still asks "in force right now", as a
+    tree built for that query alone did (a consent given or run out a moment ago counts)."""
+
+    output_field = DateTimeField()
+
+    # A leaf with nothing to resolve or relabel: the tree holds one, wherever it is nested.
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def relabeled_clone(self, change_map):
+        return self
+
+    def as_sql(self, compiler, connection):
+        return "%s", (timezone.now(),)
+
+
+class _Today(Expression):
+    """The day of the query, read when the query is compiled (`_Now`)."""
+
+    output_field = DateField()
+
+    def resolve_expression(self, *args, **kwargs):
+        return self
+
+    def relabeled_clone(self, change_map):
+        return self
+
+    def as_sql(self, compiler, connection):
+        return "%s", (timezone.localdate(),)
+
+
 def _unit_involvements(actor: Actor):
     """The unit's involvements in force today, whoever is assigned."""
-    today = timezone.localdate()
+    today = _Today()
     return Involvement.objects.filter(unit_id=actor.unit.pk, started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
@@ -195,7 +230,7 @@ def _opening_involvements(actor: Actor):
 def _emergency_accesses(actor: Actor):
     """The actor's emergency accesses in force (DOMAIN LOG-2): the person's, acting for this unit,
     never the unit's."""
-    now = timezone.now()
+    now = _Now()
     return EmergencyAccess.objects.filter(
         staff_id=actor.staff.pk, unit_id=actor.unit.pk, started_at__lte=now, ends_at__gt=now
     )
@@ -211,7 +246,7 @@ def _involved(actor: Actor, child_ref: OuterRef) -> Q:
 
 
 def _valid_consents(actor: Actor, category: str, purpose: str):
-    now = timezone.now()
+    now = _Now()
     return Consent.objects.filter(
         receiving_organisation_id=actor.organisation.pk,
         categories__contains=[category],
@@ -223,7 +258,7 @@ def _valid_consents(actor: Actor, category: str, purpose: str):
 
 
 def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
-    now = timezone.now()
+    now = _Now()
     return LegalGround.objects.filter(
         receiving_organisation_id=actor.organisation.pk,
         categories__contains=[category],
@@ -263,6 +298,17 @@ class _OneChild:
 _ONE_CHILD: ContextVar[_OneChild | None] = ContextVar("samsyn_access_one_child", default=None)
 
 
+def per_request[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
+    """`compute()` once per request for the request's actor (`Actor.memo`), every time for an
+    actor made otherwise: for a query composed from `restrict` that a request reads several
+    times. Keep only what cannot change within the request: a queryset never read (hand out
+    copies, `.all()`), not rows. Inside `about_one_child` `restrict` answers for that child
+    only, so what is composed there is kept apart from what is composed outside it."""
+    one = _ONE_CHILD.get()
+    scope = one.child_id if one is not None and one.actor is actor else None
+    return _memoised(actor, ("per_request", scope, *key), compute)
+
+
 def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
     """`compute()` once per request for the request's actor (`Actor.memo`), once inside
     `about_one_child` for any other actor, every time otherwise."""
@@ -278,9 +324,9 @@ def _memoised[T](actor: Actor, key: tuple, compute: Callable[[], T]) -> T:
 
 
 def _with_consent(
-    actor: Actor, queryset: QuerySet, child_ref: OuterRef, category: str, purpose: str
-) -> tuple[QuerySet, Q]:
-    """The queryset annotated for, and the condition of, a consent that holds: the child's own
+    actor: Actor, child_ref: OuterRef, category: str, purpose: str
+) -> tuple[dict[str, Any], Q]:
+    """The annotations for, and the condition of, a consent that holds: the child's own
     (recorded only after a maturity assessment), or the guardians' — every guardian's where the
     region's setting says so. One guardian's withdrawal then stops the sharing at once."""
     valid = _valid_consents(actor, category, purpose).filter(child=child_ref)
@@ -303,14 +349,14 @@ def _with_consent(
         .values("n")[:1]
     )
     needed = Subquery(guardians) if all_guardians_must_consent(actor) else Value(1)
-    queryset = queryset.alias(
-        consenting_guardians=Coalesce(Subquery(consenting), 0),
-        guardians_needed=Coalesce(needed, 0),
-    )
+    aliases = {
+        "consenting_guardians": Coalesce(Subquery(consenting), 0),
+        "guardians_needed": Coalesce(needed, 0),
+    }
     holds = Exists(valid.filter(given_by=Consent.GivenBy.CHILD)) | (
         Q(consenting_guardians__gt=0) & Q(consenting_guardians__gte=F("guardians_needed"))
     )
-    return queryset, holds
+    return aliases, holds
 
 
 def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
@@ -424,10 +470,32 @@ def restrict(
         return _restrict_one_child(
             actor, queryset, kind, one.child_id, purpose=purpose, category=category
         )
-    if queryset.model is Child:
-        return _restrict_children(actor, queryset, category=category, purpose=purpose)
+    # The rule's query tree depends on nothing but the actor, the kind, the purpose and the
+    # category (and the moment, fixed for a request): built once per request, however many
+    # lists of the kind a page reads (the start page restricts SIPs four times). The tree only
+    # names the rows to read; each query that uses it reads the rows as they are then.
+    built = _memoised(
+        actor,
+        ("restrict", kind.name, purpose, category),
+        lambda: _rule_of(actor, kind, purpose=purpose, category=category),
+    )
+    return queryset.alias(**built.aliases).filter(*built.conditions)
+
+
+@dataclass(frozen=True)
+class _Rule:
+    """What `restrict` adds to a queryset: the annotations its conditions refer to, and the
+    conditions."""
+
+    aliases: dict[str, Any]
+    conditions: tuple[Q | Combinable, ...]
+
+
+def _rule_of(actor: Actor, kind: RecordKind, *, purpose: str, category: str) -> _Rule:
+    if kind.model is Child:
+        return _children_rule(actor, category=category, purpose=purpose)
     child = OuterRef(kind.child)
-    queryset, consent = _with_consent(actor, queryset, child, category, purpose)
+    aliases, consent = _with_consent(actor, child, category, purpose)
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
     relationship = _relationship(actor, child)
     if kind.unit_takes_part is not None:
@@ -444,12 +512,10 @@ def restrict(
         allowed &= kind.organisation_takes_part(actor.organisation.pk)
     if kind.author:
         allowed |= Q(**{kind.author: actor.staff.pk})
-    return queryset.filter(allowed)
+    return _Rule(aliases, (allowed,))
 
 
-def _restrict_children(
-    actor: Actor, queryset: QuerySet, *, category: str, purpose: str
-) -> QuerySet:
+def _children_rule(actor: Actor, *, category: str, purpose: str) -> _Rule:
     """`restrict` for the child itself, which nobody owns: the general rule, `involved |
     (ground & relationship)`, read from sets rather than checked child by child. Every way to a
     child needs a relationship, so the list starts from the actor's own (`_related_children`,
@@ -458,7 +524,7 @@ def _restrict_children(
     guardians' count and the ground's conditions. At national size a unit relates to a thousand
     children, of which a handful have a ground: checking each of the thousand was the cost."""
     child = OuterRef("pk")
-    queryset, consent = _with_consent(actor, queryset, child, category, purpose)
+    aliases, consent = _with_consent(actor, child, category, purpose)
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
     involvements = _opening_involvements(actor)
     involved = Q(pk__in=involvements.values("child_id")) | Q(
@@ -467,7 +533,7 @@ def _restrict_children(
     grounded = Q(pk__in=_valid_consents(actor, category, purpose).values("child_id")) | Q(
         pk__in=_valid_legal_grounds(actor, category, purpose).values("child_id")
     )
-    return queryset.filter(pk__in=_related_children(actor)).filter(involved | (grounded & ground))
+    return _Rule(aliases, (Q(pk__in=_related_children(actor)), involved | (grounded & ground)))
 
 
 def restrict_for_any_purpose(

@@ -4,11 +4,12 @@ acts for (issue 12)."""
 
 from __future__ import annotations
 
+import functools
 from contextvars import ContextVar
 
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import FilteredRelation, OuterRef, Q
+from django.db.models import FilteredRelation, OuterRef, Q, QuerySet
 from django_otp.models import Device
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -30,13 +31,7 @@ def signed_in_user(user_id) -> User | None:
     persistent ids of its confirmed devices, in one statement;
     `accounts.middleware.SecondFactorMiddleware` reads the ids instead of loading the session's
     device."""
-    annotations = {
-        f"_confirmed_{model._meta.model_name}": ArraySubquery(
-            model.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk")
-        )
-        for model in DEVICE_MODELS
-    }
-    users = User.objects.select_related("citizen__guardian").annotate(**annotations)
+    users = _users()
     membership_id = SESSION_MEMBERSHIP_ID.get()
     if membership_id is not None:
         users = users.annotate(
@@ -45,7 +40,8 @@ def signed_in_user(user_id) -> User | None:
                 condition=Q(staff__memberships__pk=membership_id, staff__memberships__active=True),
             )
         ).select_related("staff", "acting_for__unit__organisation__principal")
-    user = users.filter(pk=user_id).first()
+    # By its key, so no ordering to compose: the one row or none.
+    user = next(iter(users.filter(pk=user_id)[:1]), None)
     if user is None:
         return None
     if membership_id is not None:
@@ -63,6 +59,19 @@ def signed_in_user(user_id) -> User | None:
         ),
     )
     return user
+
+
+@functools.cache
+def _users() -> QuerySet[User]:
+    """The part of `signed_in_user`'s query every request shares, composed once per process:
+    each request filters a copy, and this queryset itself is never read."""
+    annotations = {
+        f"_confirmed_{model._meta.model_name}": ArraySubquery(
+            model.objects.filter(user=OuterRef("pk"), confirmed=True).values("pk")
+        )
+        for model in DEVICE_MODELS
+    }
+    return User.objects.select_related("citizen__guardian").annotate(**annotations)
 
 
 class PasswordBackend(ModelBackend):

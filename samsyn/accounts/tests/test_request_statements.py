@@ -12,7 +12,7 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from samsyn.accounts import session_services
+from samsyn.accounts import backends, session_services
 from samsyn.accounts.backends import PASSWORD_BACKEND
 from samsyn.accounts.middleware import SESSION_MEMBERSHIP, SESSION_PASSWORD_USER
 from samsyn.accounts.services import totp_device
@@ -150,3 +150,17 @@ def test_a_counted_request_meets_no_periodic_write_however_slow_the_test(staff):
     with CaptureQueriesContext(connection) as queries:
         assert staff.get(reverse(PAGE)).status_code == 200
     assert len(queries) == fresh
+
+
+def test_the_users_query_composed_once_per_process_is_never_read_itself(staff):
+    """`backends._users` is shared by every request of the process: each filters a copy, so
+    no request's rows can reach another's."""
+    _statements(staff)
+    assert backends._users()._result_cache is None
+    # The next request reads the user afresh: a deactivated person is refused at once.
+    type(staff.actor.staff.user).objects.filter(pk=staff.actor.staff.user.pk).update(
+        is_active=False
+    )
+    response = staff.get(reverse(PAGE))
+    assert response.status_code == 302
+    assert response.url.startswith("/accounts/login/")

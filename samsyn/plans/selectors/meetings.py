@@ -20,6 +20,7 @@ from samsyn.plans.models import Case, Invitation, Meeting
 from samsyn.plans.selectors.cases import (
     CaseNotFound,
     case_for,
+    cases_visible_to,
     organisations_taking_part,
     record_list_read,
 )
@@ -131,7 +132,7 @@ def upcoming_meetings_for(actor: Actor, *, days: int = 7, limit: int = 10) -> li
     """The meetings of the coming `days` the actor is invited to or booked, on SIPs the actor may
     see, soonest first (the start page's "this week"); one audit row names their children."""
     now = timezone.now()
-    visible = rules.restrict(actor, Case.objects.all(), purpose=PURPOSE).values("pk")
+    visible = cases_visible_to(actor, purpose=PURPOSE).values("pk")
     meetings = list(
         Meeting.objects.filter(
             Q(booked_by_id=actor.staff.pk) | Q(invitations__staff_id=actor.staff.pk),

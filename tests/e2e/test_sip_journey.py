@@ -22,6 +22,7 @@ from samsyn.children.tests.factories import (
     GuardianshipFactory,
     InvolvementFactory,
     identity_number,
+    name_no_staff_member_shares,
 )
 from samsyn.consent.models import Consent
 from samsyn.directory.models import Organisation, Principal, Role
@@ -85,6 +86,8 @@ def county(django_db_serialized_rollback, transactional_db, settings):
         identity_number=identity_number(datetime.date(2012, 9, 3), 41),
         municipality=municipality,
     )
+    # The mails must name the child nowhere; a random staff name may hold "Lindqvist".
+    name_no_staff_member_shares(child)
     InvolvementFactory(child=child, unit=social_unit)
     InvolvementFactory(child=child, unit=bup_unit)
     guardians = [

@@ -12,8 +12,13 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Model, Q
+from django.db.models.expressions import Expression
 
 from samsyn.common.errors import NotFound
+
+# An organisation's or a unit's id in a condition: the id, or the id bound by name in the
+# statement (`common.shapes.Bound`, which the one-child rules use).
+type Id = int | Expression
 
 
 @dataclass(frozen=True)
@@ -31,10 +36,10 @@ class RecordKind:
     owner: str = ""
     # Which organisations take part: no other organisation sees the record, whatever its
     # ground. A function of an organisation's id giving a condition on the record; None: any.
-    organisation_takes_part: Callable[[int], Q] | None = None
+    organisation_takes_part: Callable[[Id], Q] | None = None
     # Which units have a relationship with the child through the record (a SIP's party that
     # accepted the invitation): a function of a unit's id giving a condition on the record.
-    unit_takes_part: Callable[[int], Q] | None = None
+    unit_takes_part: Callable[[Id], Q] | None = None
     # The field holding the staff id of the person who wrote the record, when its author keeps
     # reading it whatever their organisation (a school's report of concern): the record only,
     # never what others add to it. "" when authorship opens nothing.

@@ -18,7 +18,7 @@ queryset of any registered kind, `decide` answers for one record, `open_for_chan
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Hashable, Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -41,7 +41,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable, Expression, RawSQL
+from django.db.models.expressions import Combinable, RawSQL
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,7 +56,10 @@ from samsyn.children.models import (
     Involvement,
     ProtectedIdentityNeed,
 )
+from samsyn.common import shapes
 from samsyn.common.errors import AccessDenied, Denial
+from samsyn.common.json_rows import from_json, json_objects
+from samsyn.common.shapes import Bound, bound_param
 from samsyn.consent.models import Consent, ConsentSettings
 from samsyn.directory.models import Organisation, Principal, Role
 
@@ -164,50 +167,60 @@ def require(actor: Actor, permission: str) -> None:
         raise refusal
 
 
-class _Now(Expression):
+def _now() -> Bound:
     """The moment of the query, read when the query is compiled: `restrict` builds its tree
     once per request and every query made from it still asks "in force right now", as a
     tree built for that query alone did (a consent given or run out a moment ago counts)."""
-
-    output_field = DateTimeField()
-
-    # A leaf with nothing to resolve or relabel: the tree holds one, wherever it is nested.
-    def resolve_expression(self, *args, **kwargs):
-        return self
-
-    def relabeled_clone(self, change_map):
-        return self
-
-    def as_sql(self, compiler, connection):
-        return "%s", (timezone.now(),)
+    return Bound("now", timezone.now, DateTimeField())
 
 
-class _Today(Expression):
-    """The day of the query, read when the query is compiled (`_Now`)."""
+def _today() -> Bound:
+    """The day of the query, read when the query is compiled (`_now`)."""
+    return Bound("today", timezone.localdate, DateField())
 
-    output_field = DateField()
 
-    def resolve_expression(self, *args, **kwargs):
-        return self
+def unit_param(actor: Actor) -> Bound:
+    """The actor's unit as a value of a query (`common.shapes`): one statement's SQL serves
+    every unit of its shape."""
+    return Bound("unit", actor.unit.pk)
 
-    def relabeled_clone(self, change_map):
-        return self
 
-    def as_sql(self, compiler, connection):
-        return "%s", (timezone.localdate(),)
+def organisation_param(actor: Actor) -> Bound:
+    """The actor's organisation as a value of a query (`unit_param`)."""
+    return Bound("organisation", actor.organisation.pk)
+
+
+def staff_param(actor: Actor) -> Bound:
+    """The actor as a value of a query (`unit_param`)."""
+    return Bound("staff", actor.staff.pk)
+
+
+def child_param(child_id: int) -> Bound:
+    """The child of a page as a value of its statement (`unit_param`)."""
+    return Bound("child", child_id)
+
+
+def binding(actor: Actor, child_id: int, **more: Any) -> dict[str, Any]:
+    """The values a statement about one child binds (`common.shapes.first_row`): the actor's,
+    the child's, this moment's, and `more` (a page number)."""
+    return {
+        "unit": actor.unit.pk, "organisation": actor.organisation.pk, "staff": actor.staff.pk,
+        "region": _region_of(actor.organisation), "child": child_id, "now": timezone.now(),
+        "today": timezone.localdate(), **more,
+    }  # fmt: skip
 
 
 def _unit_involvements(actor: Actor):
     """The unit's involvements in force today, whoever is assigned."""
-    today = _Today()
-    return Involvement.objects.filter(unit_id=actor.unit.pk, started_on__lte=today).filter(
+    today = _today()
+    return Involvement.objects.filter(unit_id=unit_param(actor), started_on__lte=today).filter(
         Q(ended_on__isnull=True) | Q(ended_on__gte=today)
     )
 
 
 def _active_involvements(actor: Actor):
     """The actor's own involvements: the whole unit's, or those assigned to the actor."""
-    return _unit_involvements(actor).filter(Q(staff__isnull=True) | Q(staff_id=actor.staff.pk))
+    return _unit_involvements(actor).filter(Q(staff__isnull=True) | Q(staff_id=staff_param(actor)))
 
 
 def _overseen_involvements(actor: Actor):
@@ -230,9 +243,12 @@ def _opening_involvements(actor: Actor):
 def _emergency_accesses(actor: Actor):
     """The actor's emergency accesses in force (DOMAIN LOG-2): the person's, acting for this unit,
     never the unit's."""
-    now = _Now()
+    now = _now()
     return EmergencyAccess.objects.filter(
-        staff_id=actor.staff.pk, unit_id=actor.unit.pk, started_at__lte=now, ends_at__gt=now
+        staff_id=staff_param(actor),
+        unit_id=unit_param(actor),
+        started_at__lte=now,
+        ends_at__gt=now,
     )
 
 
@@ -246,9 +262,9 @@ def _involved(actor: Actor, child_ref: OuterRef) -> Q:
 
 
 def _valid_consents(actor: Actor, category: str, purpose: str):
-    now = _Now()
+    now = _now()
     return Consent.objects.filter(
-        receiving_organisation_id=actor.organisation.pk,
+        receiving_organisation_id=organisation_param(actor),
         categories__contains=[category],
         purposes__contains=[purpose],
         given_at__lte=now,
@@ -258,15 +274,20 @@ def _valid_consents(actor: Actor, category: str, purpose: str):
 
 
 def _valid_legal_grounds(actor: Actor, category: str, purpose: str):
-    now = _Now()
+    now = _now()
     return LegalGround.objects.filter(
-        receiving_organisation_id=actor.organisation.pk,
+        receiving_organisation_id=organisation_param(actor),
         categories__contains=[category],
         purposes__contains=[purpose],
         valid_from__lte=now,
         valid_until__gt=now,
         ended_at__isnull=True,
     )
+
+
+def _region_of(organisation: Organisation) -> str:
+    """The county code whose agreement the organisation reads under (DOMAIN SIP-4)."""
+    return organisation.principal.code[:2]
 
 
 def both_guardians_must_consent(region_code: str) -> bool:
@@ -283,7 +304,7 @@ def all_guardians_must_consent(actor: Actor) -> bool:
     return _memoised(
         actor,
         ("all_guardians_must_consent",),
-        lambda: both_guardians_must_consent(actor.organisation.principal.code[:2]),
+        lambda: both_guardians_must_consent(_region_of(actor.organisation)),
     )
 
 
@@ -365,7 +386,7 @@ def _relationship(actor: Actor, child_ref: OuterRef) -> Q:
     related = _involved(actor, child_ref)
     for kind in kinds.registered():
         if kind.unit_takes_part is not None:
-            records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
+            records = kind.model._default_manager.filter(kind.unit_takes_part(unit_param(actor)))
             related = related | Q(Exists(records.filter(**{kind.child: child_ref})))
     return related
 
@@ -378,7 +399,7 @@ def _related_children(actor: Actor) -> QuerySet:
     sources = [involvements.values("child_id"), _emergency_accesses(actor).values("child_id")]
     for kind in kinds.registered():
         if kind.unit_takes_part is not None:
-            records = kind.model._default_manager.filter(kind.unit_takes_part(actor.unit.pk))
+            records = kind.model._default_manager.filter(kind.unit_takes_part(unit_param(actor)))
             sources.append(records.values(kind.child))
     first, *others = (source.order_by() for source in sources)
     return first.union(*others)
@@ -398,6 +419,15 @@ def about_one_child(actor: Actor, child_id: int) -> Iterator[None]:
         _ONE_CHILD.reset(scope)
 
 
+def _opens_child(row: dict) -> bool:
+    """`_involved` of the relationships found: the involvement, a manager's oversight, the
+    emergency access."""
+    return any(
+        row.get(key) is not None
+        for key in ("involvement_id", "overseen_involvement_id", "emergency_access_id")
+    )
+
+
 def _restrict_one_child(
     actor: Actor,
     queryset: QuerySet,
@@ -411,28 +441,44 @@ def _restrict_one_child(
     decided once: the same rule, where what is known already is True or False, not a
     condition for the database."""
     row = _child_relationships(actor, child_id) or {}
-    # `_involved`: the involvement, a manager's oversight, the emergency access.
-    involved = any(
-        row.get(key) is not None
-        for key in ("involvement_id", "overseen_involvement_id", "emergency_access_id")
-    )
+    involved = _opens_child(row)
     # `_relationship`: those, or the unit taking part in a record of any kind about the child.
     relationship: bool | Q = any(value is not None for value in row.values())
     if kind.unit_takes_part is not None and not relationship:
-        relationship = kind.unit_takes_part(actor.unit.pk)
+        relationship = kind.unit_takes_part(unit_param(actor))
     own: bool | Q = (
-        _and(Q(**{kind.owner: actor.organisation.pk}), relationship) if kind.owner else involved
+        _and(Q(**{kind.owner: organisation_param(actor)}), relationship) if kind.owner else involved
     )
     ground = _grounds_for(actor, child_id, purpose).cover(category)
     allowed = _or(own, relationship) if ground else own
     if kind.organisation_takes_part is not None:
-        allowed = _and(allowed, kind.organisation_takes_part(actor.organisation.pk))
+        allowed = _and(allowed, kind.organisation_takes_part(organisation_param(actor)))
     if kind.author:
-        allowed = _or(allowed, Q(**{kind.author: actor.staff.pk}))
+        allowed = _or(allowed, Q(**{kind.author: staff_param(actor)}))
     if allowed is False:
         return queryset.none()
-    of_child = Q(**{kind.child: child_id})
+    of_child = Q(**{kind.child: child_param(child_id)})
     return queryset.filter(of_child if allowed is True else of_child & allowed)
+
+
+def one_child_shape(actor: Actor, child_id: int) -> Hashable:
+    """What `restrict` inside `about_one_child` and `visible_involvements` decide by, beyond the
+    values they bind (`binding`): the role, whether the actor's involvement (or oversight, or
+    emergency access) opens the child, whether any relationship does, and which categories the
+    grounds cover for each purpose. Part of the key of a statement about one child compiled
+    once per shape (`common.shapes`)."""
+    row = _child_relationships(actor, child_id) or {}
+    every = _memoised(actor, ("grounds", child_id), lambda: _grounds(child_id, actor.organisation))
+    return (
+        actor.role,
+        _opens_child(row),
+        any(value is not None for value in row.values()),
+        frozenset(
+            (purpose, category)
+            for purpose, grounds in every.items()
+            for category in (*grounds.consents, *grounds.legal)
+        ),
+    )
 
 
 def _and(a: bool | Q, b: bool | Q) -> bool | Q:
@@ -499,19 +545,19 @@ def _rule_of(actor: Actor, kind: RecordKind, *, purpose: str, category: str) -> 
     ground = consent | Exists(_valid_legal_grounds(actor, category, purpose).filter(child=child))
     relationship = _relationship(actor, child)
     if kind.unit_takes_part is not None:
-        relationship |= kind.unit_takes_part(actor.unit.pk)
+        relationship |= kind.unit_takes_part(unit_param(actor))
     # Inside the owner a relationship opens the record; another organisation needs a ground
     # for the category as well, and only its units with a relationship see it (SEK-4). The
     # child itself, which nobody owns, opens without a ground only through `_involved`.
     if kind.owner:
-        own = Q(**{kind.owner: actor.organisation.pk}) & relationship
+        own = Q(**{kind.owner: organisation_param(actor)}) & relationship
     else:
         own = _involved(actor, child)
     allowed = own | (ground & relationship)
     if kind.organisation_takes_part is not None:
-        allowed &= kind.organisation_takes_part(actor.organisation.pk)
+        allowed &= kind.organisation_takes_part(organisation_param(actor))
     if kind.author:
-        allowed |= Q(**{kind.author: actor.staff.pk})
+        allowed |= Q(**{kind.author: staff_param(actor)})
     return _Rule(aliases, (allowed,))
 
 
@@ -640,11 +686,11 @@ def _grounds_query(child_id: int, organisation: Organisation) -> tuple[str, list
         legal_ground=LegalGround._meta.db_table, legal_basis=LegalBasis._meta.db_table,
     )  # fmt: skip
     named: dict[str, Any] = {
-        "child": child_id, "organisation": organisation.pk, "now": timezone.now(),
-        "any": ANY_PURPOSE, "guardian": str(Consent.GivenBy.GUARDIAN),
-        "by_child": str(Consent.GivenBy.CHILD),
-        # The receiving organisation reads under its own county's agreement.
-        "region": organisation.principal.code[:2],
+        "child": bound_param("child", child_id),
+        "organisation": bound_param("organisation", organisation.pk),
+        "now": bound_param("now", timezone.now), "any": ANY_PURPOSE,
+        "guardian": str(Consent.GivenBy.GUARDIAN), "by_child": str(Consent.GivenBy.CHILD),
+        "region": bound_param("region", _region_of(organisation)),
     }  # fmt: skip
     params: list = []
 
@@ -708,29 +754,48 @@ def _child_relationships(actor: Actor, child_id: int) -> dict | None:
     )
 
 
-def child_with_relationships(actor: Actor, children: QuerySet[Child], child_id: int):
-    """The child of `children` by id, read in one statement with the actor's relationships with
-    it, which the request's decisions on the child then use (`decide`, `can_edit_child`, the
-    one-child scope): opening a child's page reads the child once."""
+def child_with_relationships(actor: Actor, child_id: int) -> Child | None:
+    """The child by id with its municipality, read in one statement with the actor's
+    relationships with it, which the request's decisions on the child then use (`decide`,
+    `can_edit_child`, the one-child scope): opening a child's page reads the child once. The
+    statement is compiled once per role (`common.shapes`)."""
     kind = kinds.kind_of(Child)
-    found = _relationship_columns(actor, kind, child_id)
-    columns: dict = {f"relationship_{name}": value for name, value in found.items()}
+    with_grounds = actor.memo is not None
+
+    def build() -> QuerySet:
+        found = _relationship_columns(actor, kind, child_id)
+        columns: dict = {f"{_RELATIONSHIP}{name}": value for name, value in found.items()}
+        if with_grounds:
+            # The grounds every decision on the page asks for (`_grounds_for`): facts of
+            # access, read with the relationships, not after them.
+            sql, params = _grounds_query(child_id, actor.organisation)
+            columns["access_grounds"] = RawSQL(  # noqa: S611 - our own SQL, values as parameters
+                _GROUNDS_AS_JSON.format(grounds=sql), params, output_field=JSONField()
+            )
+        children = Child.objects.filter(pk=child_param(child_id)).annotate(**columns)
+        return json_objects(children, "municipality")
+
+    found = shapes.first_row(
+        ("child_with_relationships", actor.role, with_grounds), build, binding(actor, child_id)
+    )
+    if found is None:
+        return None
+    row = found["row"]
+    relationships = {
+        name.removeprefix(_RELATIONSHIP): value
+        for name, value in row.items()
+        if name.startswith(_RELATIONSHIP)
+    }
+    child = from_json(Child, row, "municipality")
     if actor.memo is not None:
-        # The grounds every decision on the page asks for (`_grounds_for`): facts of access,
-        # read with the relationships, not after them.
-        sql, params = _grounds_query(child_id, actor.organisation)
-        columns["access_grounds"] = RawSQL(  # noqa: S611 - our own SQL, its values as parameters
-            _GROUNDS_AS_JSON.format(grounds=sql),
-            params,
-            output_field=JSONField(),
-        )
-    child = children.filter(pk=child_id).annotate(**columns).first()
-    if child is not None and actor.memo is not None:
-        row = {name: getattr(child, f"relationship_{name}") for name in found}
-        taken_part = row.pop("takes_part", True) is not False
-        actor.memo[("relationships", kind.name, child.pk)] = row if taken_part else None
-        actor.memo[("grounds", child.pk)] = _grounds_of_rows(child.access_grounds)  # type: ignore[attr-defined]
+        taken_part = relationships.pop("takes_part", True) is not False
+        actor.memo[("relationships", kind.name, child.pk)] = relationships if taken_part else None
+        actor.memo[("grounds", child.pk)] = _grounds_of_rows(row["access_grounds"])
     return child
+
+
+# The prefix of the relationships' columns on the child's row.
+_RELATIONSHIP = "relationship_"
 
 
 def _find_relationships(
@@ -760,12 +825,12 @@ def _relationship_columns(actor: Actor, kind: RecordKind, record_pk: int) -> dic
     if kind.organisation_takes_part is not None:
         records = kind.model._default_manager.filter(pk=record_pk)
         found["takes_part"] = Exists(
-            records.filter(kind.organisation_takes_part(actor.organisation.pk))
+            records.filter(kind.organisation_takes_part(organisation_param(actor)))
         )
     for other in kinds.registered():
         if other.unit_takes_part is None:
             continue
-        records = other.model._default_manager.filter(other.unit_takes_part(actor.unit.pk))
+        records = other.model._default_manager.filter(other.unit_takes_part(unit_param(actor)))
         records = records.filter(**{other.child: child})
         if other is kind:
             # This record first: taking part in it is the closest relationship after involvement.
@@ -917,10 +982,10 @@ def visible_involvements(
     `ended`, those that have ended too (the child's timeline)."""
     grounds = _grounds_for(actor, child.pk, purpose)
     covered = [kind for kind, category in CATEGORY_OF_KIND.items() if grounds.cover(category)]
-    allowed = Q(unit__organisation_id=actor.organisation.pk) | Q(
+    allowed = Q(unit__organisation_id=organisation_param(actor)) | Q(
         unit__organisation__kind__in=covered
     )
-    involvements = Involvement.objects.filter(child=child)
+    involvements = Involvement.objects.filter(child=child_param(child.pk))
     if not ended:
         involvements = involvements.filter(ended_on__isnull=True)
     return (

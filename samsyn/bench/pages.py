@@ -38,6 +38,7 @@ from samsyn.accounts.middleware import SESSION_MEMBERSHIP
 from samsyn.accounts.services import totp_device
 from samsyn.bench.page_forms import form_of
 from samsyn.children.models import Child
+from samsyn.common import shapes
 from samsyn.demo.services import DEFAULT_SEED, build_county
 from samsyn.directory.models import Membership
 from samsyn.plans.models import Case, PlanVersion
@@ -197,6 +198,7 @@ def run(options: dict, stdout) -> list[dict]:
         if path.post:
             statements = statements[_post_starts(queries.captured_queries) :]
         captured[path.name] = statements
+    stdout.write(each_child_once(client, actor))
     stdout.write(f"pages: {len(paths)} paths captured, {rounds} rounds through gunicorn …")
 
     replay = connection.get_new_connection(connection.get_connection_params())
@@ -233,6 +235,35 @@ def run(options: dict, stdout) -> list[dict]:
             }
         )
     return rows
+
+
+def each_child_once(client: Client, actor: Actor, *, limit: int = 60) -> str:
+    """The page of each child the actor may see (the first `limit`), once each, in this process
+    and with no statement compiled yet (docs/adr/0017): how many pages compiled a shape of
+    their own, and the median time of those and of the pages that ran a shape compiled
+    before. The timed rounds below open one child again and again, all on a shape compiled."""
+    children = rules.restrict(actor, Child.objects.all(), purpose=rules.default_purpose(actor))
+    ids = list(children.order_by("pk").values_list("pk", flat=True)[:limit])
+    shapes.forget()
+    compiled: list[float] = []
+    reused: list[float] = []
+    for pk in ids:
+        before = shapes.compiled()
+        started = time.perf_counter()
+        response = client.get(reverse("children:detail", args=[pk]))
+        took = _ms(started)
+        if response.status_code >= 400:
+            raise SystemExit(f"child page: child {pk} answered {response.status_code}")
+        (compiled if shapes.compiled() > before else reused).append(took)
+
+    def median(values: list[float]) -> str:
+        return f"p50 {statistics.median(values):.1f} ms" if values else "none"
+
+    return (
+        f"child pages, each of {len(ids)} children once, in this process from no shape: "
+        f"{len(compiled)} compiled a shape ({median(compiled)}), "
+        f"{len(reused)} ran one compiled before ({median(reused)})"
+    )
 
 
 def _post_starts(queries: list[dict]) -> int:

@@ -3,7 +3,7 @@ child writes an audit row in the same transaction."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,6 +29,7 @@ from samsyn.children.models import (
     Involvement,
     ProtectedIdentityNeed,
 )
+from samsyn.common import shapes
 from samsyn.common.errors import NotFound
 from samsyn.common.json_rows import from_json, rows_as_json
 from samsyn.directory.models import Role
@@ -122,6 +123,16 @@ class Section[T]:
 
     expression: Callable[[Child], BaseExpression]
     build: Callable[[Child, Any], Built[T]]
+    # What the expression's SQL depends on beyond the child, the actor's ids and the rules'
+    # findings, which `common.shapes` binds or keys already (a licence's municipality).
+    key: Hashable = ()
+
+    @property
+    def shape(self) -> tuple[str, Hashable]:
+        """The section's part of the key of the page's statement (docs/adr/0017): which
+        expression, and its `key`."""
+        expression = self.expression
+        return f"{expression.__module__}.{expression.__qualname__}", self.key
 
 
 @dataclass(frozen=True)
@@ -192,9 +203,7 @@ def opened_child(
 ) -> tuple[Child, rules.Decision]:
     """The child and the ground to read it for `purpose`; otherwise the attempt is audited and
     ChildNotFound raised. Call it outside a transaction: the denial's row must outlive the 404."""
-    child = rules.child_with_relationships(
-        actor, Child.objects.select_related("municipality"), child_id
-    )
+    child = rules.child_with_relationships(actor, child_id)
     decision = (
         rules.decide(actor, child, purpose=purpose, category=Category.BASIC)
         if child
@@ -250,21 +259,18 @@ def _read_child(
     sections: Mapping[str, Section[Any]],
 ) -> ChildView:
     address = rules.may_see_address(actor, child, purpose=purpose)
-    with rules.about_one_child(actor, child.pk):
-        expressions = {
-            f"section_{name}": section.expression(child) for name, section in sections.items()
-        }
-    # One statement for all: the guardianships, in force and ended, the involvements in force
-    # the actor may know of, the other apps' sections, and the timeline's page, described, when
-    # the page shows it (docs/adr/0016).
-    page_read = (
-        {}
-        if timeline_page is None
-        else {"timeline": _timeline(actor, child, purpose=purpose, page=timeline_page)}
-    )
-    read = (
-        Child.objects.filter(pk=child.pk)
-        .values(
+
+    def build() -> QuerySet:
+        with rules.about_one_child(actor, child.pk):
+            expressions = {
+                f"section_{name}": section.expression(child) for name, section in sections.items()
+            }
+        page_read = (
+            {}
+            if timeline_page is None
+            else {"timeline": _timeline(actor, child, purpose=purpose, page=timeline_page)}
+        )
+        return Child.objects.filter(pk=rules.child_param(child.pk)).values(
             guardianship_rows=rows_as_json(
                 Guardianship.objects.filter(child=OuterRef("pk")), "guardian"
             ),
@@ -276,9 +282,22 @@ def _read_child(
             ),
             **expressions,
             **page_read,
-        )  # fmt: skip
-        .get()
+        )
+
+    # One statement for all: the guardianships, in force and ended, the involvements in force
+    # the actor may know of, the other apps' sections, and the timeline's page, described, when
+    # the page shows it (docs/adr/0016); compiled once per shape (docs/adr/0017).
+    shape = (
+        "child page",
+        purpose,
+        rules.one_child_shape(actor, child.pk),
+        tuple((name, *section.shape) for name, section in sections.items()),
+        timeline_page is not None,
     )
+    read = shapes.first_row(
+        shape, build, rules.binding(actor, child.pk, page=timeline.page_number(timeline_page))
+    )
+    assert read is not None, "the child was opened in this request"
     built = {
         name: section.build(child, read[f"section_{name}"]) for name, section in sections.items()
     }

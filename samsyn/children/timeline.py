@@ -34,6 +34,7 @@ from django.db.models.functions import Cast
 from samsyn.access.actor import Actor
 from samsyn.children.models import Child
 from samsyn.common.json_rows import from_json, json_objects, selected_related
+from samsyn.common.shapes import bound_param
 
 
 @dataclass(frozen=True)
@@ -142,7 +143,7 @@ FROM timeline_size
 _LAST_PAGE_ASKED = 2**31 - 1
 
 
-def _page_number(page: object) -> int:
+def page_number(page: object) -> int:
     """The page asked for: the first for anything but a whole number of at least 1."""
     try:
         return min(max(1, int(str(page))), _LAST_PAGE_ASKED)
@@ -165,7 +166,7 @@ def page_expression(union: QuerySet, *, page: object, size: int) -> RawSQL:
         record_params += [kind.name, *record.params]
     return RawSQL(  # noqa: S611 - the ORM's own SQL, the page number a parameter
         _PAGE_SQL.format(rows=rows, size=int(size), records=" ".join(records)),
-        (*params, _page_number(page), *record_params),
+        (*params, bound_param("page", page_number(page)), *record_params),
         output_field=JSONField(),
     )
 

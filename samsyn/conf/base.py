@@ -138,6 +138,11 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
+
+# Check each use of a statement compiled once per shape against the statement built again
+# (common.shapes, docs/adr/0017): on in the tests, off in service, where it would cost what the
+# shapes save.
+SAMSYN_VERIFY_SHAPES = False
 CSRF_COOKIE_HTTPONLY = True
 OTP_TOTP_ISSUER = "Samsyn"
 # Exporting, printing and emergency access ask for the second factor again; the confirmation

@@ -30,3 +30,7 @@ STORAGES = {
 # Serve static files from the apps, as under DEBUG: the tests never run collectstatic.
 WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
+
+# Every use of a compiled statement is checked against the statement built again
+# (common.shapes): a shape's key that leaves something out fails the test that meets it.
+SAMSYN_VERIFY_SHAPES = True

@@ -223,7 +223,9 @@ def covering_consents(child: Child, organisation: Organisation, category: str) -
 def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     """The child's timeline (issue 11, point 6): the consultations linked to the child that
     `access` lets the actor read, each for the asker's category."""
-    linked = _readable(actor, Consultation.objects.filter(child=child), purpose)
+    linked = _readable(
+        actor, Consultation.objects.filter(child=rules.child_param(child.pk)), purpose
+    )
     return timeline.rows(linked, name="consultation", at="asked_at")
 
 

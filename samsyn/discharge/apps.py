@@ -17,13 +17,13 @@ class DischargeConfig(AppConfig):
         from samsyn.discharge.selectors import AdmissionNotFound
         from samsyn.discharge.selectors import timeline as discharge_timeline
 
-        def organisation_takes_part(organisation_id: int) -> Q:
+        def organisation_takes_part(organisation_id: kinds.Id) -> Q:
             notified = Notice.objects.filter(
                 admission=OuterRef("pk"), to_unit__organisation_id=organisation_id
             )
             return Q(organisation_id=organisation_id) | Q(Exists(notified))
 
-        def unit_takes_part(unit_id: int) -> Q:
+        def unit_takes_part(unit_id: kinds.Id) -> Q:
             notified = Notice.objects.filter(admission=OuterRef("pk"), to_unit_id=unit_id)
             return Q(unit_id=unit_id) | Q(outpatient_unit_id=unit_id) | Q(Exists(notified))
 

@@ -15,11 +15,11 @@ class PlansConfig(AppConfig):
         from samsyn.plans.selectors import timeline as sip_timeline
         from samsyn.plans.selectors.cases import CaseNotFound
 
-        def organisation_takes_part(organisation_id: int) -> Q:
+        def organisation_takes_part(organisation_id: kinds.Id) -> Q:
             parties = Party.objects.filter(case=OuterRef("pk"), organisation_id=organisation_id)
             return Q(initiating_organisation_id=organisation_id) | Q(Exists(parties))
 
-        def unit_takes_part(unit_id: int) -> Q:
+        def unit_takes_part(unit_id: kinds.Id) -> Q:
             accepted = Party.objects.filter(
                 case=OuterRef("pk"), unit_id=unit_id, accepted_at__isnull=False
             )

@@ -177,7 +177,9 @@ def bases_for(actor: Actor) -> QuerySet[LegalBasis]:
 def timeline_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     """The child's referrals on its timeline (issue 11, point 6): those the actor may read for
     the page's purpose, each the sending organisation's."""
-    referrals = _readable(actor, Referral.objects.filter(child=child), purpose)
+    referrals = _readable(
+        actor, Referral.objects.filter(child=rules.child_param(child.pk)), purpose
+    )
     return timeline.rows(referrals, name="referral", at="sent_at")
 
 

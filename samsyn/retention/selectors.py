@@ -258,7 +258,7 @@ def holds_section(actor: Actor) -> Section[ChildHolds]:
     actor may hold comes from the relationships the page has found already."""
 
     def expression(child: Child) -> BaseExpression:
-        holds = holds_in_force().filter(record_type="child", record_id=child.pk)
+        holds = holds_in_force().filter(record_type="child", record_id=access.child_param(child.pk))
         return rows_as_json(holds, "set_by")
 
     def build(child: Child, rows: list | None) -> Built[ChildHolds]:

@@ -116,7 +116,7 @@ def assessments_section(actor: Actor, *, purpose: str) -> Section[ChildAssessmen
         latest = AssessmentVersion.objects.filter(assessment=OuterRef("pk")).order_by("-number")
         assessments = (
             assessments_visible_to(actor, purpose=purpose)
-            .filter(child=child)
+            .filter(child=rules.child_param(child.pk))
             .annotate(
                 version_count=Count("versions"),
                 latest_rows=rows_as_json(latest[:SECTION_VERSIONS], "created_by"),
@@ -153,7 +153,8 @@ def assessments_section(actor: Actor, *, purpose: str) -> Section[ChildAssessmen
         )  # fmt: skip
         return ChildAssessments(assessments, may, own, licence), [read]
 
-    return Section(expression, build)
+    # The licence's municipality is the actor's organisation's: a constant of the statement.
+    return Section(expression, build, key=municipality.pk if municipality else None)
 
 
 # --- one assessment -----------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-from dataclasses import dataclass
 
 import pytest
 from django.db import connection
@@ -16,130 +15,32 @@ from django.urls import reverse
 from django.utils import timezone
 
 from samsyn.access import rules
-from samsyn.access.models import Category, Purpose
+from samsyn.access.models import Purpose
 from samsyn.accounts import token_services
 from samsyn.audit.models import Entry
 from samsyn.children import timeline
 from samsyn.children.models import Child, Involvement
 from samsyn.children.selectors import opened_child, timeline_for
 from samsyn.children.tests.factories import ChildFactory, InvolvementFactory
+from samsyn.children.tests.helpers import County, ago, signal, timeline_county
 from samsyn.concerns.models import Report
-from samsyn.concerns.tests.factories import IntakeFactory, InvestigationFactory, ReportFactory
 from samsyn.consent.models import Consent
-from samsyn.consultations.tests.factories import ConsultationFactory
-from samsyn.directory.models import Organisation, Principal, Role
+from samsyn.directory.models import Role
 from samsyn.directory.tests.factories import (
     MembershipFactory,
-    OrganisationFactory,
-    PrincipalFactory,
     UnitFactory,
     actor_of,
 )
-from samsyn.discharge.tests.factories import AdmissionFactory, NoticeFactory
 from samsyn.plans.models import PlanVersion
-from samsyn.plans.tests.factories import CaseFactory, HandoverFactory, PlanItemFactory
-from samsyn.radar.models import Rule, Signal
-from samsyn.referrals.tests.factories import ReferralFactory
+from samsyn.plans.tests.factories import HandoverFactory, PlanItemFactory
+from samsyn.radar.models import Signal
 
 pytestmark = pytest.mark.django_db
 
 
-def ago(days: int) -> datetime.datetime:
-    return timezone.now() - datetime.timedelta(days=days)
-
-
-def signal(
-    child, organisation, unit, *, code="RAD-7", days=1, subject=Signal.Subject.SIP, subject_id=None
-) -> Signal:
-    return Signal.objects.create(
-        rule=Rule.objects.get(code=code), child=child, subject_type=subject,
-        subject_id=child.pk if subject_id is None else subject_id, organisation=organisation,
-        unit=unit, due_on=timezone.localdate(), found_at=ago(days),
-    )  # fmt: skip
-
-
-@dataclass
-class County:
-    child: object
-    social: object  # the caseworker's membership, social services
-    bup_ward: object  # a clinician of the BUP inpatient unit
-    seen: dict  # what the caseworker may see, by timeline kind
-    hidden: dict  # what the caseworker may not
-
-
 @pytest.fixture
 def county() -> County:
-    kommun = PrincipalFactory(kind=Principal.Kind.MUNICIPALITY)
-    intake = IntakeFactory(municipality=kommun)
-    social_org = intake.organisation
-    unit = UnitFactory(organisation=social_org, municipality=kommun, name="Utredning")
-    social = MembershipFactory(unit=unit, role=Role.CASEWORKER)
-    child = ChildFactory(municipality=kommun)
-    contact = InvolvementFactory(child=child, unit=unit)
-    contact.started_on = timezone.localdate() - datetime.timedelta(days=400)
-    contact.save()
-
-    region = PrincipalFactory(kind=Principal.Kind.REGION)
-    bup = OrganisationFactory(kind=Organisation.Kind.BUP, principal=region, name="BUP")
-    ward = UnitFactory(organisation=bup, name="BUP heldygnsvård")
-    bup_ward = MembershipFactory(unit=ward, role=Role.CLINICIAN)
-    bup_contact = InvolvementFactory(child=child, unit=ward)
-
-    # Social services' own: a report to its intake, the investigation, a consultation asked.
-    report = ReportFactory(intake=intake, child=child, received_at=ago(30))
-    investigation = InvestigationFactory(
-        child=child, organisation=social_org, unit=unit, opened_on=timezone.localdate()
-    )
-    consultation = ConsultationFactory(
-        asking_unit=unit, asked_by=social.staff, category=Category.SOCIAL, child=child,
-        linked_at=ago(3), linked_by=social.staff, asked_at=ago(3),
-    )  # fmt: skip
-    # The SIP BUP initiated, the unit taking part under the guardians' consent for planning.
-    sip = CaseFactory(
-        child=child, initiating_organisation=bup, initiated_by=bup_ward.staff,
-        receiving_unit=unit, finalised=True, proposed_at=ago(60),
-    )  # fmt: skip
-    meeting = sip.meetings.get()
-    version = sip.versions.get(status="final")
-    # BUP's admission, notified to the unit under a legal ground.
-    admission = AdmissionFactory(child=child, unit=ward, admitted_at=ago(5))
-    notice = NoticeFactory(admission=admission, to_unit=unit, sent_at=ago(5))
-    own_signal = signal(child, social_org, unit)
-    # The unit's referral of the child to BUP's ward.
-    referral = ReferralFactory(child=child, from_unit=unit, sent_by=social.staff, to_unit=ward)
-
-    # What the unit may not see: BUP's earlier admission with no notice to it, BUP's own
-    # signal, a report to another municipality, a school's consultation, and the school's
-    # contact (no ground covers the school's information).
-    school = UnitFactory(organisation__kind=Organisation.Kind.SCHOOL, name="Skolan")
-    school_contact = InvolvementFactory(child=child, unit=school)
-    earlier = AdmissionFactory(
-        child=child, unit=ward, admitted_at=ago(200), discharged_at=ago(190),
-        needs_judged_at=ago(200),
-    )  # fmt: skip
-    elsewhere = ReportFactory(child=child, received_at=ago(20))
-    school_asked = ConsultationFactory(
-        child=child, linked_at=ago(4), linked_by=social.staff, asked_at=ago(4)
-    )
-    school_referral = ReferralFactory(
-        child=child, from_unit=school, to_unit=ward, category=Category.SCHOOL
-    )
-    return County(
-        child=child, social=social, bup_ward=bup_ward,
-        seen={
-            "contact": sorted([contact.pk, bup_contact.pk]), "report": [report.pk],
-            "investigation": [investigation.pk],
-            "consultation": [consultation.pk], "sip": [sip.pk], "sip_meeting": [meeting.pk],
-            "plan_version": [version.pk], "admission": [admission.pk],
-            "discharge_notice": [notice.pk], "signal": [own_signal.pk],
-            "referral": [referral.pk],
-        },
-        hidden={
-            "contact": [school_contact.pk], "admission": [earlier.pk], "report": [elsewhere.pk],
-            "consultation": [school_asked.pk], "referral": [school_referral.pk],
-            "signal": [signal(child, bup, ward, code="RAD-5").pk],
-        },
-    )  # fmt: skip
+    return timeline_county()
 
 
 def shown(actor, child, purpose) -> dict[str, list[int]]:

@@ -16,13 +16,15 @@ from samsyn.concerns.models import Investigation, Report
 
 
 def report_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
-    reports = rules.restrict(actor, Report.objects.filter(child=child), purpose=purpose)
+    reports = rules.restrict(
+        actor, Report.objects.filter(child=rules.child_param(child.pk)), purpose=purpose
+    )
     return timeline.rows(reports, name="report", at="received_at")
 
 
 def investigation_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     investigations = rules.restrict(
-        actor, Investigation.objects.filter(child=child), purpose=purpose
+        actor, Investigation.objects.filter(child=rules.child_param(child.pk)), purpose=purpose
     )
     return timeline.rows(investigations, name="investigation", at=timeline.as_moment("opened_on"))
 

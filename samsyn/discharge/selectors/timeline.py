@@ -19,7 +19,9 @@ from samsyn.discharge.models import Admission, Notice
 
 
 def _admissions(actor: Actor, child: Child, purpose: str) -> QuerySet[Admission]:
-    return rules.restrict(actor, Admission.objects.filter(child=child), purpose=purpose)
+    return rules.restrict(
+        actor, Admission.objects.filter(child=rules.child_param(child.pk)), purpose=purpose
+    )
 
 
 def admission_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
@@ -29,7 +31,10 @@ def admission_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
 def notice_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
     notices = Notice.objects.filter(
         admission__in=_admissions(actor, child, purpose).values("pk")
-    ).filter(Q(admission__organisation_id=actor.organisation.pk) | Q(to_unit_id=actor.unit.pk))
+    ).filter(
+        Q(admission__organisation_id=rules.organisation_param(actor))
+        | Q(to_unit_id=rules.unit_param(actor))
+    )
     return timeline.rows(notices, name="discharge_notice", at="sent_at")
 
 

@@ -301,7 +301,7 @@ def sips_section(actor: Actor) -> Section[list[ChildSip]]:
         ).order_by("offered_at", "pk")
         cases = (
             cases_visible_to(actor, purpose=Purpose.PLANNING)
-            .filter(child=child)
+            .filter(child=rules.child_param(child.pk))
             .annotate(
                 party_rows=rows_as_json(parties, "organisation"),
                 pending_rows=rows_as_json(pending, "to_staff", "to_organisation"),

@@ -16,7 +16,9 @@ from samsyn.plans.models import Case, Meeting, PlanVersion
 
 
 def _cases(actor: Actor, child: Child, purpose: str) -> QuerySet[Case]:
-    return rules.restrict(actor, Case.objects.filter(child=child), purpose=purpose)
+    return rules.restrict(
+        actor, Case.objects.filter(child=rules.child_param(child.pk)), purpose=purpose
+    )
 
 
 def sip_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:

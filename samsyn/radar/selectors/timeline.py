@@ -18,7 +18,9 @@ from samsyn.radar.selectors.queue import subject_url, with_subject
 
 
 def signal_rows(actor: Actor, child: Child, purpose: str) -> QuerySet:
-    signals = rules.restrict(actor, Signal.objects.filter(child=child), purpose=purpose)
+    signals = rules.restrict(
+        actor, Signal.objects.filter(child=rules.child_param(child.pk)), purpose=purpose
+    )
     return timeline.rows(signals, name="signal", at="found_at")
 
 

@@ -248,13 +248,13 @@ def each_child_once(client: Client, actor: Actor, *, limit: int = 60) -> str:
     compiled: list[float] = []
     reused: list[float] = []
     for pk in ids:
-        before = shapes.compiled()
+        before = shapes.count()
         started = time.perf_counter()
         response = client.get(reverse("children:detail", args=[pk]))
         took = _ms(started)
         if response.status_code >= 400:
             raise SystemExit(f"child page: child {pk} answered {response.status_code}")
-        (compiled if shapes.compiled() > before else reused).append(took)
+        (compiled if shapes.count() > before else reused).append(took)
 
     def median(values: list[float]) -> str:
         return f"p50 {statistics.median(values):.1f} ms" if values else "none"

@@ -144,7 +144,7 @@ def first_row(
     return dict(zip(compiled.names, values, strict=True))
 
 
-def compiled() -> int:
+def count() -> int:
     """How many shapes this process has compiled and keeps."""
     return len(_SHAPES)
 

@@ -428,6 +428,12 @@ def _opens_child(row: dict) -> bool:
     )
 
 
+def _related(row: dict) -> bool:
+    """`_relationship` of the relationships found: those of `_opens_child`, or the unit taking
+    part in a record of any kind about the child."""
+    return any(value is not None for value in row.values())
+
+
 def _restrict_one_child(
     actor: Actor,
     queryset: QuerySet,
@@ -442,8 +448,7 @@ def _restrict_one_child(
     condition for the database."""
     row = _child_relationships(actor, child_id) or {}
     involved = _opens_child(row)
-    # `_relationship`: those, or the unit taking part in a record of any kind about the child.
-    relationship: bool | Q = any(value is not None for value in row.values())
+    relationship: bool | Q = _related(row)
     if kind.unit_takes_part is not None and not relationship:
         relationship = kind.unit_takes_part(unit_param(actor))
     own: bool | Q = (
@@ -468,14 +473,13 @@ def one_child_shape(actor: Actor, child_id: int) -> Hashable:
     grounds cover for each purpose. Part of the key of a statement about one child compiled
     once per shape (`common.shapes`)."""
     row = _child_relationships(actor, child_id) or {}
-    every = _memoised(actor, ("grounds", child_id), lambda: _grounds(child_id, actor.organisation))
     return (
         actor.role,
         _opens_child(row),
-        any(value is not None for value in row.values()),
+        _related(row),
         frozenset(
             (purpose, category)
-            for purpose, grounds in every.items()
+            for purpose, grounds in _every_ground(actor, child_id).items()
             for category in (*grounds.consents, *grounds.legal)
         ),
     )
@@ -626,8 +630,11 @@ def _grounds_for(actor: Actor, child_id: int, purpose: str) -> Grounds:
     """`_grounds` for the actor's own organisation and `purpose`, read once per child in a
     request (a decision, the involvements shown, each kind on the timeline, the SIPs read for
     planning: one statement for every purpose)."""
-    every = _memoised(actor, ("grounds", child_id), lambda: _grounds(child_id, actor.organisation))
-    return every.get(purpose, NO_GROUNDS)
+    return _every_ground(actor, child_id).get(purpose, NO_GROUNDS)
+
+
+def _every_ground(actor: Actor, child_id: int) -> dict[str, Grounds]:
+    return _memoised(actor, ("grounds", child_id), lambda: _grounds(child_id, actor.organisation))
 
 
 # The rule of `_with_consent` over one child's rows, in one statement, for each purpose (and
